@@ -1,0 +1,3 @@
+from keyplan.cli import main
+
+main()

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from keyplan.accounts.models import (
+    CONTEXT_FIELDS,
+    PROFILE_FIELDS,
+    Account,
+    Contract,
+    ContractLine,
+    RevenueYear,
+    SelectionCriterion,
+    SelectionScore,
+)
+from keyplan.core.admin import PlanAdmin
+
+
+@admin.register(Account)
+class AccountAdmin(PlanAdmin):
+    list_display = ("name", "tier", "relationship", "owner", "industry", "target_arr", "updated_at")
+    list_filter = ("tier", "relationship", "source", "ownership", "owner")
+    search_fields = ("name", "industry", "crm_id")
+    autocomplete_fields = ("owner", "parent")
+    fieldsets = (
+        (None, {"fields": ("name", "tier", "relationship", "owner", "source", "crm_id")}),
+        ("1. Profile", {"fields": ("parent", *PROFILE_FIELDS)}),
+        ("1. Strategic context", {"fields": CONTEXT_FIELDS}),
+        ("2. History", {"fields": ("relationship_origin", "first_sale_year", "original_use_case")}),
+        ("6. Growth thesis", {"fields": ("growth_thesis", "target_arr", "target_date")}),
+        ("8. Value", {"fields": ("value_realised", "value_unrealised")}),
+        ("Record", {"fields": ("based_on_version", "version", "created_at", "updated_at")}),
+    )
+
+
+@admin.register(Contract)
+class ContractAdmin(PlanAdmin):
+    list_display = ("name", "account", "status", "arr", "start_date", "end_date", "auto_renew")
+    list_filter = ("status", "auto_renew")
+    search_fields = ("name", "account__name", "crm_id")
+    autocomplete_fields = ("account",)
+    date_hierarchy = "end_date"
+
+
+@admin.register(ContractLine)
+class ContractLineAdmin(PlanAdmin):
+    list_display = ("contract", "product", "quantity", "arr")
+    list_filter = ("product",)
+    search_fields = ("contract__name", "contract__account__name", "product__name")
+    autocomplete_fields = ("contract", "product")
+
+
+@admin.register(RevenueYear)
+class RevenueYearAdmin(PlanAdmin):
+    list_display = ("account", "year", "revenue")
+    list_filter = ("year",)
+    search_fields = ("account__name",)
+    autocomplete_fields = ("account",)
+
+
+@admin.register(SelectionCriterion)
+class SelectionCriterionAdmin(PlanAdmin):
+    list_display = ("name", "key", "weight", "position")
+
+
+@admin.register(SelectionScore)
+class SelectionScoreAdmin(PlanAdmin):
+    list_display = ("account", "criterion", "score")
+    list_filter = ("criterion", "score")
+    search_fields = ("account__name",)
+    autocomplete_fields = ("account",)

@@ -1,0 +1,419 @@
+"""Plan sections 1-2: the account with its profile and strategic context, its
+contracts and revenue; and the scorecard that selects and tiers key accounts."""
+
+import difflib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from keyplan.core import clock
+from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
+from keyplan.core.models import PlanQuerySet, Versioned
+from keyplan.core.money import MoneyField
+from keyplan.team.models import Role
+
+
+class Tier(models.IntegerChoices):
+    ONE = 1, "Tier 1"
+    TWO = 2, "Tier 2"
+    THREE = 3, "Tier 3"
+
+
+class Relationship(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    PROSPECT = "prospect", "Prospect"
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PE_BACKED = "pe_backed", "PE-backed"
+    PRIVATE = "private", "Private"
+    BOOTSTRAPPED = "bootstrapped", "Bootstrapped"
+
+
+class BuyingCentralisation(models.TextChoices):
+    CENTRALISED = "centralised", "Centralised buying"
+    HYBRID = "hybrid", "Hybrid"
+    DECENTRALISED = "decentralised", "Decentralised buying"
+
+
+class VendorStance(models.TextChoices):
+    ENTRENCHED = "entrenched", "Entrenched"
+    MIXED = "mixed", "Mixed"
+    FLEXIBLE = "flexible", "Flexible"
+
+
+class Source(models.TextChoices):
+    """Where an account came from; `generate` refuses to mix into non-synthetic ones."""
+
+    MANUAL = "manual", "Entered in keyplan"
+    DEMO = "demo", "Demo portfolio"
+    SYNTHETIC = "synthetic", "Synthetic scale data"
+    EXCEL = "excel", "Excel import"
+    SALESFORCE = "salesforce", "Salesforce"
+    HUBSPOT = "hubspot", "HubSpot"
+
+
+class AccountQuerySet(PlanQuerySet):
+    def find(self, text: str) -> "Account":
+        """The account named `text` (any case) or with that id.
+
+        Raises Account.DoesNotExist naming the closest names when there is none.
+        """
+        text = text.strip()
+        match = None
+        if text.isdigit():
+            match = self.filter(pk=int(text)).first()
+        match = match or self.filter(name__iexact=text).first()
+        if match is None:
+            close = self.close_matches(text)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise Account.DoesNotExist(f"No account is named “{text}”.{hint}")
+        return match
+
+    def close_matches(self, text: str, limit: int = 5) -> list[str]:
+        containing = list(self.filter(name__icontains=text).values_list("name", flat=True)[:limit])
+        names = self.values_list("name", flat=True).iterator()
+        similar = difflib.get_close_matches(text, names, n=limit, cutoff=0.6)
+        return list(dict.fromkeys(containing + similar))[:limit]
+
+    def customers(self):
+        return self.filter(relationship=Relationship.CUSTOMER)
+
+    def prospects(self):
+        return self.filter(relationship=Relationship.PROSPECT)
+
+
+class Account(Versioned):
+    """A key account and its plan: the profile (section 1), the relationship's
+    history (section 2) and the growth thesis (section 6) live on this row."""
+
+    # Who and what
+    name = models.CharField(max_length=200)
+    tier = models.PositiveSmallIntegerField(choices=Tier, default=Tier.TWO)
+    relationship = models.CharField(
+        max_length=10, choices=Relationship, default=Relationship.CUSTOMER
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_accounts",
+        help_text="The key account manager who owns the plan.",
+    )
+    source = models.CharField(max_length=12, choices=Source, default=Source.MANUAL)
+    crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    last_changed = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The last change to any record of the plan (kept by the services).",
+    )
+
+    # 1. Profile
+    industry = models.CharField(max_length=80, blank=True)
+    annual_revenue = MoneyField(null=True, blank=True, help_text="The customer's own revenue.")
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    headquarters = models.CharField(max_length=200, blank=True)
+    key_offices = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiary_accounts"
+    )
+    subsidiaries = models.TextField(blank=True, help_text="Subsidiaries not tracked as accounts.")
+    ownership = models.CharField(max_length=12, choices=Ownership, blank=True)
+    website = models.URLField(blank=True)
+    business_model = models.TextField(blank=True, help_text="Business model and revenue drivers.")
+    org_structure = models.TextField(blank=True)
+    buying_centralisation = models.CharField(
+        max_length=13, choices=BuyingCentralisation, blank=True
+    )
+    current_stack = models.TextField(blank=True, help_text="Current stack and vendors.")
+    vendor_stance = models.CharField(
+        max_length=10, choices=VendorStance, blank=True, help_text="Are incumbents entrenched?"
+    )
+    budget_cycle = models.TextField(blank=True)
+    procurement_rules = models.TextField(blank=True)
+    wallet_estimate = MoneyField(
+        null=True, blank=True, help_text="Their yearly spend in our category (for share of wallet)."
+    )
+
+    # 1. Strategic context
+    business_priorities = models.TextField(blank=True, help_text="Next 12-36 months.")
+    earnings_commentary = models.TextField(blank=True)
+    leadership_changes = models.TextField(blank=True)
+    restructuring = models.TextField(blank=True, help_text="M&A or restructuring.")
+    industry_pressures = models.TextField(blank=True)
+    desired_outcomes = models.TextField(
+        blank=True, help_text="The business outcomes the customer is after."
+    )
+    off_the_record = models.TextField(
+        blank=True,
+        help_text="The reality behind the official story (what the champion complains about).",
+    )
+    board_priority_link = models.TextField(
+        blank=True, help_text="How our offering ties to a board-level priority."
+    )
+
+    # 2. History of the relationship
+    relationship_origin = models.TextField(blank=True, help_text="How the relationship began.")
+    first_sale_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    original_use_case = models.TextField(blank=True)
+
+    # 6. Growth thesis
+    growth_thesis = models.TextField(blank=True)
+    target_arr = MoneyField("target ARR", null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+
+    # 8. Value delivered, for QBRs
+    value_realised = MoneyField(null=True, blank=True)
+    value_unrealised = MoneyField(null=True, blank=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    account_path = ""
+    manager_fields = frozenset({"owner", "tier", "relationship", "source"})
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="account_name_unique",
+                violation_error_message="An account with this name already exists.",
+            ),
+            in_choices("tier", Tier, "account_tier_valid"),
+            *non_negative(
+                "account",
+                "annual_revenue",
+                "wallet_estimate",
+                "target_arr",
+                "value_realised",
+                "value_unrealised",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tier", "relationship"], name="account_tier_rel_idx"),
+            models.Index(fields=["owner", "tier"], name="account_owner_tier_idx"),
+            models.Index(fields=["updated_at"], name="account_updated_idx"),
+            models.Index(fields=["source"], name="account_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        # Walk up the parents: a subsidiary cannot (indirectly) own its parent.
+        seen, parent_id = set(), self.parent_id
+        while parent_id is not None and parent_id not in seen:
+            if parent_id == self.pk:
+                raise ValidationError({"parent": "An account cannot be its own (grand)parent."})
+            seen.add(parent_id)
+            parent_id = (
+                Account.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+            )
+
+    def team(self) -> list[tuple]:
+        """(user, role) for everyone on the account team, the owner first."""
+        from keyplan.team.models import TeamRole
+
+        team = [(self.owner, TeamRole.OWNER)] if self.owner_id else []
+        team += [(member.user, member.role) for member in self.members.select_related("user")]
+        return team
+
+
+# Section 1 of the plan, as the admin, the plan document and exports group it.
+PROFILE_FIELDS = (
+    "industry",
+    "annual_revenue",
+    "employees",
+    "headquarters",
+    "key_offices",
+    "subsidiaries",
+    "ownership",
+    "website",
+    "business_model",
+    "org_structure",
+    "buying_centralisation",
+    "current_stack",
+    "vendor_stance",
+    "budget_cycle",
+    "procurement_rules",
+    "wallet_estimate",
+)
+CONTEXT_FIELDS = (
+    "business_priorities",
+    "earnings_commentary",
+    "leadership_changes",
+    "restructuring",
+    "industry_pressures",
+    "desired_outcomes",
+    "off_the_record",
+    "board_priority_link",
+)
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+
+class Contract(Versioned):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contracts")
+    name = models.CharField(max_length=200)
+    crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=ContractStatus, default=ContractStatus.ACTIVE)
+    arr = MoneyField("ARR", default=0)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    auto_renew = models.BooleanField(default=False)
+    notice_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days of notice to cancel before the end date."
+    )
+    renewal_terms = models.TextField(blank=True)
+    termination_clauses = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["account", "-start_date"]
+        constraints = [
+            *non_negative("contract", "arr"),
+            DatabaseCheck(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="contract_end_not_before_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "end_date"], name="contract_status_end_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+    @property
+    def is_live(self) -> bool:
+        today = clock.today()
+        return self.status == ContractStatus.ACTIVE and (
+            self.end_date is None or self.end_date >= today
+        )
+
+
+class ContractLine(Versioned):
+    """A product line on a contract: which product, how many seats, how much ARR."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "growth.Product", on_delete=models.PROTECT, related_name="contract_lines"
+    )
+    quantity = models.PositiveIntegerField(default=1, help_text="Quantity or seats.")
+    arr = MoneyField("ARR", default=0)
+
+    account_path = "contract__account"
+
+    class Meta:
+        ordering = ["contract", "product__name"]
+        constraints = [
+            *non_negative("contractline", "arr"),
+            models.UniqueConstraint(
+                fields=["contract", "product"],
+                name="contractline_one_per_product",
+                violation_error_message="This product is already on the contract.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} x {self.quantity}"
+
+
+class RevenueYear(Versioned):
+    """What the account paid us in a calendar year."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="revenue_years")
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    revenue = MoneyField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["account", "year"]
+        constraints = [
+            *non_negative("revenueyear", "revenue"),
+            models.UniqueConstraint(
+                fields=["account", "year"],
+                name="revenueyear_one_per_year",
+                violation_error_message="This year already has a revenue figure.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.year}"
+
+
+class SelectionCriterion(Versioned):
+    """A criterion of the account-selection scorecard; active weights total 100%."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="Percent of the weighted score."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    account_path = None
+    managed_by = frozenset({Role.ADMIN, Role.LEADER})
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "selection criteria"
+        constraints = [
+            DatabaseCheck(
+                condition=models.Q(weight__lte=100), name="selectioncriterion_weight_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SelectionScore(Versioned):
+    """One account's 1-5 score on one criterion."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="selection_scores")
+    criterion = models.ForeignKey(
+        SelectionCriterion, on_delete=models.CASCADE, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    managed_by = frozenset({Role.ADMIN, Role.LEADER})
+
+    class Meta:
+        ordering = ["account", "criterion__position"]
+        constraints = [
+            DatabaseCheck(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="selectionscore_score_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "criterion"],
+                name="selectionscore_one_per_criterion",
+                violation_error_message="This account is already scored on this criterion.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.criterion} = {self.score}"

@@ -1,0 +1,64 @@
+"""Accounts, contracts, revenue and the selection scorecard."""
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from keyplan.accounts.models import (
+    Account,
+    Contract,
+    ContractLine,
+    SelectionCriterion,
+    SelectionScore,
+)
+from keyplan.core import services
+
+
+def create_account(*, by, **values) -> Account:
+    """A new account; a KAM who names no owner owns it."""
+    values.setdefault("owner", by)
+    return services.create(Account, by=by, **values)
+
+
+@transaction.atomic
+def add_contract(account: Account, *, by, lines: Iterable[Mapping] = (), **values) -> Contract:
+    """A contract with its product lines (each a dict of product, quantity, arr)."""
+    contract = services.create(Contract, by=by, account=account, **values)
+    for number, line in enumerate(lines, start=1):
+        try:
+            services.create(ContractLine, by=by, contract=contract, **line)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"lines[{number}].{k}": v for k, v in exc.message_dict.items()}
+            ) from exc
+    return contract
+
+
+@transaction.atomic
+def set_weights(weights: Mapping[str, int], *, by, versions: Mapping[str, int]) -> None:
+    """Set the scorecard's weights (criterion key to percent) at once; they must
+    total 100%. `versions` holds the version each criterion was read at."""
+    criteria = {c.key: c for c in SelectionCriterion.objects.all()}
+    unknown = sorted(set(weights) - set(criteria))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "No such criterion."))
+    total = sum({**{k: c.weight for k, c in criteria.items()}, **weights}.values())
+    if total != 100:
+        raise ValidationError({"weight": f"The weights must total 100%; these total {total}%."})
+    for key, weight in weights.items():
+        services.update(criteria[key], by=by, version=versions.get(key), weight=weight)
+
+
+def score(
+    account: Account, criterion: SelectionCriterion, value: int, *, by, version=None, note=None
+):
+    """Score `account` 1-5 on `criterion`: a new score, or a change to the one read at
+    `version`. An existing note is kept unless a note is given."""
+    notes = {} if note is None else {"note": note}
+    existing = SelectionScore.objects.filter(account=account, criterion=criterion).first()
+    if existing is None:
+        return services.create(
+            SelectionScore, by=by, account=account, criterion=criterion, score=value, **notes
+        )
+    return services.update(existing, by=by, version=version, score=value, **notes)

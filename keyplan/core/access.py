@@ -1,0 +1,160 @@
+"""Who may see and change which plan. Pages, the API, the services and the
+admin all ask here; nothing else decides access.
+
+Roles (team.Role):
+- admin and leader see and edit every account;
+- a KAM owns accounts; a contributor is on account teams; either edits the plans
+  of the accounts whose team they are on (as owner, member or sponsor);
+- a viewer reads and never writes.
+Reading: with the organisation's plan visibility set to "all", every signed-in
+user reads every plan; set to "team", only the account team (and admins and
+leaders) read it, and anybody else gets "not found".
+Managing an account (its owner, tier, relationship, team, deleting it) is for its
+owner, admins and leaders. Records outside any plan (the product catalog, the
+scorecard) are readable by all and changed by the roles the model names.
+"""
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from keyplan.core.errors import Forbidden, NotFound
+from keyplan.team.models import AccountMember, Organisation, PlanVisibility, Role
+
+ALL = Q()
+NONE = Q(pk__in=[])
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _team_q(user) -> Q:
+    return Q(owner=user) | Q(pk__in=AccountMember.objects.filter(user=user).values("account_id"))
+
+
+def _view_scope(user) -> Q:
+    """A filter on Account for the plans `user` may read."""
+    if not _active(user):
+        return NONE
+    if user.sees_all_accounts:
+        return ALL
+    if Organisation.current().plan_visibility == PlanVisibility.ALL_USERS:
+        return ALL
+    return _team_q(user)
+
+
+def _edit_scope(user) -> Q:
+    """A filter on Account for the plans `user` may change."""
+    if not _active(user) or user.role == Role.VIEWER:
+        return NONE
+    if user.sees_all_accounts:
+        return ALL
+    return _team_q(user)
+
+
+def _restrict(queryset: QuerySet, scope: Q, *, catalog_visible: bool) -> QuerySet:
+    path = queryset.model.account_path
+    if path is None:
+        return queryset if catalog_visible else queryset.none()
+    if scope is ALL:
+        return queryset
+    if scope is NONE:
+        return queryset.none()
+    if path == "":
+        return queryset.filter(scope)
+    account_model = apps.get_model("accounts", "Account")
+    return queryset.filter(**{f"{path}__in": account_model.objects.filter(scope).values("pk")})
+
+
+def visible(queryset: QuerySet, user) -> QuerySet:
+    """The records of `queryset` that `user` may read."""
+    return _restrict(queryset, _view_scope(user), catalog_visible=_active(user))
+
+
+def editable(queryset: QuerySet, user) -> QuerySet:
+    """The records of `queryset` that `user` may change (catalog rows by their roles)."""
+    managed_by = queryset.model.managed_by
+    if managed_by is not None and not _has_role(user, managed_by):
+        return queryset.none()
+    return _restrict(queryset, _edit_scope(user), catalog_visible=True)
+
+
+def _has_role(user, roles) -> bool:
+    return _active(user) and (user.is_superuser or user.role in roles)
+
+
+def _on_team(user, account, member_ids=None) -> bool:
+    """Owner or member; `member_ids` (the team's user ids, when already loaded)
+    saves the query."""
+    if account.owner_id == user.pk:
+        return True
+    if account.pk is None:
+        return False
+    if member_ids is not None:
+        return user.pk in member_ids
+    return AccountMember.objects.filter(account_id=account.pk, user_id=user.pk).exists()
+
+
+def can_view_account(user, account) -> bool:
+    if not _active(user):
+        return False
+    if user.sees_all_accounts or _on_team(user, account):
+        return True
+    return Organisation.current().plan_visibility == PlanVisibility.ALL_USERS
+
+
+def can_edit_account(user, account, *, member_ids=None) -> bool:
+    if not _active(user) or user.role == Role.VIEWER:
+        return False
+    return user.sees_all_accounts or _on_team(user, account, member_ids)
+
+
+def can_manage_account(user, account) -> bool:
+    """Change the owner, tier, relationship or team of an account, or delete it."""
+    if not _active(user) or user.role == Role.VIEWER:
+        return False
+    if user.sees_all_accounts:
+        return True
+    if account.pk is None:  # creating one: KAMs create the accounts they own
+        return user.role == Role.KAM and account.owner_id == user.pk
+    return account.owner_id == user.pk
+
+
+def can_view(user, record) -> bool:
+    account = record.plan_account
+    if record.account_path is None or account is None:
+        return _active(user)
+    return can_view_account(user, account)
+
+
+def check_view(user, record) -> None:
+    if not can_view(user, record):
+        raise NotFound(f"No such {record._meta.verbose_name}.")
+
+
+def check_edit(user, record, *, fields=(), deleting: bool = False) -> None:
+    """Raise NotFound if `user` may not see `record`, Forbidden if they may not make
+    this change (`fields` being changed, or deleting it)."""
+    creating_account = record.account_path == "" and record.pk is None
+    if not creating_account:
+        check_view(user, record)
+    name = record._meta.verbose_name
+    if record.managed_by is not None:
+        if not _has_role(user, record.managed_by):
+            roles = " or ".join(sorted(Role(role).label.lower() for role in record.managed_by))
+            raise Forbidden(f"Only an {roles} can change the {name}.")
+        return
+    account = record.plan_account
+    needs_manager = (
+        record.manager_only
+        or (record.account_path == "" and (deleting or creating_account))
+        or bool(set(fields) & record.manager_fields)
+    )
+    if needs_manager and not can_manage_account(user, account):
+        raise Forbidden(
+            f"Only the account's owner, a leader or an administrator can change this {name}."
+            if record.pk
+            else f"You may not create this {name}."
+        )
+    if not can_edit_account(user, account):
+        raise Forbidden(f"You may read this plan but not change it ({name}).")

@@ -1,0 +1,122 @@
+"""Admin-site base classes: the admin site is for administrators, and every
+change it makes goes through the services (validation, versions, history)."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from keyplan.core import services
+from keyplan.core.errors import Forbidden, NotFound
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_active and (user.is_superuser or getattr(user, "role", "") == "admin"))
+
+
+class AdministratorsOnly:
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the form was opened at; a save over a newer one is refused."""
+
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["based_on_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_at = cleaned.get("based_on_version")
+        if self.instance.pk and opened_at is not None and opened_at != self.instance.version:
+            raise forms.ValidationError(
+                f"Someone changed this record since you opened it (you had version "
+                f"{opened_at}, it is now at version {self.instance.version}). "
+                "Reload the page to see their change, then apply yours again."
+            )
+        return cleaned
+
+
+class PlanAdmin(AdministratorsOnly, SimpleHistoryAdmin):
+    """Admin for a plan record: saves and deletes go through core.services."""
+
+    list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @property
+    def versioned(self) -> bool:
+        return any(f.name == "version" for f in self.model._meta.concrete_fields)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.versioned:
+            kwargs.setdefault("form", VersionedAdminForm)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        stamps = ("version", "created_at", "updated_at") if self.versioned else ("created_at",)
+        return (*super().get_readonly_fields(request, obj), *stamps)
+
+    def _model_values(self, form, names):
+        fields = {f.name for f in self.model._meta.concrete_fields}
+        return {name: form.cleaned_data[name] for name in names if name in fields}
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                saved = services.update(
+                    obj,
+                    by=request.user,
+                    version=form.cleaned_data.get("based_on_version")
+                    or getattr(obj, "version", None),
+                    **self._model_values(form, form.changed_data),
+                )
+            else:
+                saved = services.create(
+                    self.model, by=request.user, **self._model_values(form, form.cleaned_data)
+                )
+        except (Forbidden, NotFound) as exc:
+            raise PermissionDenied(str(exc)) from exc
+        for field in self.model._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.delete(obj, by=request.user, version=getattr(obj, "version", None))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class LinkInline(admin.TabularInline):
+    """Links between records (play <-> stakeholder) shown read-only on their owner;
+    they change through the plan's services, which keep the owner's version."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.concrete_fields if f.name != "id"]

@@ -1,0 +1,1 @@
+"""Read-only numbers about plans and the portfolio, computed in SQL (no models)."""

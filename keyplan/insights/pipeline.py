@@ -1,0 +1,210 @@
+"""Pipeline numbers: plays by stage, the weighted pipeline and the path to target ARR.
+
+Rules
+- Open plays are those at idea, in conversation, active opportunity or closing.
+- A play's win probability is its own `probability` percent when set, else its stage's
+  default (growth.models.STAGE_PROBABILITY: idea 10%, in conversation 25%, active
+  opportunity 50%, closing 80%).
+- Weighted pipeline = sum over open plays of target ARR x win probability.
+- Path to target, over the accounts with a target ARR only: projection = current ARR
+  (live contracts) + weighted pipeline; gap = target ARR - projection (positive: still
+  to find; zero or negative: the target is covered). The portfolio gap is the sum of the
+  accounts' gaps, so an account ahead of its target offsets one behind; the number of
+  accounts short of their target is among the inputs.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from keyplan.core import clock
+from keyplan.growth.models import OPEN_STAGES, STAGE_PROBABILITY, Play, Stage
+from keyplan.insights.accounts import MONEY
+from keyplan.insights.figures import COUNT, PERCENT, Figure, percent
+from keyplan.insights.figures import MONEY as MONEY_UNIT
+from keyplan.insights.revenue import ZERO, current_arr, ranked, sql_percent, subtotal, tally
+
+PROBABILITY = DecimalField(max_digits=5, decimal_places=4)
+WEIGHT_RULE = (
+    "target ARR x win probability of open plays (the play's own probability, else its "
+    "stage's: "
+    + ", ".join(f"{Stage(s).label.lower()} {STAGE_PROBABILITY[s]:.0%}" for s in OPEN_STAGES)
+    + ")"
+)
+
+
+def win_probability() -> Coalesce:
+    """Per-play expression: the play's probability (percent -> share), else its stage's."""
+    stage_default = Case(
+        *(When(stage=stage, then=Value(p)) for stage, p in STAGE_PROBABILITY.items()),
+        default=Value(Decimal(0)),
+        output_field=PROBABILITY,
+    )
+    # x 0.01 rather than / 100: SQLite divides integers as integers.
+    own = F("probability") * Value(Decimal("0.01"))
+    return Coalesce(own, stage_default, output_field=PROBABILITY)
+
+
+def weighted_value() -> Coalesce:
+    """Per-play expression: target ARR x win probability."""
+    return F("target_arr") * win_probability()
+
+
+def _open_plays(**filters) -> QuerySet:
+    return Play.objects.filter(stage__in=OPEN_STAGES, **filters)
+
+
+def weighted_per_account() -> Coalesce:
+    """Per-account expression: the account's weighted pipeline."""
+    return subtotal(_open_plays(account=OuterRef("pk")), weighted_value())
+
+
+@dataclass(frozen=True)
+class StagePipeline:
+    stage: str
+    label: str
+    plays: Figure  # how many plays
+    target_arr: Figure  # their target ARR
+
+
+def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
+    """Plays and their target ARR per stage, in the stages' order (won and lost included)."""
+    plays = Play.objects.filter(account__in=accounts.values("pk"))
+    totals = plays.aggregate(
+        **{f"n_{s}": Count("pk", filter=Q(stage=s)) for s in Stage.values},
+        **{f"arr_{s}": Sum("target_arr", filter=Q(stage=s)) for s in Stage.values},
+    )
+    result = []
+    for stage in Stage:  # the six stages, not the portfolio's rows
+        at_stage = Play.objects.filter(account=OuterRef("pk"), stage=stage)
+        result.append(
+            StagePipeline(
+                stage=stage.value,
+                label=stage.label,
+                plays=Figure(
+                    key=f"plays_{stage.value}",
+                    label=f"Plays: {stage.label.lower()}",
+                    value=totals[f"n_{stage.value}"],
+                    unit=COUNT,
+                    formula=f"plays at the stage “{stage.label}”",
+                    breakdown=ranked(accounts, tally(at_stage)),
+                ),
+                target_arr=Figure(
+                    key=f"pipeline_{stage.value}",
+                    label=f"Target ARR: {stage.label.lower()}",
+                    value=totals[f"arr_{stage.value}"] or ZERO,
+                    unit=MONEY_UNIT,
+                    formula=f"sum of the target ARR of the plays at the stage “{stage.label}”",
+                    inputs={"plays": totals[f"n_{stage.value}"]},
+                    breakdown=ranked(accounts, subtotal(at_stage, "target_arr")),
+                ),
+            )
+        )
+    return result
+
+
+def weighted_pipeline(accounts: QuerySet) -> Figure:
+    """Open plays' target ARR weighted by their win probability."""
+    totals = _open_plays(account__in=accounts.values("pk")).aggregate(
+        weighted=Sum(weighted_value(), output_field=MONEY),
+        unweighted=Sum("target_arr"),
+        plays=Count("pk"),
+    )
+    return Figure(
+        key="weighted_pipeline",
+        label="Weighted pipeline",
+        value=(totals["weighted"] or ZERO).quantize(ZERO),
+        unit=MONEY_UNIT,
+        formula=WEIGHT_RULE,
+        inputs={
+            "open plays": totals["plays"],
+            "unweighted target ARR": totals["unweighted"] or ZERO,
+        },
+        breakdown=ranked(accounts, weighted_per_account()),
+    )
+
+
+@dataclass(frozen=True)
+class PathToTarget:
+    current_arr: Figure
+    weighted_pipeline: Figure
+    target_arr: Figure
+    gap: Figure  # target - (current + weighted); positive: still to find
+    attainment: Figure  # (current + weighted) / target, percent
+
+
+def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarget:
+    """Current ARR plus weighted pipeline against the target ARR, over accounts with a target."""
+    today = today or clock.today()
+    rows = accounts.filter(target_arr__isnull=False).annotate(
+        arr=current_arr(today), weighted=weighted_per_account()
+    )
+    gap = F("target_arr") - F("arr") - F("weighted")
+    totals = rows.aggregate(
+        n=Count("pk"),
+        arr_total=Sum("arr"),
+        weighted_total=Sum("weighted"),
+        target=Sum("target_arr"),
+        short=Count("pk", filter=Q(target_arr__gt=F("arr") + F("weighted"))),
+    )
+    known = bool(totals["n"])
+    reason = "" if known else "no account has a target ARR"
+    arr, weighted = totals["arr_total"] or ZERO, (totals["weighted_total"] or ZERO).quantize(ZERO)
+    target = totals["target"] or ZERO
+    inputs = {
+        "accounts with a target": totals["n"],
+        "current ARR": arr,
+        "weighted pipeline": weighted,
+        "target ARR": target,
+        "accounts short of target": totals["short"],
+    }
+
+    def figure(key, label, value, unit, formula, contribution, ascending=False):
+        value = value if known else None
+        return Figure(
+            key=key,
+            label=label,
+            value=value,
+            unit=unit,
+            formula=f"{formula}, over the accounts with a target ARR",
+            inputs=inputs,
+            reason=reason or ("the target ARR is 0" if value is None else ""),
+            breakdown=ranked(rows, contribution, ascending=ascending),
+        )
+
+    return PathToTarget(
+        current_arr=figure(
+            "path_current_arr", "Current ARR", arr, MONEY_UNIT, "ARR of live contracts", F("arr")
+        ),
+        weighted_pipeline=figure(
+            "path_weighted_pipeline",
+            "Weighted pipeline",
+            weighted,
+            MONEY_UNIT,
+            WEIGHT_RULE,
+            F("weighted"),
+        ),
+        target_arr=figure(
+            "path_target_arr", "Target ARR", target, MONEY_UNIT, "target ARR", F("target_arr")
+        ),
+        gap=figure(
+            "path_gap",
+            "Gap to target",
+            target - arr - weighted,
+            MONEY_UNIT,
+            "target ARR - (current ARR + weighted pipeline); positive: still to find",
+            gap,
+        ),
+        attainment=figure(
+            "path_attainment",
+            "Path to target",
+            percent(arr + weighted, target),
+            PERCENT,
+            "(current ARR + weighted pipeline) / target ARR",
+            sql_percent(F("arr") + F("weighted"), F("target_arr")),
+            ascending=True,
+        ),
+    )

@@ -1,0 +1,93 @@
+"""The portfolio dashboard: every rollup of DESIGN.md §3 for a set of accounts.
+
+`dashboard()` computes them all with SQL aggregates (a fixed number of queries,
+whatever the number of accounts). `FIGURES` names each figure that has an
+explanation page, so a page can recompute one figure for the same accounts and
+show its formula, its inputs and the accounts behind it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from keyplan.core import clock
+from keyplan.insights import accounts as account_figures
+from keyplan.insights import alerts as alert_rules
+from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
+from keyplan.insights.figures import Figure
+
+
+@dataclass
+class Dashboard:
+    arr: Figure
+    weighted_pipeline: Figure
+    open_whitespace: Figure
+    whitespace_by_product: list[tuple[str, Figure]]
+    whitespace_by_tier: list[tuple[str, Figure]]
+    whitespace_by_owner: list[tuple[str, Figure]]
+    path_to_target: pipeline.PathToTarget
+    pipeline_by_stage: list[pipeline.StagePipeline]
+    risk_exposure: Figure
+    risk_by_category: list[risk.CategoryExposure]
+    coverage: Figure
+    depth: relationships.Depth
+    single_threaded: Figure
+    red_dots: relationships.Trajectory
+    freshness: Figure
+    cadence: Figure
+    retention: revenue.Retention
+    share_of_wallet: Figure
+    alert_counts: dict[str, int]
+    ranked_by_health: QuerySet
+
+
+def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
+    today = today or clock.today()
+    return Dashboard(
+        arr=account_figures.arr(accounts, today),
+        weighted_pipeline=pipeline.weighted_pipeline(accounts),
+        open_whitespace=whitespace.open_whitespace(accounts),
+        whitespace_by_product=whitespace.whitespace_by_product(accounts),
+        whitespace_by_tier=whitespace.whitespace_by_tier(accounts),
+        whitespace_by_owner=whitespace.whitespace_by_owner(accounts),
+        path_to_target=pipeline.path_to_target(accounts, today),
+        pipeline_by_stage=pipeline.pipeline_by_stage(accounts),
+        risk_exposure=risk.risk_exposure(accounts),
+        risk_by_category=risk.risk_concentration(accounts),
+        coverage=relationships.coverage(accounts, today),
+        depth=relationships.multithread_depth(accounts),
+        single_threaded=relationships.single_threaded(accounts),
+        red_dots=relationships.red_dot_trajectory(accounts),
+        freshness=plans.plan_freshness(accounts, today),
+        cadence=plans.cadence_compliance(accounts, today),
+        retention=revenue.retention(accounts),
+        share_of_wallet=revenue.share_of_wallet(accounts, today),
+        alert_counts=alert_rules.counts(accounts, today),
+        ranked_by_health=health.ranked_by_health(accounts, today),
+    )
+
+
+Explained = Callable[[QuerySet, date], Figure]
+
+# Figures with an explanation page: key -> how to compute it for a set of accounts.
+FIGURES: dict[str, Explained] = {
+    "open_whitespace": lambda accounts, today: whitespace.open_whitespace(accounts),
+    "weighted_pipeline": lambda accounts, today: pipeline.weighted_pipeline(accounts),
+    "path_gap": lambda accounts, today: pipeline.path_to_target(accounts, today).gap,
+    "arr": account_figures.arr,
+    "target_arr": lambda accounts, today: pipeline.path_to_target(accounts, today).target_arr,
+    "risk_exposure": lambda accounts, today: risk.risk_exposure(accounts),
+    "coverage": relationships.coverage,
+    "depth": lambda accounts, today: relationships.multithread_depth(accounts).depth,
+    "single_threaded": lambda accounts, today: relationships.single_threaded(accounts),
+    "red_dots": lambda accounts, today: relationships.red_dots(accounts),
+    "freshness": plans.plan_freshness,
+    "cadence": plans.cadence_compliance,
+    "nrr": lambda accounts, today: revenue.retention(accounts).nrr,
+    "grr": lambda accounts, today: revenue.retention(accounts).grr,
+    "share_of_wallet": revenue.share_of_wallet,
+    "health": lambda accounts, today: health.health_score(accounts, today).score,
+    "completeness": lambda accounts, today: plans.completeness(accounts, today).overall,
+}

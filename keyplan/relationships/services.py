@@ -1,0 +1,28 @@
+"""Stakeholders, influence and the interaction log."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from keyplan.core import services
+from keyplan.relationships.models import Influence, Interaction, Stakeholder
+
+
+@transaction.atomic
+def log_interaction(
+    account, *, by, stakeholders: Iterable[Stakeholder] = (), **values
+) -> Interaction:
+    """Record a meeting, call, email or event with the stakeholders who took part."""
+    values.setdefault("logged_by", by)
+    interaction = services.create(Interaction, by=by, account=account, **values)
+    stakeholders = list(stakeholders)
+    if stakeholders:
+        interaction = services.set_links(
+            interaction, "stakeholders", stakeholders, by=by, version=interaction.version
+        )
+    return interaction
+
+
+def add_influence(source: Stakeholder, target: Stakeholder, *, by, **values) -> Influence:
+    """`source` sways `target`."""
+    return services.create(Influence, by=by, source=source, target=target, **values)

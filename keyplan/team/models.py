@@ -1,0 +1,187 @@
+"""Users, their roles, teams, account teams and the organisation's settings."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from keyplan.core.constraints import DatabaseCheck
+from keyplan.core.models import Versioned
+from keyplan.core.money import MoneyField
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    LEADER = "leader", "Sales leader"
+    KAM = "kam", "Key account manager"
+    CONTRIBUTOR = "contributor", "Contributor"
+    VIEWER = "viewer", "Viewer"
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role sets what they may do across the portfolio."""
+
+    role = models.CharField(max_length=16, choices=Role, default=Role.VIEWER)
+    title = models.CharField("job title", max_length=120, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+
+    def save(self, *args, **kwargs):
+        # Administrators run the admin site; nobody else needs it.
+        self.is_staff = self.is_superuser or self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all_accounts(self) -> bool:
+        return self.is_superuser or self.role in (Role.ADMIN, Role.LEADER)
+
+
+class Team(models.Model):
+    """A sales team (for example "Enterprise EMEA"), for rollups by team."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    leader = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams"
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanVisibility(models.TextChoices):
+    ALL_USERS = "all", "Every signed-in user can read every plan"
+    ACCOUNT_TEAM = "team", "Only the account team (and leaders) can read a plan"
+
+
+class Organisation(Versioned):
+    """The one row of settings for this keyplan installation."""
+
+    name = models.CharField(max_length=120, default="Our company")
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code")
+    plan_visibility = models.CharField(
+        max_length=8, choices=PlanVisibility, default=PlanVisibility.ACCOUNT_TEAM
+    )
+
+    # Alert thresholds (insights.alerts)
+    stale_plan_days = models.PositiveSmallIntegerField(
+        default=30, help_text="A plan with no change or review for longer is stale."
+    )
+    coverage_days = models.PositiveSmallIntegerField(
+        default=90, help_text="A key stakeholder counts as covered if met within this many days."
+    )
+    cold_buyer_days = models.PositiveSmallIntegerField(
+        default=60, help_text="An economic buyer not met for longer has gone cold."
+    )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        default=90, help_text="A renewal this close needs an executive touchpoint planned."
+    )
+    low_adoption_percent = models.PositiveSmallIntegerField(
+        default=60, validators=[MaxValueValidator(100)], help_text="Active seats below this share."
+    )
+    # Expected plan review cadence per tier, in days (insights.plans, alerts)
+    review_days_tier1 = models.PositiveSmallIntegerField(default=7)
+    review_days_tier2 = models.PositiveSmallIntegerField(default=30)
+    review_days_tier3 = models.PositiveSmallIntegerField(default=90)
+    # Cost to serve: what an hour of each kind of resource costs
+    se_hour_rate = MoneyField("solution-engineering hour rate", default=150)
+    cs_hour_rate = MoneyField("customer-success hour rate", default=100)
+    exec_hour_rate = MoneyField("executive hour rate", default=400)
+    # Account selection: the weighted score (1-5) a suggested tier needs
+    tier1_min_score = models.DecimalField(max_digits=3, decimal_places=2, default=4)
+    tier2_min_score = models.DecimalField(max_digits=3, decimal_places=2, default=3)
+
+    account_path = None
+    managed_by = frozenset({Role.ADMIN})
+
+    class Meta:
+        verbose_name = "organisation settings"
+        verbose_name_plural = "organisation settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.tier2_min_score > self.tier1_min_score:
+            raise ValidationError(
+                {"tier2_min_score": "Tier 2 cannot need a higher score than tier 1."}
+            )
+
+    def review_days(self, tier: int) -> int:
+        """How often a plan of this tier is expected to be reviewed."""
+        return {1: self.review_days_tier1, 2: self.review_days_tier2}.get(
+            tier, self.review_days_tier3
+        )
+
+    @classmethod
+    def current(cls) -> "Organisation":
+        organisation, _ = cls.objects.get_or_create(pk=1)
+        return organisation
+
+
+class TeamRole(models.TextChoices):
+    """Roles on an account team. The owner is the account's own `owner` field."""
+
+    OWNER = "owner", "Owner"
+    MEMBER = "member", "Member"
+    SPONSOR = "sponsor", "Executive sponsor"
+
+
+class AccountMember(Versioned):
+    """A user on an account's team besides its owner: a member or an executive sponsor."""
+
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=8, choices=TeamRole, default=TeamRole.MEMBER)
+    paired_stakeholder = models.ForeignKey(
+        "relationships.Stakeholder",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paired_sponsors",
+        help_text="For a sponsor: the customer's executive they are paired with.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    manager_only = True
+
+    class Meta:
+        ordering = ["account", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user"],
+                name="accountmember_one_per_user",
+                violation_error_message="This user is already on the account team.",
+            ),
+            DatabaseCheck(
+                condition=models.Q(role__in=[TeamRole.MEMBER, TeamRole.SPONSOR]),
+                name="accountmember_role_not_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.account}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == TeamRole.OWNER:
+            raise ValidationError(
+                {"role": "The owner is set on the account itself; choose member or sponsor."}
+            )
+        self.check_same_account(self.account_id, "paired_stakeholder")
+        if self.account_id and self.user_id and self.account.owner_id == self.user_id:
+            raise ValidationError({"user": "The owner is already on the account team."})

@@ -1,0 +1,32 @@
+"""Users and account teams."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from keyplan.core import services
+from keyplan.core.errors import Forbidden
+from keyplan.team.models import AccountMember, Role, TeamRole, User
+
+
+def create_user(
+    *, by, username: str, password: str, role: str = Role.VIEWER, check_password=True, **fields
+) -> User:
+    """Create a user. Only administrators may; `by=None` is the installation itself
+    (first administrator, demo users)."""
+    if by is not None and not (by.is_superuser or by.role == Role.ADMIN):
+        raise Forbidden("Only an administrator can add users.")
+    user = User(username=username, role=role, **fields)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+def add_member(account, member: User, *, by, role=TeamRole.MEMBER, **fields) -> AccountMember:
+    """Put `member` on the account team; its owner, leaders and admins may."""
+    return services.create(AccountMember, by=by, account=account, user=member, role=role, **fields)

@@ -1,0 +1,346 @@
+"""Inline editing of a plan: one set of htmx views for every kind of record.
+
+A form is fetched into the page (GET), posted back (POST) and saved through the
+services. On success the response carries the re-rendered sections the change
+touches (out-of-band swaps: the list, its totals, the pictures, the summary) and
+swaps nothing else. On invalid input the form comes back with the messages at
+the fields (422); when someone else saved the record since the form was opened it
+comes back with their values and the user's input kept, at the stored version, so
+saving again applies it knowingly (409). Nothing is written in either case.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap
+
+from keyplan.accounts.forms import (
+    ACCOUNT_GROUPS,
+    ContractForm,
+    ContractLineForm,
+    MemberForm,
+    RevenueYearForm,
+)
+from keyplan.cadence.forms import ReviewForm, TouchpointForm, TriggerForm
+from keyplan.core import services
+from keyplan.core.errors import ConflictError, Forbidden, NotFound
+from keyplan.core.forms import PlanForm
+from keyplan.growth import services as growth_services
+from keyplan.growth.forms import (
+    ActionForm,
+    BusinessUnitForm,
+    CellForm,
+    ObjectiveForm,
+    PlayForm,
+    ResourceForm,
+)
+from keyplan.growth.models import Action, BusinessUnit, Play, Product, Stage, WhitespaceCell
+from keyplan.relationships.forms import InfluenceForm, InteractionForm, StakeholderForm
+from keyplan.risks.forms import RiskForm, SwotForm
+from keyplan.web.page import PlanPage
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record edited on the plan page."""
+
+    slug: str
+    form: type[PlanForm]
+    section: str  # the section listing these records
+    refresh: tuple[str, ...] = ()  # other sections showing numbers or pictures from them
+    on_account: bool = True  # new records belong to the account directly
+
+    @property
+    def model(self):
+        return self.form._meta.model
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+KINDS = {
+    kind.slug: kind
+    for kind in [
+        Kind("contracts", ContractForm, "history", ("summary",)),
+        Kind("contract-lines", ContractLineForm, "history", on_account=False),
+        Kind("revenue", RevenueYearForm, "history"),
+        Kind("stakeholders", StakeholderForm, "stakeholders", ("heatmap", "whitespace")),
+        Kind("influences", InfluenceForm, "stakeholders", on_account=False),
+        Kind("interactions", InteractionForm, "interactions", ("stakeholders",)),
+        Kind("units", BusinessUnitForm, "whitespace", ("stakeholders",)),
+        Kind("plays", PlayForm, "growth", ("summary",)),
+        Kind("risks", RiskForm, "risks"),
+        Kind("touchpoints", TouchpointForm, "cadence"),
+        Kind("reviews", ReviewForm, "cadence", ("summary",)),
+        Kind("triggers", TriggerForm, "cadence"),
+        Kind("resources", ResourceForm, "resources"),
+        Kind("swot", SwotForm, "swot"),
+        Kind("objectives", ObjectiveForm, "objectives", ("growth", "actions")),
+        Kind("actions", ActionForm, "actions"),
+        Kind("team", MemberForm, "overview", ("summary", "cadence")),
+    ]
+}
+
+# Where each group of the account's own fields sits on the page.
+GROUP_SECTIONS = {
+    "overview": ("overview", "summary"),
+    "profile": ("profile",),
+    "context": ("profile",),
+    "origin": ("history",),
+    "thesis": ("growth", "summary"),
+    "value": ("cadence",),
+}
+
+
+def _kind(slug: str) -> Kind:
+    if slug not in KINDS:
+        raise Http404(f"No such kind of record: {slug}")
+    return KINDS[slug]
+
+
+def _record(page: PlanPage, kind: Kind, record_id: int):
+    """The record, if it belongs to this account's plan (else 404)."""
+    queryset = kind.model.objects.filter(**{kind.model.account_path: page.account})
+    return get_object_or_404(queryset, pk=record_id)
+
+
+def _form_response(request, page: PlanPage, form, *, action: str, status=200, notice=None):
+    html = render_to_string(
+        "web/form.html",
+        {"page": page, "form": form, "action": action, "notice": notice},
+        request=request,
+    )
+    return HttpResponse(html, status=status)
+
+
+def _sections_response(request, page: PlanPage, names) -> HttpResponse:
+    """The re-rendered sections, swapped in out of band; the form's own place is left
+    to them (the form sits inside one of these sections)."""
+    page = page.reloaded()
+    html = "".join(page.render_section(name, request, oob=True) for name in dict.fromkeys(names))
+    # The numbers panel listens for this and recomputes.
+    return reswap(HttpResponse(html, headers={"HX-Trigger": "plan-changed"}), "none")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    fields = set(form.fields)
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in fields else None, messages)
+
+
+def _conflict_notice(form, error: ConflictError) -> str:
+    """Say what the other person changed since the version the form was opened at,
+    and move the form to the stored version so saving again applies the user's input."""
+    current = error.current
+    seen = current.history.filter(version=error.expected_version).order_by("-history_id").first()
+    changes = []
+    for name, field in form.fields.items():
+        if name == "version" or name in form.links or seen is None:
+            continue
+        before, now = getattr(seen, f"{name}_id", None), getattr(current, f"{name}_id", None)
+        if before is None and now is None:
+            before, now = getattr(seen, name, None), getattr(current, name, None)
+        if before != now:
+            shown = getattr(current, f"get_{name}_display", None)
+            value = shown() if shown else getattr(current, name)
+            changes.append(f"{field.label}: now “{value if value not in (None, '') else '—'}”")
+    author = current.history.first()
+    who = f" by {author.history_user}" if author and author.history_user else ""
+    detail = f" ({'; '.join(changes)})" if changes else ""
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return (
+        f"This {current._meta.verbose_name} was changed{who} since you opened it{detail}. "
+        "Nothing was saved. Your input is kept below: check it and save again to apply it."
+    )
+
+
+def _save(request, page, form, record=None, *, action, sections, extra=None):
+    """Save a valid form through the services (create when `record` is None)."""
+    if not form.is_valid():
+        return _form_response(request, page, form, action=action, status=422)
+    try:
+        values = {**form.values(), **(extra or {})}
+        if record is None:
+            record = services.create(form._meta.model, by=request.user, **values)
+        else:
+            record = services.update(
+                record, by=request.user, version=form.cleaned_data.get("version"), **values
+            )
+        # Links are saved over the version the record has just reached.
+        for name, targets in form.link_values().items():
+            record = services.set_links(
+                record, name, targets, by=request.user, version=record.version
+            )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _form_response(request, page, form, action=action, status=422)
+    except ConflictError as error:
+        notice = _conflict_notice(form, error)
+        return _form_response(request, page, form, action=action, status=409, notice=notice)
+    except NotFound:
+        return _gone(request, page, form, action)
+    except Forbidden as error:
+        return HttpResponseForbidden(str(error))
+    return _sections_response(request, page, sections)
+
+
+def _gone(request, page, form, action):
+    notice = (
+        f"This {form._meta.model._meta.verbose_name} was deleted by someone else; "
+        "nothing was saved."
+    )
+    form.is_valid()  # so the user's input shows again
+    return _form_response(request, page, form, action=action, status=410, notice=notice)
+
+
+@login_required
+def record_form(request, pk: int, kind: str, record_id: int | None = None):
+    """GET: the form for a new or an existing record. POST: save it."""
+    kind = _kind(kind)
+    page = PlanPage.for_editing(request, pk)
+    action = page.url("record", kind.slug, record_id)
+    try:
+        record = _record(page, kind, record_id) if record_id else None
+    except Http404:
+        if request.method != "POST":
+            raise
+        form = kind.form(request.POST, account=page.account)
+        return _gone(request, page, form, action)
+    if request.method == "POST":
+        form = kind.form(request.POST, instance=record, account=page.account)
+        extra = {"account": page.account} if kind.on_account and record is None else None
+        return _save(
+            request, page, form, record, action=action, extra=extra,
+            sections=(kind.section, *kind.refresh, "summary"),
+        )  # fmt: skip
+    form = kind.form(instance=record, account=page.account, initial=page.initial(kind.slug))
+    return _form_response(request, page, form, action=action)
+
+
+@login_required
+@require_POST
+def record_delete(request, pk: int, kind: str, record_id: int):
+    kind = _kind(kind)
+    page = PlanPage.for_editing(request, pk)
+    try:
+        record = _record(page, kind, record_id)
+        services.delete(record, by=request.user, version=request.POST.get("version"))
+    except (Http404, NotFound):
+        pass  # already gone: the refreshed section shows it
+    except ConflictError:
+        return HttpResponse(
+            f"This {kind.label} was changed by someone else since you opened the page; "
+            "it was not deleted. Reload to see the change.",
+            status=409,
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=422)
+    except Forbidden as error:
+        return HttpResponseForbidden(str(error))
+    return _sections_response(request, page, (kind.section, *kind.refresh, "summary"))
+
+
+@login_required
+def account_fields(request, pk: int, group: str):
+    """GET/POST a group of the account's own fields (profile, thesis, ...)."""
+    if group not in ACCOUNT_GROUPS:
+        raise Http404
+    page = PlanPage.for_editing(request, pk)
+    action = page.url("account", group)
+    form_class = ACCOUNT_GROUPS[group]
+    if request.method == "POST":
+        form = form_class(request.POST, instance=page.account, account=page.account)
+        return _save(
+            request, page, form, page.account, action=action, sections=GROUP_SECTIONS[group]
+        )
+    return _form_response(
+        request, page, form_class(instance=page.account, account=page.account), action=action
+    )
+
+
+@login_required
+def cell(request, pk: int, unit_id: int, product_id: int):
+    """GET/POST the whitespace cell of a business unit and a product."""
+    page = PlanPage.for_editing(request, pk)
+    unit = get_object_or_404(BusinessUnit, pk=unit_id, account=page.account)
+    product = get_object_or_404(Product, pk=product_id)
+    existing = WhitespaceCell.objects.filter(business_unit=unit, product=product).first()
+    action = page.url("cell", unit.pk, product.pk)
+    initial = {} if existing else {"status": "open"}
+    if request.method == "POST":
+        form = CellForm(request.POST, instance=existing, account=page.account)
+        extra = (
+            None
+            if existing
+            else {"account": page.account, "business_unit": unit, "product": product}
+        )
+        return _save(
+            request, page, form, existing, action=action, extra=extra,
+            sections=("whitespace", "growth", "summary"),
+        )  # fmt: skip
+    form = CellForm(instance=existing, account=page.account, initial=initial)
+    form.heading = f"{unit.name} × {product.name}"
+    return _form_response(request, page, form, action=action)
+
+
+@login_required
+@require_POST
+def play_stage(request, pk: int, record_id: int):
+    """Move a play to another stage (from the stage buttons of a play)."""
+    page = PlanPage.for_editing(request, pk)
+    play = get_object_or_404(Play, pk=record_id, account=page.account)
+    stage = request.POST.get("stage", "")
+    return _quick(
+        request, page,
+        lambda: growth_services.move_play(
+            play, stage, by=request.user, version=request.POST.get("version")
+        ),
+        ("growth", "summary"),
+        label=f"Stage “{Stage(stage).label if stage in Stage.values else stage}”",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def action_done(request, pk: int, record_id: int):
+    page = PlanPage.for_editing(request, pk)
+    action = get_object_or_404(Action, pk=record_id, account=page.account)
+    return _quick(
+        request, page,
+        lambda: growth_services.complete_action(
+            action, by=request.user, version=request.POST.get("version")
+        ),
+        ("actions",),
+        label="Done",
+    )  # fmt: skip
+
+
+def _quick(request, page, change, sections, *, label):
+    """A one-click change; a refusal comes back as a short message."""
+    try:
+        change()
+    except ConflictError as error:
+        return HttpResponse(
+            f"Not saved: this {error.current._meta.verbose_name} was changed by someone else "
+            "since the page was loaded. The list below shows it as it is now.",
+            status=409,
+            headers={"HX-Retarget": "#notice", "HX-Reswap": "innerHTML"},
+        )
+    except ValidationError as error:
+        return HttpResponse(
+            f"{label}: {' '.join(error.messages)}",
+            status=422,
+            headers={"HX-Retarget": "#notice", "HX-Reswap": "innerHTML"},
+        )
+    except Forbidden as error:
+        return HttpResponseForbidden(str(error))
+    except NotFound:
+        pass
+    return _sections_response(request, page, sections)

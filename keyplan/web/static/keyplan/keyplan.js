@@ -1,0 +1,22 @@
+// keyplan's page behaviour: small, on top of htmx.
+document.addEventListener("click", (event) => {
+  // "Cancel" on an inline form: drop the form, leaving the record as it was.
+  const cancel = event.target.closest("[data-cancel]");
+  if (cancel) {
+    cancel.closest("form").remove();
+    return;
+  }
+  // A cell of the whitespace grid (an SVG link) opens its form below the grid.
+  const cell = event.target.closest(".whitespace-picture a");
+  if (cell && window.htmx) {
+    event.preventDefault();
+    const picture = cell.closest(".whitespace-picture");
+    htmx.ajax("GET", cell.getAttribute("href"), { target: picture.dataset.cellTarget });
+  }
+});
+
+// A form that arrives puts the cursor in its first field.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const field = event.detail.target.querySelector?.(".record-form input:not([type=hidden]), .record-form select");
+  if (field) field.focus();
+});

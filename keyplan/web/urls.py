@@ -1,0 +1,40 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from keyplan.web import dashboard, editing, history, numbers, page, selection, views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", dashboard.portfolio, name="portfolio"),
+    path("insights/<slug:key>/", dashboard.insight, name="insight"),
+    path("alerts/", dashboard.alert_list, name="alerts"),
+    path("accounts/", views.accounts, name="accounts"),
+    path("my/", views.my_week, name="my-week"),
+    path("healthz", views.healthz, name="healthz"),
+    path("selection/", selection.selection_page, name="selection"),
+    path("selection/weights/", selection.weights, name="selection-weights"),
+    path("selection/<int:pk>/", selection.explanation, name="selection-explain"),
+    path("selection/<int:pk>/scores/<int:criterion_id>/", selection.score, name="selection-score"),
+    path("selection/<int:pk>/tier/", selection.apply_tier, name="selection-tier"),
+    path("accounts/<int:pk>/", page.plan_page, name="plan"),
+    path("accounts/<int:pk>/history/", history.account_history, name="account_history"),
+    path("accounts/<int:pk>/numbers/", numbers.plan_numbers, name="plan-numbers"),
+    path("accounts/<int:pk>/fields/<slug:group>/", editing.account_fields, name="plan-account"),
+    path("accounts/<int:pk>/cells/<int:unit_id>/<int:product_id>/", editing.cell, name="plan-cell"),
+    path(
+        "accounts/<int:pk>/plays/<int:record_id>/stage/", editing.play_stage, name="plan-play-stage"
+    ),
+    path(
+        "accounts/<int:pk>/actions/<int:record_id>/done/",
+        editing.action_done,
+        name="plan-action-done",
+    ),
+    path("accounts/<int:pk>/<slug:kind>/new/", editing.record_form, name="plan-record"),
+    path("accounts/<int:pk>/<slug:kind>/<int:record_id>/", editing.record_form, name="plan-record"),
+    path(
+        "accounts/<int:pk>/<slug:kind>/<int:record_id>/delete/",
+        editing.record_delete,
+        name="plan-delete",
+    ),
+]
