@@ -123,6 +123,10 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Tests on a file, not in memory: the live server's threads then open their own
+        # connections, as in production, instead of sharing one (which can deadlock when
+        # two browser pages post at once). One file per test process.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     return config
 
 

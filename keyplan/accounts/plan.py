@@ -198,7 +198,10 @@ class Plan:
         return list(manager.filter(**filters).order_by(*order))
 
     def _of_account(self, model: type[Model], *order) -> list:
-        return self._rows(model, *order, account_id=self.account.pk)
+        rows = self._rows(model, *order, account_id=self.account.pk)
+        for row in rows:
+            row.account = self.account  # so `str(row)` and access checks cost no query
+        return rows
 
     # Lookups by id
     @cached_property
