@@ -1,6 +1,7 @@
 """The demo portfolio: NovaTech's sample plan exactly, and a varied, living portfolio."""
 
 import json
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -183,3 +184,25 @@ def test_the_demo_logins_and_their_access(demo, db):
     assert not Account.objects.visible_to(users["outsider"]).exists()
     assert Account.objects.visible_to(users["leader"]).count() == 25
     assert BusinessUnit.objects.visible_to(users["outsider"]).count() == 0
+
+
+def test_the_demo_dashboard_shows_every_figure_and_explains_it(demo, db, client):
+    from keyplan.insights.portfolio import FIGURES
+
+    client.force_login(User.objects.get(username="leader"))
+    text = client.get("/").text
+    shown = set(re.findall(r'data-figure="([a-z_]+)">([^<]+)<', text))
+    # Every headline figure has a value: the demo has data for each one.
+    assert {key for key, value in shown if value.strip() not in {"", "—"}} >= {
+        "arr", "open_whitespace", "weighted_pipeline", "target_arr", "path_gap",
+        "risk_exposure", "nrr", "grr", "share_of_wallet", "coverage", "single_threaded",
+        "red_dots", "freshness", "cadence",
+    }  # fmt: skip
+    for heading in ("Multithreading", "Alerts"):
+        assert heading in text
+    for key in FIGURES:
+        page = client.get(f"/insights/{key}/")
+        assert page.status_code == 200, key
+        assert "How it is computed" in page.text and 'class="facts"' in page.text, key
+        # The accounts behind the figure, each linking to its plan.
+        assert re.search(r'href="/accounts/\d+/"', page.text), key
