@@ -151,6 +151,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Largest file `keyplan import` and the upload page accept (bytes).
+KEYPLAN_IMPORT_MAX_BYTES = int(os.environ.get("KEYPLAN_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 

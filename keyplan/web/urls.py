@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from keyplan.exchange import views as exchange_views
 from keyplan.web import dashboard, editing, history, numbers, page, selection, views
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/<int:pk>/", page.plan_page, name="plan"),
     path("accounts/<int:pk>/history/", history.account_history, name="account_history"),
     path("accounts/<int:pk>/numbers/", numbers.plan_numbers, name="plan-numbers"),
+    path("accounts/<int:pk>/plan.xlsx", exchange_views.download_xlsx, name="plan-xlsx"),
+    path("accounts/<int:pk>/import/", exchange_views.import_xlsx, name="plan-import"),
     path("accounts/<int:pk>/fields/<slug:group>/", editing.account_fields, name="plan-account"),
     path("accounts/<int:pk>/cells/<int:unit_id>/<int:product_id>/", editing.cell, name="plan-cell"),
     path(

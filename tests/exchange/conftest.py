@@ -1,0 +1,35 @@
+"""Fixtures for the import and export tests: the NovaTech sample plan and helpers
+that read a plan the way a user compares plans (`keyplan plan show --format json`)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from keyplan.accounts.models import Account
+from keyplan.demo import novatech, portfolio
+from keyplan.growth.models import Product
+
+
+@pytest.fixture
+def novatech_users(db):
+    """The demo users, the catalog and NovaTech's plan."""
+    return portfolio.build_novatech()
+
+
+@pytest.fixture
+def sample(novatech_users):
+    return Account.objects.get(name=novatech.NAME)
+
+
+def plan_show(name: str) -> dict:
+    out = StringIO()
+    call_command("plan", "show", name, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def empty_the_plans() -> None:
+    """Every account and the catalog gone (the users stay): an empty database to import into."""
+    Account.objects.all().delete()
+    Product.objects.all().delete()

@@ -1,0 +1,61 @@
+"""A plan workbook opened and saved by LibreOffice Calc imports as the same plan.
+
+Needs `soffice` (Debian: libreoffice-calc-nogui). Without it the test is skipped,
+unless KEYPLAN_REQUIRE_LIBREOFFICE=1 (CI), where a missing LibreOffice fails."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from keyplan.demo import novatech
+from tests.exchange.conftest import empty_the_plans, plan_show
+from tests.exchange.test_xlsx_import import run_import
+from tests.exchange.xlsx_helpers import export
+
+
+@pytest.fixture
+def soffice():
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+        if os.environ.get("KEYPLAN_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def resave(soffice: str, source, tmp_path):
+    """What Calc writes when a person opens the workbook and saves it as .xlsx."""
+    out = tmp_path / "resaved"
+    profile = tmp_path / "lo-profile"  # its own profile: parallel runs do not collide
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out / source.name
+
+
+def test_a_workbook_resaved_by_libreoffice_imports_the_same_plan(soffice, sample, tmp_path):
+    before = plan_show(novatech.NAME)
+    source = export(sample, tmp_path / "novatech.xlsx")
+
+    resaved = resave(soffice, source, tmp_path)
+
+    assert resaved.read_bytes() != source.read_bytes()
+    assert run_import(resaved, "--dry-run").count("Nothing to change") == 1
+    empty_the_plans()
+    run_import(resaved)
+    assert plan_show(novatech.NAME) == before

@@ -1,0 +1,30 @@
+"""Export a plan to Excel, import it into an empty database, export again: the same plan."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from keyplan.demo import novatech
+from tests.exchange.conftest import empty_the_plans, plan_show
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_export_import_export_gives_the_same_plan(sample, tmp_path):
+    before = plan_show(novatech.NAME)
+    first = tmp_path / "novatech.xlsx"
+    run("export", novatech.NAME, "--format", "xlsx", "--out", str(first))
+    empty_the_plans()
+
+    output = run("import", "plan", str(first), "--as", "admin")
+
+    assert "Created the account NovaTech" in output
+    assert plan_show(novatech.NAME) == before
+    second = tmp_path / "again.xlsx"
+    run("export", novatech.NAME, "--out", str(second))
+    assert plan_show(novatech.NAME) == before
+    assert "Nothing to change" in run("import", "plan", str(second), "--dry-run", "--as", "admin")

@@ -1,0 +1,51 @@
+"""Editing an exported workbook the way a person would in Excel, and taking a
+snapshot of the database to prove an import left it exactly as it was."""
+
+from django.apps import apps
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from keyplan.exchange import xlsx_export
+
+
+def export(account, path):
+    xlsx_export.export_plan(account, path)
+    return path
+
+
+def column_of(sheet, header: str) -> str:
+    for cell in sheet[1]:
+        if cell.value == header:
+            return get_column_letter(cell.column)
+    raise KeyError(header)
+
+
+def row_of(sheet, first_value) -> int:
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == first_value:
+            return row[0].row
+    raise KeyError(first_value)
+
+
+def edit(path, sheet_name: str, first_value, header: str, value) -> tuple[int, str]:
+    """Set one cell (the row whose first column holds `first_value`); returns its row
+    and column letter."""
+    book = load_workbook(path)
+    sheet = book[sheet_name]
+    row, letter = row_of(sheet, first_value), column_of(sheet, header)
+    sheet[f"{letter}{row}"] = value
+    book.save(path)
+    return row, letter
+
+
+def snapshot() -> dict:
+    """How many rows every keyplan table (and its history) holds, plus each row's version."""
+    counts = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("keyplan."):
+            counts[model._meta.label] = model.objects.count()
+            if hasattr(model, "version"):
+                counts[f"{model._meta.label}.versions"] = sorted(
+                    model.objects.values_list("pk", "version")
+                )
+    return counts
