@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "keyplan.exchange",
     "keyplan.demo",
     "keyplan.web",
+    "keyplan.api",
+    "ninja",  # its docs page then uses the bundled assets, not a CDN
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,145 @@
+"""Accounts: the list a user may see, one account's own fields, its whole plan."""
+
+import datetime
+from typing import Literal
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from keyplan.accounts.forms import ACCOUNT_GROUPS, account_form
+from keyplan.accounts.models import Account, Relationship, Tier
+from keyplan.api import concurrency, schemas
+from keyplan.api.common import responses, visible_account
+from keyplan.api.pagination import PageQuery, page_of
+from keyplan.api.problems import Problem
+from keyplan.core import access, services
+from keyplan.core.errors import ConflictError
+from keyplan.exchange import document
+
+router = Router(tags=["Accounts"])
+
+# Every field the plan page edits on the account, in one form for the API.
+EDITABLE = list(dict.fromkeys(f for form in ACCOUNT_GROUPS.values() for f in form._meta.fields))
+AccountForm = account_form("api", EDITABLE)
+SHOWN = [*EDITABLE, "source", "crm_id", "last_changed"]
+
+AccountOut = schemas.output_schema(Account, SHOWN, "Account")
+AccountUpdate = schemas.input_schema(AccountForm, "AccountUpdate", partial=True)
+AccountPage = schemas.page_schema(AccountOut, "AccountPage")
+ORDERINGS = ("name", "tier", "updated_at", "last_changed")
+
+
+class AccountFilters(PageQuery):
+    tier: Literal[tuple(Tier.values)] | None = Field(None, description="Only this tier.")
+    relationship: Literal[tuple(Relationship.values)] | None = None
+    owner: str | None = Field(None, description="The owner's username.", max_length=150)
+    search: str | None = Field(None, description="Part of the name (any case).", max_length=200)
+    ordering: Literal[tuple(o for name in ORDERINGS for o in (name, f"-{name}"))] = "name"
+
+
+def _serialize(account: Account) -> dict:
+    return schemas.serialize(account, SHOWN)
+
+
+@router.get(
+    "",
+    response=responses({200: AccountPage}),
+    operation_id="list_accounts",
+    summary="The accounts whose plans you may read",
+)
+def list_accounts(request, filters: Query[AccountFilters]):
+    accounts = Account.objects.visible_to(request.auth)
+    if filters.tier is not None:
+        accounts = accounts.filter(tier=filters.tier)
+    if filters.relationship:
+        accounts = accounts.filter(relationship=filters.relationship)
+    if filters.owner:
+        accounts = accounts.filter(owner__username=filters.owner)
+    if filters.search:
+        accounts = accounts.filter(Q(name__icontains=filters.search))
+    tiebreak = "-pk" if filters.ordering.startswith("-") else "pk"
+    accounts = accounts.order_by(filters.ordering, tiebreak)
+    return page_of(request, accounts, filters, _serialize)
+
+
+@router.get(
+    "/{account_id}",
+    response=responses({200: AccountOut}, 404),
+    operation_id="get_account",
+    summary="An account's own fields (its ETag is its version)",
+)
+def read_account(request, response: HttpResponse, account_id: int):
+    account = visible_account(request, account_id)
+    response["ETag"] = concurrency.etag(account)
+    return _serialize(account)
+
+
+def _stale(account_id: int):
+    def problem(status: int) -> Problem:
+        current = Account.objects.get(pk=account_id)
+        return Problem(
+            status,
+            f"This account was changed since you read it (it is now at version "
+            f"{current.version}). Nothing was saved: apply your change to `current`.",
+            headers={"ETag": concurrency.etag(current)},
+            current=_serialize(current),
+        )
+
+    return problem
+
+
+@router.patch(
+    "/{account_id}",
+    response=responses({200: AccountOut}, 400, 403, 404, 409, 412, 413, 428),
+    operation_id="update_account",
+    summary="Change an account's own fields (send If-Match or version)",
+)
+def update_account(request, response: HttpResponse, account_id: int, payload: AccountUpdate):
+    account = visible_account(request, account_id)
+    access.check_edit(request.auth, account)
+    body = payload.model_dump(exclude_unset=True)
+    stale = _stale(account_id)
+    expected = concurrency.precondition(request, account, body.pop("version", None), stale=stale)
+    unbound = AccountForm(instance=account, account=account)
+    data = {name: unbound[name].value() for name in unbound.fields if name != "version"}
+    form = AccountForm({**data, **body}, instance=account, account=account)
+    if not form.is_valid():
+        errors = {f: [e["message"] for e in m] for f, m in form.errors.get_json_data().items()}
+        raise Problem(422, "The account has invalid values; see errors.", errors=errors)
+    values = {name: value for name, value in form.values().items() if name in body}
+    try:
+        with transaction.atomic():
+            account = services.update(account, by=request.auth, version=expected.version, **values)
+    except ConflictError as error:
+        raise stale(expected.stale_status) from error
+    response["ETag"] = concurrency.etag(account)
+    return _serialize(account)
+
+
+class PlanQuery(Schema):
+    as_of: datetime.date | None = Field(
+        None, description="The plan as it stood at the end of this day."
+    )
+
+
+@router.get(
+    "/{account_id}/plan",
+    response=responses({200: dict}, 404),
+    operation_id="get_plan",
+    summary="The whole plan, as `keyplan plan show --format json` prints it",
+)
+def read_plan(request, account_id: int, query: Query[PlanQuery]):
+    account = visible_account(request, account_id)
+    moment = None
+    if query.as_of is not None:
+        moment = timezone.make_aware(datetime.datetime.combine(query.as_of, datetime.time.max))
+        if not Account.history.filter(id=account.pk, history_date__lte=moment).exists():
+            raise Problem(404, f"{account.name} did not exist yet on {query.as_of}.")
+    return HttpResponse(
+        document.to_json(document.build(account, as_of=moment), indent=None),
+        content_type="application/json",
+    )

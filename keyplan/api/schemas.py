@@ -1,0 +1,168 @@
+"""Request and response schemas, derived from the pages' forms and the models.
+
+The forms decide which fields a client may set (the same ones the plan page
+edits) and validate them; these schemas describe those fields in OpenAPI with
+their types and choices, and refuse unknown fields and wrong types before a form
+sees them. Records are written with ids for references (a stakeholder's
+`reports_to`) and amounts as JSON numbers.
+"""
+
+import datetime
+import enum
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django import forms
+from django.db import models
+from ninja import Schema
+from pydantic import ConfigDict, Field, create_model
+
+from keyplan.core.forms import PlanForm
+from keyplan.core.models import Versioned
+
+
+class Input(Schema):
+    """A request body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _choices(choices) -> list:
+    plain = (value.value if isinstance(value, enum.Enum) else value for value, _ in choices)
+    return [value for value in plain if value not in ("", None)]
+
+
+def _literal(values: list):
+    return Literal[tuple(values)]
+
+
+def _input_type(field: forms.Field) -> Any:
+    """The JSON type a form field accepts."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return list[int]
+    if isinstance(field, forms.ModelChoiceField):
+        return int
+    if isinstance(field, forms.ChoiceField):
+        values = _choices(field.choices)
+        return _literal(values) if values else str
+    if isinstance(field, forms.BooleanField):
+        return bool
+    if isinstance(field, forms.IntegerField):
+        return Annotated[int, Field(ge=field.min_value, le=field.max_value)]
+    if isinstance(field, forms.DecimalField):
+        return Decimal
+    if isinstance(field, forms.DateTimeField):
+        return datetime.datetime
+    if isinstance(field, forms.DateField):
+        return datetime.date
+    if isinstance(field, forms.CharField) and field.max_length:
+        return Annotated[str, Field(max_length=field.max_length)]
+    return str
+
+
+def _empty(value) -> bool:
+    return value in (None, "", [], ())
+
+
+def input_schema(form_class: type[PlanForm], name: str, *, partial: bool) -> type[Input]:
+    """The body that creates (or, `partial`, changes) a record through `form_class`.
+
+    Creating requires what the form requires and the model has no default for;
+    a change takes any subset of the fields plus the `version` it was based on.
+    """
+    blank = form_class(account=None)
+    fields: dict[str, Any] = {}
+    for field_name, field in blank.fields.items():
+        if field_name == "version":
+            continue
+        kind = _input_type(field)
+        description = str(field.help_text or field.label or "")
+        required = not partial and field.required and _empty(blank[field_name].value())
+        if required:
+            fields[field_name] = (kind, Field(description=description))
+        else:
+            fields[field_name] = (kind | None, Field(None, description=description))
+    if partial:
+        fields["version"] = (
+            int | None,
+            Field(
+                None,
+                description="The version this change is based on "
+                "(or send the record's ETag as If-Match).",
+            ),
+        )
+    return create_model(name, __base__=Input, **fields)
+
+
+def _output_type(field: models.Field) -> Any:
+    if field.is_relation:
+        kind = int
+    elif field.choices:
+        values = _choices(field.choices)
+        if isinstance(field, models.CharField) and field.blank:
+            values.append("")
+        kind = _literal(values)
+    elif isinstance(field, models.BooleanField):
+        kind = bool
+    elif isinstance(field, models.IntegerField):
+        kind = int
+    elif isinstance(field, models.DecimalField):
+        kind = float
+    elif isinstance(field, models.DateTimeField):
+        kind = datetime.datetime
+    elif isinstance(field, models.DateField):
+        kind = datetime.date
+    else:
+        kind = str
+    return kind | None if field.null else kind
+
+
+def output_fields(model: type[models.Model], names) -> list[str]:
+    """What a record shows: its id, version and timestamps, then `names`."""
+    system = ["id", "version", "created_at", "updated_at"]
+    if not issubclass(model, Versioned):
+        system.remove("version")
+    if any(f.name == "account" for f in model._meta.concrete_fields):
+        system.append("account")
+    return system + [name for name in names if name not in system]
+
+
+def output_schema(model: type[models.Model], names, name: str, *, links=()) -> type[Schema]:
+    fields: dict[str, Any] = {}
+    for field_name in output_fields(model, names):
+        if field_name in links:
+            fields[field_name] = (list[int], ...)
+            continue
+        field = model._meta.get_field(field_name)
+        description = str(getattr(field, "help_text", "") or field.verbose_name)
+        fields[field_name] = (_output_type(field), Field(description=description))
+    return create_model(name, __base__=Schema, **fields)
+
+
+def serialize(record: models.Model, names, *, links=()) -> dict:
+    """`record` as the plain values of its output schema (one query per link field,
+    none when they are prefetched)."""
+    data = {}
+    for name in output_fields(type(record), names):
+        if name in links:
+            data[name] = [target.pk for target in getattr(record, name).all()]
+            continue
+        field = record._meta.get_field(name)
+        value = getattr(record, field.attname)
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        data[name] = value
+    return data
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    return create_model(
+        name,
+        __base__=Schema,
+        count=(int, Field(description="Records matching the filters.")),
+        page=(int, ...),
+        page_size=(int, ...),
+        next=(str | None, Field(description="The next page's URL, if any.")),
+        previous=(str | None, Field(description="The previous page's URL, if any.")),
+        results=(list[item], ...),
+    )

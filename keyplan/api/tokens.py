@@ -1,0 +1,72 @@
+"""Create, check and revoke personal API tokens.
+
+A token is "kp_" and 43 random URL-safe characters. Only its SHA-256 digest is
+stored, so a leaked database does not leak usable tokens; the secret is shown once
+when it is created. SHA-256 (not a slow password hash) is enough for 256 random
+bits and keeps every API request cheap.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+
+from keyplan.api.models import ApiToken
+from keyplan.core import clock
+
+PREFIX = "kp_"
+# Writing "last used" on every request would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenRefused(Exception):
+    """The token is unknown, revoked or expired (the message says which)."""
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(user, *, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the record and the secret (shown once)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the token after what will use it."})
+    if expires_at is not None and expires_at <= clock.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.username} is not an active user."})
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: len(PREFIX) + 6],
+        digest=digest(secret),
+        expires_at=expires_at,
+    )
+    return token, secret
+
+
+def authenticate(secret: str):
+    """The active user `secret` belongs to; raises TokenRefused otherwise."""
+    token = ApiToken.objects.select_related("user").filter(digest=digest(secret.strip())).first()
+    if token is None:
+        raise TokenRefused("The API token is not valid.")
+    if token.revoked_at is not None:
+        raise TokenRefused("The API token has been revoked.")
+    now = clock.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused("The API token has expired.")
+    if not token.user.is_active:
+        raise TokenRefused("The API token's user is deactivated.")
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke(token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,129 @@
+"""The authorization matrix: every operation of the API as every role, with the
+exact status each gets, generated from the schema so a new operation cannot be
+left out. Admins, leaders, the owner and a contributor on the team read and write;
+a viewer on the team reads and gets 403 on writes; an outsider gets 404 for the
+account and everything in it; an anonymous caller gets 401."""
+
+from decimal import Decimal
+
+import pytest
+
+from keyplan.api.api import api as ninja_api
+from keyplan.core import services
+from keyplan.growth.models import BusinessUnit, Product
+from tests.api.conftest import client_for
+from tests.api.samples import KIND_PATHS, bodies
+
+ROLES = ["admin", "leader", "owner", "contributor", "viewer", "outsider", "anonymous"]
+SUCCESS = {"list": 200, "get": 200, "create": 201, "update": 200, "delete": 204}
+ACCOUNT_OPERATIONS = {
+    "list_accounts": 200,
+    "get_account": 200,
+    "update_account": 200,
+    "get_plan": 200,
+}
+
+
+def _operations() -> dict[str, tuple[str | None, str]]:
+    """operation id -> (kind path or None for the account's own, verb)."""
+    operations = {name: (None, name) for name in ACCOUNT_OPERATIONS}
+    for path in KIND_PATHS:
+        for verb in SUCCESS:
+            operations[f"{verb}_{path.replace('-', '_')}"] = (path, verb)
+    return operations
+
+
+OPERATIONS = _operations()
+
+
+def test_the_matrix_covers_every_operation_in_the_schema():
+    schema = ninja_api.get_openapi_schema()
+    in_schema = {op["operationId"] for ops in schema["paths"].values() for op in ops.values()}
+    assert in_schema == set(OPERATIONS)
+
+
+def expected_status(operation: str, role: str) -> int:
+    kind_path, verb = OPERATIONS[operation]
+    success = SUCCESS[verb] if kind_path else ACCOUNT_OPERATIONS[operation]
+    writes = verb in ("create", "update", "delete", "update_account")
+    if role == "anonymous":
+        return 401
+    if operation == "list_accounts":
+        return 200
+    if role == "outsider":
+        return 404
+    if role == "viewer" and writes:
+        return 403
+    return success
+
+
+@pytest.fixture
+def people(admin_user, leader, owner, member, viewer, outsider):
+    return {
+        "admin": admin_user,
+        "leader": leader,
+        "owner": owner,
+        "contributor": member,
+        "viewer": viewer,
+        "outsider": outsider,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def grid(account, owner, admin_user):
+    """A business unit and two products, for whitespace cells."""
+    unit = services.create(BusinessUnit, by=owner, account=account, name="Operations")
+    products = [
+        services.create(Product, by=admin_user, name=name, list_price=Decimal(1000))
+        for name in ("Analytics", "Planning")
+    ]
+    return [unit], products
+
+
+def _request(client, operation, account, owner, grid):
+    kind_path, verb = OPERATIONS[operation]
+    if kind_path is None:
+        return {
+            "list_accounts": lambda: client.get("/accounts"),
+            "get_account": lambda: client.get(f"/accounts/{account.pk}"),
+            "update_account": lambda: client.patch(
+                f"/accounts/{account.pk}", {"industry": "Aerospace"}, headers={"If-Match": '"1"'}
+            ),
+            "get_plan": lambda: client.get(f"/accounts/{account.pk}/plan"),
+        }[operation](), None
+    body = bodies(kind_path, account, owner, *grid)
+    base = f"/accounts/{account.pk}/{kind_path}"
+    made = client_for(owner).post(base, body["existing"])
+    assert made.status_code == 201, made.content
+    item = f"{base}/{made.json()['id']}"
+    match verb:
+        case "list":
+            return client.get(base), item
+        case "get":
+            return client.get(item), item
+        case "create":
+            return client.post(base, body["new"]), item
+        case "update":
+            return client.patch(item, body["change"], headers={"If-Match": '"1"'}), item
+        case "delete":
+            return client.delete(item, headers={"If-Match": '"1"'}), item
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_status(operation, role, people, account, owner, grid):
+    client = client_for(people[role])
+    response, item = _request(client, operation, account, owner, grid)
+
+    assert response.status_code == expected_status(operation, role), response.content
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == response.status_code
+        if item is not None:  # a refused write changed nothing
+            as_owner = client_for(owner)
+            assert as_owner.get(item).json()["version"] == 1
+            from_grid = 1 if OPERATIONS[operation][0] == "business-units" else 0
+            assert as_owner.get(item.rsplit("/", 1)[0]).json()["count"] == 1 + from_grid
+    if operation == "list_accounts" and role != "anonymous":
+        assert response.json()["count"] == (0 if role == "outsider" else 1)
