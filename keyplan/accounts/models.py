@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from keyplan.core import clock
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
+from keyplan.core.ids import parse_id
 from keyplan.core.models import PlanQuerySet, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role
@@ -65,8 +66,8 @@ class AccountQuerySet(PlanQuerySet):
         """
         text = text.strip()
         match = None
-        if text.isdigit():
-            match = self.filter(pk=int(text)).first()
+        if (pk := parse_id(text)) is not None:
+            match = self.filter(pk=pk).first()
         match = match or self.filter(name__iexact=text).first()
         if match is None:
             close = self.close_matches(text)

@@ -19,8 +19,8 @@ def _url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def page_of(request: HttpRequest, queryset: QuerySet, query: PageQuery, serialize) -> dict:
-    count = queryset.count()
+def page_of(request: HttpRequest, queryset: QuerySet | list, query: PageQuery, serialize) -> dict:
+    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     start = (query.page - 1) * query.page_size
     records = queryset[start : start + query.page_size]
     return {

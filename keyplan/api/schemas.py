@@ -18,6 +18,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
 from keyplan.core.forms import PlanForm
+from keyplan.core.ids import MAX_ID
 from keyplan.core.models import Versioned
 
 
@@ -36,12 +37,16 @@ def _literal(values: list):
     return Literal[tuple(values)]
 
 
+# A record's id as a client sends it (see core.ids).
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 def _input_type(field: forms.Field) -> Any:
     """The JSON type a form field accepts."""
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return list[int]
+        return list[RecordId]
     if isinstance(field, forms.ModelChoiceField):
-        return int
+        return RecordId
     if isinstance(field, forms.ChoiceField):
         values = _choices(field.choices)
         return _literal(values) if values else str

@@ -470,7 +470,8 @@ def _selection(plan: Plan) -> list:
     ]
 
 
-def _plain(value):
+def json_value(value):
+    """A Decimal, date or datetime as JSON has it (see to_json)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, date | datetime):
@@ -480,4 +481,4 @@ def _plain(value):
 
 def to_json(document: dict, *, indent: int | None = 2) -> str:
     """The document as JSON: amounts as numbers, dates as ISO 8601 strings."""
-    return json.dumps(document, default=_plain, indent=indent, ensure_ascii=False)
+    return json.dumps(document, default=json_value, indent=indent, ensure_ascii=False)

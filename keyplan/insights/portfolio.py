@@ -12,11 +12,36 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from keyplan.accounts.models import Account, Tier
 from keyplan.core import clock
+from keyplan.core.ids import parse_id
 from keyplan.insights import accounts as account_figures
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
 from keyplan.insights.figures import Figure
+from keyplan.team.models import Role
+
+
+def book(user, *, tier=None, owner=None, team=None) -> tuple[QuerySet, dict[str, str]]:
+    """The accounts a portfolio view speaks about for `user`, narrowed by the filters,
+    and the filters as they were understood (ignored when not a tier or an id).
+
+    Leaders and administrators see every account, a KAM their own book, anyone else
+    the accounts whose team they are on."""
+    accounts = Account.objects.visible_to(user)
+    if user.role == Role.KAM and not user.sees_all_accounts:
+        accounts = accounts.filter(owner=user)
+    chosen = {}
+    if str(tier) in {str(value) for value in Tier.values}:
+        chosen["tier"] = str(tier)
+        accounts = accounts.filter(tier=int(tier))
+    if (owner_id := parse_id(owner)) is not None:
+        chosen["owner"] = str(owner_id)
+        accounts = accounts.filter(owner_id=owner_id)
+    if (team_id := parse_id(team)) is not None:
+        chosen["team"] = str(team_id)
+        accounts = accounts.filter(owner__teams__id=team_id)
+    return accounts, chosen
 
 
 @dataclass

@@ -13,12 +13,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from keyplan.accounts.models import Account, Tier
+from keyplan.accounts.models import Tier
 from keyplan.core import clock
 from keyplan.core.money import format_compact
 from keyplan.insights import alerts as alert_rules
-from keyplan.insights.portfolio import FIGURES, dashboard
-from keyplan.team.models import Organisation, Role, Team, User
+from keyplan.insights.portfolio import FIGURES, book, dashboard
+from keyplan.team.models import Organisation, Team, User
 from keyplan.web import charts
 
 FILTERS = ("tier", "owner", "team")
@@ -27,22 +27,10 @@ FILTERS = ("tier", "owner", "team")
 def scope(request):
     """The accounts the dashboard speaks about for this user, with the filters applied,
     and the filters as they were understood."""
-    user = request.user
-    accounts = Account.objects.visible_to(user)
-    if user.role == Role.KAM and not user.sees_all_accounts:
-        accounts = accounts.filter(owner=user)
-    chosen = {}
     params = request.GET
-    if params.get("tier") in {str(value) for value in Tier.values}:
-        chosen["tier"] = params["tier"]
-        accounts = accounts.filter(tier=int(params["tier"]))
-    if params.get("owner", "").isdigit():
-        chosen["owner"] = params["owner"]
-        accounts = accounts.filter(owner_id=int(params["owner"]))
-    if params.get("team", "").isdigit():
-        chosen["team"] = params["team"]
-        accounts = accounts.filter(owner__teams__id=int(params["team"]))
-    return accounts, chosen
+    return book(
+        request.user, tier=params.get("tier"), owner=params.get("owner"), team=params.get("team")
+    )
 
 
 def _link(name: str, chosen: dict, **extra) -> str:

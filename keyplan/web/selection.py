@@ -40,6 +40,7 @@ from keyplan.accounts.models import (
 )
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
+from keyplan.core.ids import parse_id
 from keyplan.insights.selection import explain, narrow, scorecard
 from keyplan.team.models import Organisation, User
 
@@ -144,8 +145,8 @@ def _condition(params) -> Q:
         condition &= Q(tier=int(params["tier"]))
     if params.get("relationship") in Relationship.values:
         condition &= Q(relationship=params["relationship"])
-    if params.get("owner", "").isdigit():
-        condition &= Q(owner_id=int(params["owner"]))
+    if (owner_id := parse_id(params.get("owner"))) is not None:
+        condition &= Q(owner_id=owner_id)
     return condition
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from keyplan.accounts.models import Account, Relationship, Tier
 from keyplan.cadence.models import Touchpoint, TouchpointStatus
 from keyplan.core import clock
+from keyplan.core.ids import parse_id
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts
 from keyplan.insights.accounts import with_figures
@@ -50,8 +51,8 @@ def accounts(request):
         queryset = queryset.filter(tier=int(params["tier"]))
     if params.get("relationship") in Relationship.values:
         queryset = queryset.filter(relationship=params["relationship"])
-    if params.get("owner", "").isdigit():
-        queryset = queryset.filter(owner_id=int(params["owner"]))
+    if (owner_id := parse_id(params.get("owner"))) is not None:
+        queryset = queryset.filter(owner_id=owner_id)
     sort = params.get("sort", "name")
     key = SORTS.get(sort.lstrip("-"), "name")
     descending = sort.startswith("-")

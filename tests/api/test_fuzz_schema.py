@@ -2,6 +2,8 @@
 operation, as the account's owner, against the app in process. No 5xx, and every
 response matches the schema (status, content type, headers, body)."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -47,8 +49,12 @@ def plan(account, owner, admin_user, unit, product):
     return ids
 
 
+# KEYPLAN_FUZZ_EXAMPLES=200 for a deeper run than CI's.
+EXAMPLES = int(os.environ.get("KEYPLAN_FUZZ_EXAMPLES", "10"))
+
+
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation(case, in_process, account, owner, plan):
     _, secret = tokens.create(owner, name="fuzz")
     headers = dict(case.headers or {})

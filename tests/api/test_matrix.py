@@ -21,12 +21,15 @@ ACCOUNT_OPERATIONS = {
     "get_account": 200,
     "update_account": 200,
     "get_plan": 200,
+    "get_account_metrics": 200,
 }
+# Portfolio reads answer everyone signed in, about the accounts they may see.
+PORTFOLIO_OPERATIONS = {"get_portfolio", "explain_portfolio_figure", "list_alerts"}
 
 
 def _operations() -> dict[str, tuple[str | None, str]]:
     """operation id -> (kind path or None for the account's own, verb)."""
-    operations = {name: (None, name) for name in ACCOUNT_OPERATIONS}
+    operations = {name: (None, name) for name in [*ACCOUNT_OPERATIONS, *PORTFOLIO_OPERATIONS]}
     for path in KIND_PATHS:
         for verb in SUCCESS:
             operations[f"{verb}_{path.replace('-', '_')}"] = (path, verb)
@@ -44,11 +47,11 @@ def test_the_matrix_covers_every_operation_in_the_schema():
 
 def expected_status(operation: str, role: str) -> int:
     kind_path, verb = OPERATIONS[operation]
-    success = SUCCESS[verb] if kind_path else ACCOUNT_OPERATIONS[operation]
+    success = SUCCESS[verb] if kind_path else ACCOUNT_OPERATIONS.get(operation, 200)
     writes = verb in ("create", "update", "delete", "update_account")
     if role == "anonymous":
         return 401
-    if operation == "list_accounts":
+    if operation == "list_accounts" or operation in PORTFOLIO_OPERATIONS:
         return 200
     if role == "outsider":
         return 404
@@ -91,6 +94,10 @@ def _request(client, operation, account, owner, grid):
                 f"/accounts/{account.pk}", {"industry": "Aerospace"}, headers={"If-Match": '"1"'}
             ),
             "get_plan": lambda: client.get(f"/accounts/{account.pk}/plan"),
+            "get_account_metrics": lambda: client.get(f"/accounts/{account.pk}/metrics"),
+            "get_portfolio": lambda: client.get("/portfolio"),
+            "explain_portfolio_figure": lambda: client.get("/portfolio/figures/arr"),
+            "list_alerts": lambda: client.get("/alerts"),
         }[operation](), None
     body = bodies(kind_path, account, owner, *grid)
     base = f"/accounts/{account.pk}/{kind_path}"

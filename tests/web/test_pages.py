@@ -1,5 +1,6 @@
 """The page shell: sign-in, the visible accounts, and the read-only plan page."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -263,3 +264,13 @@ def test_my_week_lists_my_due_actions_and_alerts(client, account, owner, member)
     assert "Overdue action" in text  # the alert, with the record to fix
     client.force_login(member)
     assert "Send the proposal" not in client.get(reverse("my-week")).text.split("My alerts")[0]
+
+
+@pytest.mark.parametrize("page", ["portfolio", "accounts", "alerts", "selection"])
+def test_an_owner_id_too_large_for_the_database_is_ignored(client, account, leader, page):
+    client.force_login(leader)
+
+    response = client.get(reverse(page), {"owner": "18488348166148140790519431168"})
+
+    assert response.status_code == 200
+    assert "Acme Corp" in response.text
