@@ -4,7 +4,9 @@ It measures, on the configured database, with a warm-up and the median of severa
 runs: the whole portfolio dashboard over every account (as a leader sees it); the
 raw-SQL floor of the same aggregates (`demo.floor`); the plan page of the account
 whose stakeholder count is nearest 50, rendered through Django's test client as its
-owner; and the queries each one issues. Times are medians in milliseconds.
+owner; and the queries each one issues. Times are medians in milliseconds. Then
+the API figure (`demo.api_bench`): requests per second reading that plan through
+the API against a bare Django view on the same server.
 """
 
 import statistics
@@ -20,7 +22,7 @@ from django.test.utils import override_settings
 
 from keyplan.accounts.models import Account, Source
 from keyplan.core import clock, services
-from keyplan.demo import floor
+from keyplan.demo import api_bench, floor
 from keyplan.demo.synthetic import generate
 from keyplan.insights.portfolio import dashboard
 from keyplan.relationships.models import Stakeholder, Strength
@@ -103,10 +105,14 @@ def _plan_account() -> Account:
     return account
 
 
-def run(accounts: int, *, runs: int = 5, seed: int = 1, progress=None) -> dict:
+def run(
+    accounts: int, *, runs: int = 5, seed: int = 1, api_seconds: float = 5.0, progress=None
+) -> dict:
     """Build or reuse the portfolio, measure, and return the figures as a dict."""
     if runs < 1:
         raise BenchError(f"--runs must be at least 1, not {runs}.")
+    if api_seconds <= 0:
+        raise BenchError(f"--api-seconds must be more than 0, not {api_seconds:g}.")
     portfolio(accounts, seed=seed, progress=progress)
     today, now = clock.today(), clock.now()
 
@@ -132,6 +138,10 @@ def run(accounts: int, *, runs: int = 5, seed: int = 1, progress=None) -> dict:
 
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         page_timing = measure(plan_page, runs)
+    try:
+        api = api_bench.measure(account, seconds=api_seconds)
+    except api_bench.ServerError as exc:
+        raise BenchError(f"The API figure could not be measured: {exc}") from exc
 
     return {
         "vendor": connection.vendor,
@@ -147,4 +157,5 @@ def run(accounts: int, *, runs: int = 5, seed: int = 1, progress=None) -> dict:
         "plan_page_ms": page_timing.median_ms,
         "plan_page_queries": page_timing.queries,
         "plan_page_stakeholders": account.people,
+        **api,
     }

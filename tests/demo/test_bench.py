@@ -9,13 +9,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
 
 from keyplan.accounts.models import Account
+from keyplan.api.models import ApiToken
 from keyplan.core import clock
-from keyplan.demo import floor
+from keyplan.demo import floor, views
 from keyplan.demo.portfolio import build_novatech
 from keyplan.demo.synthetic import generate
+from keyplan.exchange import document
 from keyplan.insights.portfolio import dashboard
 
 pytestmark = pytest.mark.slow
@@ -66,9 +70,11 @@ def test_the_dashboard_costs_the_same_queries_at_any_size(db):
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
-def test_bench_prints_its_figures_as_json_on_the_last_line(db):
+def test_bench_prints_its_figures_as_json_on_the_last_line(transactional_db):
+    """transactional_db: the API figure's server is another process, which sees only
+    committed rows."""
     out = io.StringIO()
-    call_command("bench", accounts=4, runs=1, stdout=out, stderr=io.StringIO())
+    call_command("bench", accounts=4, runs=1, api_seconds=1, stdout=out, stderr=io.StringIO())
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert result["vendor"] == connection.vendor and result["accounts"] == 4
     assert Account.objects.count() == 4  # built, since the database was empty
@@ -80,8 +86,15 @@ def test_bench_prints_its_figures_as_json_on_the_last_line(db):
     assert result["plan_page_stakeholders"] == 50
     assert 0 < result["plan_page_queries"] <= 30
     assert 0 < result["floor_queries"] < result["dashboard_queries"]
+    # The API served the same plan as the bare view, and both were measured.
+    assert result["api_same_as_bare"] is True
+    assert result["api_rps"] > 0 and result["bare_rps"] > 0
+    assert result["api_vs_bare"] == round(result["api_rps"] / result["bare_rps"], 2)
+    assert not ApiToken.objects.exists()  # the bench's token does not outlive it
     # Run again: the same portfolio is reused, not doubled.
-    call_command("bench", accounts=4, runs=1, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "bench", accounts=4, runs=1, api_seconds=0.2, stdout=io.StringIO(), stderr=io.StringIO()
+    )
     assert Account.objects.count() == 4
 
 
@@ -90,6 +103,7 @@ def test_bench_prints_its_figures_as_json_on_the_last_line(db):
     [
         ({"accounts": 0}, "--accounts must be at least 1, not 0."),
         ({"accounts": 3, "runs": 0}, "--runs must be at least 1, not 0."),
+        ({"accounts": 3, "api_seconds": 0}, "--api-seconds must be more than 0, not 0."),
     ],
 )
 def test_bench_refuses_a_size_of_zero(db, arguments, message):
@@ -110,3 +124,23 @@ def test_bench_refuses_a_portfolio_of_another_size(db):
     with pytest.raises(CommandError, match="holds 3 synthetic accounts, not 5"):
         call_command("bench", accounts=5, stdout=io.StringIO())
     assert Account.objects.count() == 3
+
+
+def test_the_bare_plan_view_is_off_on_a_normal_server(db):
+    with pytest.raises(Resolver404):
+        resolve("/bench/bare-plan/1")
+
+
+def test_the_bare_plan_view_answers_only_with_the_benchs_key(db, rf, monkeypatch):
+    build_novatech()
+    account = Account.objects.get(name="NovaTech")
+    monkeypatch.setenv(views.BARE_KEY_VARIABLE, "the-key")
+
+    def ask(key):
+        return views.bare_plan(rf.get("/", headers={views.BARE_KEY_HEADER: key}), account.pk)
+
+    with pytest.raises(Http404):
+        ask("a-guess")
+    assert json.loads(ask("the-key").content) == json.loads(
+        document.to_json(document.build(account))
+    )

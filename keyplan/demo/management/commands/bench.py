@@ -1,4 +1,5 @@
-"""keyplan bench [--accounts N] [--runs R] [--seed S]: measure the dashboard and plan page."""
+"""keyplan bench [--accounts N] [--runs R] [--seed S] [--api-seconds T]: measure the
+dashboard, the plan page and the API."""
 
 import json
 
@@ -20,14 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=10_000, help="Portfolio size.")
         parser.add_argument("--runs", type=int, default=5, help="Measured runs per figure.")
         parser.add_argument("--seed", type=int, default=1, help="Seed when generating.")
+        parser.add_argument(
+            "--api-seconds",
+            type=float,
+            default=5.0,
+            help="How long to load the API and the bare view, each (seconds).",
+        )
 
-    def handle(self, *args, accounts, runs, seed, **options):
+    def handle(self, *args, accounts, runs, seed, api_seconds, **options):
         def progress(done: int, total: int) -> None:
             if options["verbosity"] >= 1 and total > done:
                 self.stderr.write(f"  generating: {done:,} of {total:,} accounts")
 
         try:
-            result = run(accounts, runs=runs, seed=seed, progress=progress)
+            result = run(accounts, runs=runs, seed=seed, api_seconds=api_seconds, progress=progress)
         except (BenchError, GenerateError) as exc:
             raise CommandError(str(exc)) from exc
         for problem in result["floor_disagreements"]:
