@@ -9,6 +9,7 @@ from functools import cached_property
 
 from keyplan.api import forms as api_forms
 from keyplan.api import schemas
+from keyplan.api.pagination import PageQuery
 from keyplan.core.forms import PlanForm
 from keyplan.growth.forms import CellForm
 from keyplan.web.editing import KINDS
@@ -51,6 +52,10 @@ class ApiKind:
     @cached_property
     def out_schema(self):
         return schemas.output_schema(self.model, self.fields, self.name, links=self.links)
+
+    @cached_property
+    def list_query(self):
+        return schemas.list_query(self.model, self.fields, f"{self.name}ListQuery", PageQuery)
 
     @cached_property
     def page_schema(self):

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from keyplan.api import concurrency
+from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.kinds import API_KINDS, ApiKind
-from keyplan.api.pagination import PageQuery, page_of
+from keyplan.api.pagination import page_of
 from keyplan.api.problems import Problem
 from keyplan.core import access, services
 from keyplan.core.errors import ConflictError
@@ -91,12 +91,13 @@ def register(kind: ApiKind) -> None:
         base,
         response=responses({200: kind.page_schema}, 404),
         operation_id=f"list_{snake}",
-        summary=f"List the {kind.path.replace('-', ' ')} of an account",
+        summary=f"List the {kind.path.replace('-', ' ')} of an account (filter, sort, page)",
         tags=tags,
     )
-    def list_records(request, account_id: int, query: Query[PageQuery]):
+    def list_records(request, account_id: int, query: Query[kind.list_query]):
         account = visible_account(request, account_id)
-        return page_of(request, _queryset(kind, account), query, kind.serialize)
+        records = schemas.filtered(_queryset(kind, account), query)
+        return page_of(request, records, query, kind.serialize)
 
     @router.get(
         item,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
@@ -171,3 +172,52 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
         previous=(str | None, Field(description="The previous page's URL, if any.")),
         results=(list[item], ...),
     )
+
+
+def list_query(model: type[models.Model], names, name: str, base: type[Schema]) -> type[Schema]:
+    """The query of a record list: `base` (paging) plus `ordering` by the record's
+    dates, names and id, `updated_since` (for clients that sync), and an exact
+    filter on each field with choices (a play's stage, an action's status)."""
+    concrete = {f.name: f for f in model._meta.concrete_fields}
+    shown = [concrete[n] for n in output_fields(model, names) if n in concrete]
+    sortable = [
+        f.name
+        for f in shown
+        if f.name == "id"
+        or isinstance(f, models.DateField | models.DecimalField)
+        or (isinstance(f, models.CharField) and f.name in ("name", "title"))
+    ]
+    orderings = tuple(o for n in sortable for o in (n, f"-{n}"))
+    fields: dict[str, Any] = {
+        "ordering": (_literal(list(orderings)), Field("id", description="Sort by; - for desc.")),
+        "updated_since": (
+            datetime.datetime | None,
+            Field(None, description="Only records changed at or after this moment."),
+        ),
+    }
+    for field in shown:
+        if field.choices and not field.is_relation:
+            values = _choices(field.choices)
+            described = f"Only records with this {field.verbose_name}"
+            if all(isinstance(value, int) for value in values):
+                # Numbers in a query string arrive as text, which a Literal of ints refuses.
+                kind = Annotated[int, Field(ge=min(values), le=max(values))]
+                described += f" ({', '.join(map(str, values))})"
+            else:
+                kind = _literal(values)
+            fields[field.name] = (kind | None, Field(None, description=described + "."))
+    return create_model(name, __base__=base, **fields)
+
+
+def filtered(queryset: models.QuerySet, query: Schema) -> models.QuerySet:
+    """`queryset` narrowed and sorted by a `list_query` query."""
+    values = query.model_dump(exclude_none=True)
+    values.pop("page", None), values.pop("page_size", None)
+    ordering = values.pop("ordering", "id")
+    since = values.pop("updated_since", None)
+    if since is not None:
+        if timezone.is_naive(since):  # a moment without an offset is in the server's zone
+            since = timezone.make_aware(since)
+        queryset = queryset.filter(updated_at__gte=since)
+    tiebreak = "-pk" if ordering.startswith("-") else "pk"
+    return queryset.filter(**values).order_by(ordering, tiebreak)
