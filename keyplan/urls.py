@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("keyplan.api.urls")),
+    path("", include("keyplan.cadence.urls")),
     path("", include("keyplan.web.urls")),
 ]
