@@ -193,3 +193,17 @@ def test_a_user_without_an_email_address_is_skipped_and_said(smtp_server, week, 
     assert "olga: skipped (no email address)" in send("--user", "olga")
     assert smtp_server.messages == []
     assert not DigestDelivery.objects.exists()
+
+
+def test_keyplan_alerts_evaluates_the_rules_for_cron(week, outsider):
+    import json
+    from io import StringIO
+
+    out = StringIO()
+    call_command("alerts", "--format", "json", stdout=out)
+
+    found = {(row["rule"], row["account"]) for row in json.loads(out.getvalue())}
+    assert {("single_threaded", "Acme Corp"), ("review_overdue", "Acme Corp")} <= found
+    text = StringIO()
+    call_command("alerts", "--user", "otto", stdout=text)
+    assert text.getvalue().strip() == "0 alerts."  # the outsider is on no team
