@@ -43,6 +43,7 @@ RENEWAL_DAYS = 90
 FIRST_DIGEST_DAYS = 7  # a first digest reports the changes of the last week
 CHANGES_READ = 60  # timeline entries read per account
 CHANGES_SHOWN = 8  # entries listed per account; the rest are a link away
+ALERTS_SHOWN = 20  # new alerts listed; the rest are on the alerts page
 # Listed in their own sections rather than among the alerts.
 LISTED_APART = {"review_overdue"}
 
@@ -87,6 +88,7 @@ class Digest:
     overdue_actions: list[Action] = field(default_factory=list)
     new_alerts: list[alert_rules.Alert] = field(default_factory=list)
     changes: list[AccountChanges] = field(default_factory=list)
+    more_alerts: int = 0  # new alerts beyond those listed
     renewals: list[Account] = field(default_factory=list)  # annotated: renewal, arr
     open_alerts: list[str] = field(default_factory=list)  # fingerprints of every open alert
     currency: str = "USD"
@@ -110,7 +112,7 @@ class Digest:
         parts = [
             _count(len(self.due_reviews), "review due", "reviews due"),
             _count(len(self.overdue_actions), "overdue action", "overdue actions"),
-            _count(len(self.new_alerts), "new alert", "new alerts"),
+            _count(len(self.new_alerts) + self.more_alerts, "new alert", "new alerts"),
             _count(len(self.renewals), "renewal", "renewals"),
         ]
         summary = ", ".join(part for part in parts if part) or "changes on your accounts"
@@ -183,13 +185,14 @@ def build(user, *, today: date | None = None, now: datetime | None = None) -> Di
     digest.open_alerts = sorted({fingerprint(a) for a in current})
     seen = set(previous.alerts) if previous else set()
     own_actions = {f"#action-{a.pk}" for a in digest.overdue_actions}
-    digest.new_alerts = [
+    new = [
         a
         for a in current
         if fingerprint(a) not in seen
         and a.rule not in LISTED_APART
         and a.record[1] not in own_actions
     ]
+    digest.new_alerts, digest.more_alerts = new[:ALERTS_SHOWN], len(new[ALERTS_SHOWN:])
 
     # Only plans changed since then can have changes by others: skip the rest cheaply.
     changed = mine.filter(last_changed__gte=since).order_by("name", "pk")

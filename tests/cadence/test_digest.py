@@ -207,3 +207,21 @@ def test_keyplan_alerts_evaluates_the_rules_for_cron(week, outsider):
     text = StringIO()
     call_command("alerts", "--user", "otto", stdout=text)
     assert text.getvalue().strip() == "0 alerts."  # the outsider is on no team
+
+
+def test_a_long_list_of_new_alerts_ends_with_a_link_to_the_rest(week, owner, member, today):
+    for number in range(digest.ALERTS_SHOWN + 3):
+        services.create(
+            Action, by=member, account=week, title=f"Loose end {number}", owner=member,
+            due_date=today + timedelta(days=9),
+        )  # fmt: skip
+
+    built = digest.build(owner)
+    text, html = built.render("https://keyplan.example.com")
+
+    assert len(built.new_alerts) == digest.ALERTS_SHOWN
+    total = digest.ALERTS_SHOWN + built.more_alerts
+    assert f"NEW ALERTS ({total})" in text
+    assert f"and {built.more_alerts} more: https://keyplan.example.com/alerts/" in text
+    assert f"{built.more_alerts} more new alerts</a>" in html
+    assert f"{total} new alerts" in built.subject
