@@ -7,6 +7,9 @@ KEYPLAN_DEBUG       1 for Django's debug mode (never in production)
 KEYPLAN_ALLOWED_HOSTS  comma-separated host names; setting it switches on the
                     production hardening (HTTPS only, secure cookies, HSTS)
 KEYPLAN_BEHIND_PROXY   1 when a proxy terminates TLS and sets X-Forwarded-Proto
+KEYPLAN_BASE_URL    the address people open keyplan at, for links in emails
+KEYPLAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS, _USE_SSL, _TIMEOUT, KEYPLAN_EMAIL_FROM
+                    the SMTP server the digests go through (see README)
 """
 
 import os
@@ -155,6 +158,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Largest file `keyplan import` and the upload page accept (bytes).
 KEYPLAN_IMPORT_MAX_BYTES = int(os.environ.get("KEYPLAN_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+
+# Where people open keyplan: links in digests (pages use the address they were asked at).
+KEYPLAN_BASE_URL = (
+    os.environ.get("KEYPLAN_BASE_URL")
+    or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+).rstrip("/")
+
+# Outgoing mail (the weekly digests): an SMTP server, STARTTLS with _USE_TLS, or TLS
+# from the first byte with _USE_SSL (usually port 465).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("KEYPLAN_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("KEYPLAN_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("KEYPLAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEYPLAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("KEYPLAN_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("KEYPLAN_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("KEYPLAN_EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("KEYPLAN_EMAIL_FROM") or "keyplan <keyplan@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_DATE_INDEX = "composite"

@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", include("keyplan.api.urls")),
     path("profile/", api_views.profile, name="profile"),
     path("profile/tokens/<int:pk>/revoke/", api_views.revoke, name="profile-token-revoke"),
+    path("", include("keyplan.cadence.urls")),
+    path("", include("keyplan.accounts.urls")),
     path("", include("keyplan.web.urls")),
 ]
 

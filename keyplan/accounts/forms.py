@@ -1,5 +1,8 @@
 """Forms for the account itself (sections 1, 2, 6 and 8 fields), its contracts,
-revenue and team."""
+revenue and team; and the handoff to a new owner."""
+
+from django import forms
+from django.contrib.auth import get_user_model
 
 from keyplan.accounts.models import (
     CONTEXT_FIELDS,
@@ -57,3 +60,38 @@ class MemberForm(PlanForm):
     class Meta(PlanForm.Meta):
         model = AccountMember
         fields = ["user", "role", "paired_stakeholder", "note"]
+
+
+class HandoffForm(forms.Form):
+    """Hand an account to a new owner (accounts.handoff.hand_over checks the choice)."""
+
+    new_owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    move = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Move to the new owner",
+    )
+    keep_previous = forms.BooleanField(
+        required=False, initial=True, label="Keep the previous owner on the team as a member"
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note for the new owner",
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidates, moving: dict[str, int], **kwargs):
+        from keyplan.accounts.handoff import MOVABLE
+
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].widget.choices = [("", "Choose the new owner")] + [
+            (user.pk, f"{user.get_full_name() or user.username} ({user.get_role_display()})")
+            for user in candidates
+        ]
+        self.fields["move"].choices = [
+            (kind, f"{label} ({moving.get(kind, 0)})") for kind, (*_, label) in MOVABLE.items()
+        ]

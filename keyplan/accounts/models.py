@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from keyplan.core import clock
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
 from keyplan.core.ids import parse_id
-from keyplan.core.models import PlanQuerySet, Versioned
+from keyplan.core.models import PlanQuerySet, Tracked, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role
 
@@ -418,3 +418,52 @@ class SelectionScore(Versioned):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.criterion} = {self.score}"
+
+
+class Handoff(Tracked):
+    """An account changing owner (keyplan.accounts.handoff): who handed it to whom, and
+    which records moved with it. `held` lists the stakeholders whose relationship the
+    previous owner held then, and `moved` the records reassigned, by kind, so the
+    brief can be read again later."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="handoffs")
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handoffs_given",
+    )
+    new_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="handoffs_received",
+    )
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="handoffs_made",
+    )
+    note = models.TextField(blank=True, help_text="What the new owner should know first.")
+    held = models.JSONField(default=list, blank=True)
+    moved = models.JSONField(default=dict, blank=True)
+
+    manager_only = True
+
+    class Meta:
+        ordering = ["account", "-created_at"]
+        constraints = [
+            DatabaseCheck(
+                condition=~models.Q(previous_owner=models.F("new_owner")),
+                name="handoff_to_someone_else",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handoff from {self.previous_owner or 'nobody'} to {self.new_owner}"
+
+    def clean(self):
+        if self.previous_owner_id and self.previous_owner_id == self.new_owner_id:
+            raise ValidationError({"new_owner": "The account already belongs to this user."})

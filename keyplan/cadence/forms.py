@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
-from keyplan.core.forms import PlanForm
+from keyplan.cadence.services import Commitment
+from keyplan.core.forms import PlanForm, date_input
 from keyplan.relationships.models import Stakeholder
 
 
@@ -36,3 +37,43 @@ class TriggerForm(PlanForm):
     class Meta(PlanForm.Meta):
         model = TriggerEvent
         fields = ["kind", "date", "description", "status", "handled_on", "handled_note"]
+
+
+class CommitmentForm(forms.Form):
+    """One follow-up commitment on a touchpoint's brief: what, who, by when, and what
+    it serves. The service says what is missing (cadence.services.commit_follow_ups)."""
+
+    title = forms.CharField(max_length=240, required=False, label="Commitment")
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    due_date = forms.DateField(required=False, widget=date_input(), label="Due")
+    ties_to = forms.ChoiceField(required=False, label="Serves")
+
+    def __init__(self, *args, people, objectives, plays, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {f"objective-{o.pk}": o for o in objectives}
+        self.targets |= {f"play-{p.pk}": p for p in plays}
+        self.fields["owner"].queryset = get_user_model().objects.filter(
+            pk__in=[person.pk for person in people], is_active=True
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or str(user)
+        choices = [("", "Nothing yet")]
+        if objectives:
+            choices.append(("Objectives", [(f"objective-{o.pk}", o.title) for o in objectives]))
+        if plays:
+            choices.append(("Plays", [(f"play-{p.pk}", p.name) for p in plays]))
+        self.fields["ties_to"].choices = choices
+
+    def commitment(self) -> Commitment:
+        data = self.cleaned_data
+        target = self.targets.get(data.get("ties_to") or "")
+        key = data.get("ties_to") or ""
+        return Commitment(
+            title=data.get("title") or "",
+            owner=data.get("owner"),
+            due_date=data.get("due_date"),
+            objective=target if key.startswith("objective-") else None,
+            play=target if key.startswith("play-") else None,
+        )
+
+
+CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=0, max_num=30, absolute_max=30)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from keyplan.core import clock
 from keyplan.core.models import Tracked, Versioned
 
 
@@ -179,3 +180,87 @@ class TriggerEvent(Versioned):
             raise ValidationError(
                 {"handled_on": "A trigger cannot be handled before the date it happened."}
             )
+
+
+class TouchpointAction(Tracked):
+    """A follow-up commitment of a touchpoint that became an action of the plan."""
+
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.CASCADE, related_name="action_links"
+    )
+    action = models.ForeignKey(
+        "growth.Action", on_delete=models.CASCADE, related_name="touchpoint_links"
+    )
+
+    account_path = "touchpoint__account"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                name="touchpointaction_one_per_action",
+                violation_error_message="This action already follows up a touchpoint.",
+            )
+        ]
+
+    def clean(self):
+        if self.touchpoint_id:
+            self.check_same_account(self.touchpoint.account_id, "action")
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address (keyplan.cadence.calendar_feed).
+
+    The address holds `key` and an HMAC of it made with the installation's secret key,
+    so the database alone does not give away a working address. Revoking keeps the
+    row (when and by whom it was used) and the address stops working at once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendarfeed_one_live_per_user",
+                violation_error_message="This user already has a calendar address.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user} ({'revoked' if self.revoked_at else 'live'})"
+
+
+class DigestDelivery(models.Model):
+    """A weekly digest that reached the mail server (keyplan.cadence.digest).
+
+    Only sent digests are recorded: a user whose digest failed has none for the week,
+    so the next run sends it. `alerts` holds the alerts open when it was sent, so the
+    next digest tells only the new ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    week = models.DateField(help_text="The Monday of the week the digest was sent in.")
+    since = models.DateTimeField(help_text="The start of what it reported.")
+    sent_at = models.DateTimeField(default=clock.now, editable=False)
+    alerts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["user", "-sent_at"]
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digestdelivery_one_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user}, week of {self.week}"

@@ -1,11 +1,22 @@
-"""Touchpoints, plan reviews and trigger events."""
+"""Touchpoints and their follow-ups, plan reviews and trigger events."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent, TriggerStatus
-from keyplan.core import clock, services
+from keyplan.cadence.models import (
+    PlanReview,
+    Touchpoint,
+    TouchpointAction,
+    TouchpointStatus,
+    TriggerEvent,
+    TriggerStatus,
+)
+from keyplan.core import access, clock, services
+from keyplan.growth.models import Action
 
 
 @transaction.atomic
@@ -60,3 +71,78 @@ def handle_trigger(trigger: TriggerEvent, note: str, *, by, version, on=None) ->
         handled_by=by,
         handled_note=note,
     )
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A follow-up commitment made at a touchpoint, to become an action of the plan."""
+
+    title: str
+    owner: object | None  # a User
+    due_date: date | None
+    objective: object | None = None  # an Objective of the account
+    play: object | None = None  # a Play of the account
+
+    @property
+    def blank(self) -> bool:
+        return not (self.title.strip() or self.owner or self.due_date)
+
+
+@transaction.atomic
+def commit_follow_ups(touchpoint: Touchpoint, commitments: Iterable[Commitment], *, by):
+    """Turn a touchpoint's follow-up commitments into actions of its account's plan,
+    each tied to the objective or play chosen for it, and linked to the touchpoint.
+
+    All or nothing: every commitment needs a title, an owner and a due date, and if
+    one is refused no action is created. Blank commitments are ignored. A planned
+    touchpoint whose day has come is marked held. Returns the new actions.
+    """
+    touchpoint = services.lock(Touchpoint, touchpoint.pk)
+    access.check_edit(by, touchpoint)
+    wanted = [c for c in commitments if not c.blank]
+    if not wanted:
+        raise ValidationError("Write at least one commitment: what, who owns it and by when.")
+    problems = []
+    for number, commitment in enumerate(wanted, start=1):
+        missing = [
+            need
+            for need, value in (
+                ("a title", commitment.title.strip()),
+                ("an owner", commitment.owner),
+                ("a due date", commitment.due_date),
+            )
+            if not value
+        ]
+        if missing:
+            problems.append(f"{_name(number, commitment)} needs {' and '.join(missing)}.")
+    if problems:
+        raise ValidationError([*problems, "Nothing was saved."])
+    note = f"Follow-up of the {touchpoint.get_kind_display()} on {touchpoint.date:%d %b %Y}."
+    created = []
+    for number, commitment in enumerate(wanted, start=1):
+        try:
+            action = services.create(
+                Action,
+                by=by,
+                account=touchpoint.account,
+                title=commitment.title.strip(),
+                owner=commitment.owner,
+                due_date=commitment.due_date,
+                objective=commitment.objective,
+                play=commitment.play,
+                notes=note,
+            )
+            services.create(TouchpointAction, by=by, touchpoint=touchpoint, action=action)
+        except ValidationError as exc:
+            raise ValidationError(
+                [f"{_name(number, commitment)}: {' '.join(exc.messages)}", "Nothing was saved."]
+            ) from exc
+        created.append(action)
+    if touchpoint.status == TouchpointStatus.PLANNED and touchpoint.date <= clock.today():
+        services.update(touchpoint, by=by, version=touchpoint.version, status=TouchpointStatus.HELD)
+    return created
+
+
+def _name(number: int, commitment: Commitment) -> str:
+    title = commitment.title.strip()
+    return f"Commitment {number} (“{title}”)" if title else f"Commitment {number}"

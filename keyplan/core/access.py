@@ -66,6 +66,15 @@ def _restrict(queryset: QuerySet, scope: Q, *, catalog_visible: bool) -> QuerySe
     return queryset.filter(**{f"{path}__in": account_model.objects.filter(scope).values("pk")})
 
 
+def team_accounts(user) -> QuerySet:
+    """The accounts whose team `user` is on (owner, member or sponsor) and may read:
+    "my accounts" for digests and calendars."""
+    account_model = apps.get_model("accounts", "Account")
+    if not _active(user):
+        return account_model.objects.none()
+    return visible(account_model.objects.filter(_team_q(user)), user)
+
+
 def visible(queryset: QuerySet, user) -> QuerySet:
     """The records of `queryset` that `user` may read."""
     return _restrict(queryset, _view_scope(user), catalog_visible=_active(user))
@@ -118,6 +127,15 @@ def can_manage_account(user, account) -> bool:
     if account.pk is None:  # creating one: KAMs create the accounts they own
         return user.role == Role.KAM and account.owner_id == user.pk
     return account.owner_id == user.pk
+
+
+OWNER_ROLES = frozenset({Role.KAM, Role.LEADER, Role.ADMIN})
+
+
+def can_own_accounts(user) -> bool:
+    """Key account managers own accounts (and leaders or admins may take one over);
+    contributors and viewers do not."""
+    return _active(user) and (user.is_superuser or user.role in OWNER_ROLES)
 
 
 def can_view(user, record) -> bool:

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from keyplan.cadence import views
+
+urlpatterns = [
+    path(
+        "accounts/<int:pk>/touchpoints/<int:touchpoint_id>/brief/",
+        views.touchpoint_brief,
+        name="touchpoint-brief",
+    ),
+    path("my/calendar/", views.my_calendar, name="my-calendar"),
+    path("calendar/<str:secret>.ics", views.calendar_feed_view, name="calendar-feed"),
+]
