@@ -7,6 +7,7 @@ KEYPLAN_DEBUG       1 for Django's debug mode (never in production)
 KEYPLAN_ALLOWED_HOSTS  comma-separated host names; setting it switches on the
                     production hardening (HTTPS only, secure cookies, HSTS)
 KEYPLAN_BEHIND_PROXY   1 when a proxy terminates TLS and sets X-Forwarded-Proto
+KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 """
 
 import os
@@ -155,6 +156,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Largest file `keyplan import` and the upload page accept (bytes).
 KEYPLAN_IMPORT_MAX_BYTES = int(os.environ.get("KEYPLAN_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+# Paper of the PDF exports, a4 or letter (`keyplan export --paper` overrides it).
+KEYPLAN_PAPER = os.environ.get("KEYPLAN_PAPER", "a4").strip().lower()
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_DATE_INDEX = "composite"

@@ -1,4 +1,4 @@
-"""keyplan export ACCOUNT --format xlsx|json|md [--out FILE], and export --template."""
+"""keyplan export ACCOUNT --format xlsx|json|pdf|md [--out FILE], and export --template."""
 
 import sys
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.accounts.models import Account
-from keyplan.exchange import document, markdown, xlsx_export
+from keyplan.exchange import document, markdown, pdf, xlsx_export
 
 
 def _text(text: str, out: Path | None) -> None:
@@ -30,13 +30,23 @@ def _xlsx(account: Account, out: Path | None, **options) -> None:
     xlsx_export.export_plan(account, out)
 
 
+def _pdf(account: Account, out: Path | None, *, full=False, paper=None, **options) -> None:
+    if out is None:
+        raise CommandError("--format pdf needs --out FILE.pdf.")
+    try:
+        out.write_bytes(pdf.render(account, full=full, paper_name=paper))
+    except (pdf.Unavailable, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
 # One writer per format.
-FORMATS = {"xlsx": _xlsx, "json": _json, "md": _md}
+FORMATS = {"xlsx": _xlsx, "json": _json, "pdf": _pdf, "md": _md}
 
 
 class Command(BaseCommand):
     help = (
-        "Write an account's plan to a file: Excel, JSON or Markdown; or the blank Excel template."
+        "Write an account's plan to a file: Excel, JSON, PDF (one page, or --full) or "
+        "Markdown; or the blank Excel template."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +56,15 @@ class Command(BaseCommand):
             "--out", type=Path, help="The file to write (JSON and Markdown: stdout if absent)."
         )
         parser.add_argument(
-            "--full", action="store_true", help="Accepted: every format holds the whole plan."
+            "--full",
+            action="store_true",
+            help="PDF: every section, on as many pages as needed (the default is one page). "
+            "The other formats always hold the whole plan.",
+        )
+        parser.add_argument(
+            "--paper",
+            choices=sorted(pdf.PAPERS),
+            help="PDF paper size (default: the KEYPLAN_PAPER setting, else a4).",
         )
         parser.add_argument(
             "--template", action="store_true", help="The blank Excel template to fill in."
@@ -67,6 +85,7 @@ class Command(BaseCommand):
             found = Account.objects.find(account)
         except Account.DoesNotExist as exc:
             raise CommandError(str(exc)) from exc
-        FORMATS[format](found, out, full=options["full"])
+        FORMATS[format](found, out, full=options["full"], paper=options["paper"])
         if out is not None:
-            self.stdout.write(f"Wrote the plan of {found.name} to {out}.")
+            what = {"pdf": " (every section)" if options["full"] else " (one page)"}
+            self.stdout.write(f"Wrote the plan of {found.name} to {out}{what.get(format, '')}.")
