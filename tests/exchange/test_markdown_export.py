@@ -4,7 +4,9 @@ a readable document for a wiki or an email, checked as text and as rendered Mark
 import re
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from markdown_it import MarkdownIt
 
 from keyplan.accounts.models import Account
@@ -113,3 +115,28 @@ def test_an_empty_section_says_so(account, capsys):
 
     assert re.findall(r"(?m)^## (.+)$", text) == HEADINGS
     assert "**Contracts**\n\n_Nothing recorded yet._" in text
+
+
+# Downloads from the plan page: owner, team member, outsider
+@pytest.mark.parametrize("persona", ["owner", "member", "viewer"])
+def test_the_team_downloads_the_markdown(client, account, champion, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("plan", args=[account.pk])).text
+    assert reverse("plan-md", args=[account.pk]) in page
+
+    response = client.get(reverse("plan-md", args=[account.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="Acme-Corp-\d{4}-\d\d-\d\d\.md"', response["Content-Disposition"]
+    )
+    text = response.content.decode()
+    assert text.startswith("# Acme Corp: account plan\n")
+    assert "| Sarah Lin | VP Ops |" in text
+
+
+def test_outsiders_get_not_found(client, account, outsider):
+    client.force_login(outsider)
+
+    assert client.get(reverse("plan-md", args=[account.pk])).status_code == 404

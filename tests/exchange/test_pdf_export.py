@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import pytest
 from django.core.management import CommandError, call_command
 from django.templatetags.static import static
+from django.urls import reverse
 
 from keyplan.accounts.models import Account
 from keyplan.demo import novatech
@@ -148,6 +149,63 @@ def test_rendering_fetches_only_data_urls_and_keyplans_static_files(tools):
     assert b"DejaVu Sans" in stylesheet.read()
 
 
+# Downloads from the plan page: owner, team member, outsider
+def download(client, account, **query):
+    return client.get(reverse("plan-pdf", args=[account.pk]), query)
+
+
+def test_the_owner_downloads_the_one_page_pdf(tools, client, account, champion, owner, tmp_path):
+    client.force_login(owner)
+
+    response = download(client, account)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert re.fullmatch(
+        r'attachment; filename="Acme-Corp-\d{4}-\d\d-\d\d\.pdf"', response["Content-Disposition"]
+    )
+    path = tmp_path / "acme.pdf"
+    path.write_bytes(response.content)
+    assert pages(path) == 1
+    text = text_of(path)
+    assert "Acme Corp" in text
+    assert "Sarah Lin, VP Ops" in text
+
+
+def test_a_team_member_downloads_the_full_pdf_on_letter(
+    tools, client, account, champion, member, tmp_path
+):
+    client.force_login(member)
+    page = client.get(reverse("plan", args=[account.pk])).text
+    assert reverse("plan-pdf", args=[account.pk]) + "?full=1" in page
+
+    response = download(client, account, full="1", paper="letter")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-full.pdf"')
+    path = tmp_path / "acme-full.pdf"
+    path.write_bytes(response.content)
+    assert info(path)["Page size"].endswith("(letter)")
+    assert "1. Profile and strategic context" in text_of(path)
+    assert "Manufacturing" in text_of(path)
+
+
+def test_an_unknown_paper_is_refused(client, account, owner):
+    client.force_login(owner)
+
+    response = download(client, account, paper="a3")
+
+    assert response.status_code == 400
+    assert "use a4 or letter" in response.text
+
+
+def test_outsiders_get_not_found(client, account, outsider):
+    client.force_login(outsider)
+
+    assert download(client, account).status_code == 404
+    assert download(client, account, full="1").status_code == 404
+
+
 # Without Pango
 @pytest.fixture
 def no_weasyprint(monkeypatch):
@@ -165,6 +223,15 @@ def test_without_pango_the_command_says_what_to_install(no_weasyprint, sample, t
         export(novatech.NAME, out)
 
     assert not out.exists()
+
+
+def test_without_pango_the_download_says_what_to_install(no_weasyprint, client, account, owner):
+    client.force_login(owner)
+
+    response = download(client, account)
+
+    assert response.status_code == 503
+    assert pdf.INSTALL in response.text
 
 
 STUB = "raise OSError(\"cannot load library 'libpango-1.0-0': no such file\")\n"
