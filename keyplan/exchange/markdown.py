@@ -10,7 +10,7 @@ import re
 
 from keyplan.accounts.models import Account
 from keyplan.core import clock
-from keyplan.exchange import outline
+from keyplan.exchange import outline, sections
 from keyplan.exchange.headline import day
 
 # Characters Markdown would read as markup (emphasis, code, links, HTML, table cells).
@@ -50,7 +50,7 @@ def _block(block) -> list[str]:
 
 def render(account: Account) -> str:
     """The plan of `account` as a Markdown document."""
-    loaded = outline.load(account)
+    loaded = sections.load(account)
     name = loaded.doc["account"]["name"]
     out = [
         f"# {escape(name)}: account plan",

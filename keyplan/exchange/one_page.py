@@ -12,7 +12,7 @@ from textwrap import shorten
 
 from keyplan.core.choices import Level
 from keyplan.core.money import format_money
-from keyplan.exchange import outline
+from keyplan.exchange import outline, sections
 from keyplan.exchange.headline import day
 from keyplan.growth.models import ActionStatus, ObjectiveStatus
 from keyplan.growth.pictures import whitespace_grid_svg
@@ -69,7 +69,7 @@ def short(text: str | None, width: int) -> str:
     return shorten(text or "", width, placeholder="…") if text else ""
 
 
-def pictures(loaded: outline.Loaded) -> dict[str, str]:
+def pictures(loaded: sections.Loaded) -> dict[str, str]:
     """The plan page's heat map and whitespace grid, without links."""
     return {"heat_map": heat_map_svg(loaded.plan), "whitespace": whitespace_grid_svg(loaded.plan)}
 
@@ -158,7 +158,7 @@ def risks(doc: dict) -> list[dict]:
     ]  # fmt: skip
 
 
-def lists(loaded: outline.Loaded, budget: Budget) -> dict:
+def lists(loaded: sections.Loaded, budget: Budget) -> dict:
     doc = loaded.doc
     return {
         "thesis": short(doc["growth"]["thesis"], 260),

@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from keyplan.accounts.models import Account, Relationship
 from keyplan.core import clock
-from keyplan.exchange import one_page, outline
+from keyplan.exchange import one_page, outline, sections
 from keyplan.exchange.headline import day
 
 INSTALL = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"
@@ -163,7 +163,7 @@ def css_string(text: str) -> SafeString:
     )
 
 
-def _context(loaded: outline.Loaded, size: Paper, footer: str) -> dict:
+def _context(loaded: sections.Loaded, size: Paper, footer: str) -> dict:
     account = loaded.doc["account"]
     left = f"{account['name']}: account plan, printed from keyplan on {day(clock.today())}"
     return {
@@ -189,7 +189,7 @@ def _laid_out(template: str, context: dict):
     return weasyprint().HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).render()
 
 
-def one_page_pdf(loaded: outline.Loaded, size: Paper) -> bytes:
+def one_page_pdf(loaded: sections.Loaded, size: Paper) -> bytes:
     """The plan on one page, with the first budget that fits (see one_page.BUDGETS); should
     none fit, the first page of the smallest."""
     svgs = one_page.pictures(loaded)
@@ -215,16 +215,16 @@ def one_page_pdf(loaded: outline.Loaded, size: Paper) -> bytes:
     return document.copy(document.pages[:1]).write_pdf()
 
 
-def full_pdf(loaded: outline.Loaded, size: Paper) -> bytes:
+def full_pdf(loaded: sections.Loaded, size: Paper) -> bytes:
     """Every section of the plan, on as many pages as it takes."""
-    sections = loaded.sections
-    for section in sections:
+    parts = loaded.sections
+    for section in parts:
         for block in section.blocks:
             if block.kind == "picture":
                 width, height = size.content_width, size.content_height * 0.8
                 block.image = image(block.svg, width, height, block.title)
     pages = f"{css_string('page ')} counter(page) {css_string(' of ')} counter(pages)"
-    context = _context(loaded, size, pages) | {"sections": sections}
+    context = _context(loaded, size, pages) | {"sections": parts}
     return _laid_out("exchange/pdf/full.html", context).write_pdf()
 
 
@@ -232,5 +232,5 @@ def render(account: Account, *, full: bool = False, paper_name: str | None = Non
     """The PDF of `account`'s live plan. Raises Unavailable without WeasyPrint or Pango."""
     weasyprint()  # fail before reading the plan
     size = paper(paper_name)
-    loaded = outline.load(account)
+    loaded = sections.load(account)
     return full_pdf(loaded, size) if full else one_page_pdf(loaded, size)

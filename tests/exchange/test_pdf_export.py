@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from keyplan.accounts.models import Account
 from keyplan.demo import novatech
-from keyplan.exchange import one_page, outline, pdf
+from keyplan.exchange import one_page, pdf, sections
 from keyplan.exchange.headline import day
 from keyplan.growth.models import Action
 from keyplan.insights import whitespace
@@ -87,7 +87,7 @@ def test_the_full_pdf_has_every_section_on_as_many_pages_as_needed(tools, sample
 
     assert pages(path) > 3
     text = text_of(path)
-    for section in outline.load(sample).sections:
+    for section in sections.load(sample).sections:
         assert section.title in text
     assert "Monthly operations sync" in text  # the interaction log
     assert "Sales team platform seats" in text  # a lost play
@@ -126,7 +126,7 @@ def test_a_page_too_small_for_the_plan_still_gets_exactly_one_page(tools, novate
     postcard = pdf.Paper("a7", "74mm 105mm", 74, 105)
 
     path = tmp_path / "postcard.pdf"
-    path.write_bytes(pdf.one_page_pdf(outline.load(account), postcard))
+    path.write_bytes(pdf.one_page_pdf(sections.load(account), postcard))
 
     assert pages(path) == 1
     assert "NovaTech" in text_of(path)
