@@ -52,7 +52,8 @@ def test_novatech_is_one_page_with_sarah_the_45k_and_the_next_action(tools, samp
     assert info(path)["Page size"].endswith("(A4)")
     text = text_of(path)
     assert "Sarah Lin" in text
-    assert "$45K" in text  # Engineering x Analytics in the whitespace grid
+    # the whitespace grid's Engineering row, with Analytics' $45K open
+    assert "Engineering Sold $45K $30K Eval n/a n/a Sold $15K $90K" in text
     action = Action.objects.get(title=novatech.NEXT_ACTION)
     due = re.escape(day(action.due_date))
     assert re.search(due + r"( \(overdue\))? · kam " + re.escape(novatech.NEXT_ACTION), text)
