@@ -10,6 +10,7 @@ KEYPLAN_BEHIND_PROXY   1 when a proxy terminates TLS and sets X-Forwarded-Proto
 KEYPLAN_BASE_URL    the address people open keyplan at, for links in emails
 KEYPLAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS, _USE_SSL, _TIMEOUT, KEYPLAN_EMAIL_FROM
                     the SMTP server the digests go through (see README)
+KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 """
 
 import os
@@ -158,6 +159,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Largest file `keyplan import` and the upload page accept (bytes).
 KEYPLAN_IMPORT_MAX_BYTES = int(os.environ.get("KEYPLAN_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+# Paper of the PDF exports, a4 or letter (`keyplan export --paper` overrides it).
+KEYPLAN_PAPER = os.environ.get("KEYPLAN_PAPER", "a4").strip().lower()
 
 # Where people open keyplan: links in digests (pages use the address they were asked at).
 KEYPLAN_BASE_URL = (

@@ -4,10 +4,12 @@ PostgreSQL is the server named by KEYPLAN_TEST_DATABASE_URL, or a local one on
 127.0.0.1:5432 if it answers. Without a server the PostgreSQL run is skipped,
 unless KEYPLAN_REQUIRE_POSTGRES=1 (as in CI), where that is a failure. The browser
 tests need Debian's Chromium; without it they are skipped, unless
-KEYPLAN_REQUIRE_BROWSER=1 (CI). Screenshots land in test-artifacts/.
+KEYPLAN_REQUIRE_BROWSER=1 (CI). Screenshots land in test-artifacts/. The PDF tests need
+Pango and poppler-utils; without them they are skipped, unless KEYPLAN_REQUIRE_PDF=1 (CI).
 Extra arguments go to pytest (make test ARGS="-k history").
 """
 
+import ctypes.util
 import os
 import shlex
 import shutil
@@ -57,9 +59,31 @@ def browser_note() -> None:
         print("Browser tests are SKIPPED: Chromium is missing (apt-get install -y chromium).")
 
 
+def pdf_note() -> None:
+    missing = [
+        what
+        for what, found in (
+            (
+                "Pango (apt-get install -y libpango-1.0-0 libpangoft2-1.0-0)",
+                ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("pangoft2-1.0"),
+            ),
+            ("poppler-utils (apt-get install -y poppler-utils)", shutil.which("pdftotext")),
+        )
+        if not found
+    ]
+    lacking = " and ".join(missing)
+    if not missing:
+        print("PDF tests run with WeasyPrint and poppler.")
+    elif os.environ.get("KEYPLAN_REQUIRE_PDF") == "1":
+        print(f"KEYPLAN_REQUIRE_PDF=1 but {lacking} missing: the PDF tests will fail.")
+    else:
+        print(f"PDF tests are SKIPPED: {lacking} missing.")
+
+
 def main() -> int:
     pytest_args = shlex.split(os.environ.get("ARGS", "")) + sys.argv[1:]
     browser_note()
+    pdf_note()
     results = {
         "ruff check": run("lint", [str(BIN / "ruff"), "check", "."]),
         "ruff format": run("format", [str(BIN / "ruff"), "format", "--check", "--quiet", "."]),

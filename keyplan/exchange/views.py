@@ -1,4 +1,5 @@
-"""The plan page's Excel download and the upload page (preview, then apply).
+"""The plan page's downloads (Excel, PDF, Markdown) and the upload page (preview, then
+apply).
 
 Downloading is for anyone who may read the plan; uploading for those who may
 change it. Anybody else gets "not found", as on the plan page. The previewed
@@ -12,13 +13,13 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from keyplan.accounts.models import Account
 from keyplan.core import access
-from keyplan.exchange import plan_sync, xlsx_export
+from keyplan.exchange import markdown, pdf, plan_sync, xlsx_export
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.exchange.xlsx_import import read_plan
 
@@ -38,6 +39,35 @@ def download_xlsx(request, pk: int):
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{xlsx_export.filename(account)}"'
     return response
+
+
+def _attachment(content, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def download_pdf(request, pk: int):
+    """The one-page PDF; `?full=1` every section; `?paper=letter` overrides KEYPLAN_PAPER."""
+    account = _visible(request, pk)
+    full = request.GET.get("full") == "1"
+    try:
+        size = pdf.paper(request.GET.get("paper"))
+        content = pdf.render(account, full=full, paper_name=size.key)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    except pdf.Unavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    suffix = "-full.pdf" if full else ".pdf"
+    return _attachment(content, "application/pdf", xlsx_export.filename(account, suffix=suffix))
+
+
+@login_required
+def download_md(request, pk: int):
+    account = _visible(request, pk)
+    name = xlsx_export.filename(account, suffix=".md")
+    return _attachment(markdown.render(account), "text/markdown; charset=utf-8", name)
 
 
 def _pending_dir():

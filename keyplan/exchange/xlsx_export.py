@@ -353,7 +353,7 @@ class PlanWorkbook:
             )
 
 
-def filename(account: Account, today: date | None = None) -> str:
+def filename(account: Account, today: date | None = None, suffix: str = ".xlsx") -> str:
     """A download's file name: the account and the date, safe on every system."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in account.name).strip("-")
-    return f"{safe or 'plan'}-{(today or timezone.localdate()).isoformat()}.xlsx"
+    return f"{safe or 'plan'}-{(today or timezone.localdate()).isoformat()}{suffix}"

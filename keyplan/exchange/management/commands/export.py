@@ -1,4 +1,4 @@
-"""keyplan export ACCOUNT --format xlsx|json --out FILE, and export --template."""
+"""keyplan export ACCOUNT --format xlsx|json|pdf|md [--out FILE], and export --template."""
 
 import sys
 from pathlib import Path
@@ -6,34 +6,66 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.accounts.models import Account
-from keyplan.exchange import document, xlsx_export
+from keyplan.exchange import document, markdown, pdf, xlsx_export
 
 
-def _json(account: Account, out: Path | None) -> None:
-    text = document.to_json(document.build(account))
+def _text(text: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
 
 
-def _xlsx(account: Account, out: Path | None) -> None:
+def _json(account: Account, out: Path | None, **options) -> None:
+    _text(document.to_json(document.build(account)) + "\n", out)
+
+
+def _md(account: Account, out: Path | None, **options) -> None:
+    _text(markdown.render(account), out)  # always the whole plan: --full changes nothing
+
+
+def _xlsx(account: Account, out: Path | None, **options) -> None:
     if out is None:
         raise CommandError("--format xlsx needs --out FILE.xlsx.")
     xlsx_export.export_plan(account, out)
 
 
-# One writer per format; pdf and md join here.
-FORMATS = {"xlsx": _xlsx, "json": _json}
+def _pdf(account: Account, out: Path | None, *, full=False, paper=None, **options) -> None:
+    if out is None:
+        raise CommandError("--format pdf needs --out FILE.pdf.")
+    try:
+        out.write_bytes(pdf.render(account, full=full, paper_name=paper))
+    except (pdf.Unavailable, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+# One writer per format.
+FORMATS = {"xlsx": _xlsx, "json": _json, "pdf": _pdf, "md": _md}
 
 
 class Command(BaseCommand):
-    help = "Write an account's plan to a file (Excel or JSON), or the blank Excel template."
+    help = (
+        "Write an account's plan to a file: Excel, JSON, PDF (one page, or --full) or "
+        "Markdown; or the blank Excel template."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("account", nargs="?", help="The account's name or id.")
         parser.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
-        parser.add_argument("--out", type=Path, help="The file to write (JSON: stdout if absent).")
+        parser.add_argument(
+            "--out", type=Path, help="The file to write (JSON and Markdown: stdout if absent)."
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="PDF: every section, on as many pages as needed (the default is one page). "
+            "The other formats always hold the whole plan.",
+        )
+        parser.add_argument(
+            "--paper",
+            choices=sorted(pdf.PAPERS),
+            help="PDF paper size (default: the KEYPLAN_PAPER setting, else a4).",
+        )
         parser.add_argument(
             "--template", action="store_true", help="The blank Excel template to fill in."
         )
@@ -53,6 +85,7 @@ class Command(BaseCommand):
             found = Account.objects.find(account)
         except Account.DoesNotExist as exc:
             raise CommandError(str(exc)) from exc
-        FORMATS[format](found, out)
+        FORMATS[format](found, out, full=options["full"], paper=options["paper"])
         if out is not None:
-            self.stdout.write(f"Wrote the plan of {found.name} to {out}.")
+            what = {"pdf": " (every section)" if options["full"] else " (one page)"}
+            self.stdout.write(f"Wrote the plan of {found.name} to {out}{what.get(format, '')}.")
