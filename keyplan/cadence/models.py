@@ -97,10 +97,17 @@ class TouchpointAttendee(Tracked):
 
 
 class ReviewKind(models.TextChoices):
+    """Lightest first: a review of one kind also counts for the kinds before it."""
+
     WEEKLY = "weekly", "Weekly (actions, plays, risks)"
     MONTHLY = "monthly", "Monthly (stakeholder map and heat map)"
     QUARTERLY = "quarterly", "Quarterly (whole plan, QBR)"
     ANNUAL = "annual", "Annual (rewrite)"
+
+    @classmethod
+    def covering(cls, kind: str) -> list[str]:
+        """The kinds whose review counts as a review of `kind`: itself and the heavier."""
+        return cls.values[cls.values.index(kind) :]
 
 
 class PlanReview(Versioned):

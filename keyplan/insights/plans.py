@@ -364,4 +364,5 @@ def cadence_compliance(accounts: QuerySet, today: date | None = None) -> Figure:
         },
         reason="" if totals["n"] else "no accounts",
         breakdown=breakdown,
+        breakdown_unit=DAYS,
     )
