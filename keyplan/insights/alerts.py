@@ -24,6 +24,9 @@ The rules in their fixed order, with their severity; thresholds come from
   `low_adoption_percent` [60] of licensed seats active.
 - new_trigger (medium): a trigger event still marked "needs a plan update".
 
+An alert snoozed during a review (cadence.AlertSnooze: its rule and record, until a
+day) stays out of every list and count until that day has passed.
+
 Each rule is one query for any number of accounts, one row per alert: `alerts()`
 costs 13 queries (the organisation, then one per rule), `counts()` 2.
 """
@@ -65,6 +68,9 @@ class Alert:
     why: str  # one sentence with the specifics
     record: tuple[str, str]  # (label, anchor on the plan page) of the record to fix
     severity: str  # HIGH or MEDIUM
+    # The id of the row the rule found (the record, or the account for plan-wide
+    # rules): with `rule`, what a snooze names.
+    record_id: int | None = None
 
 
 Explain = Callable[[dict], tuple[str, tuple[str, str]]]  # a row -> (why, record)
@@ -84,11 +90,27 @@ class Rule:
         fields = settings._meta.concrete_fields
         return self.description.format(**{f.attname: getattr(settings, f.attname) for f in fields})
 
+    def rows(self, accounts: QuerySet, settings: Organisation, today: date):
+        """The rule's query without the alerts snoozed on `today`, and its explainer."""
+        rows, explain = self.query(accounts, settings, today)
+        snoozed = cadence.AlertSnooze.objects.filter(
+            rule=self.key, record_id=OuterRef("pk"), until__gte=today
+        )
+        return rows.exclude(Exists(snoozed)), explain
+
     def rule(self, accounts: QuerySet, settings: Organisation, today: date) -> list[Alert]:
         """This rule's alerts for every account of `accounts`, in one query."""
-        rows, explain = self.query(accounts, settings, today)
+        rows, explain = self.rows(accounts, settings, today)
         alert = partial(Alert, self.key, self.title, severity=self.severity)
-        return [alert(r["account_id"], r["account_name"], *explain(r)) for r in rows]
+        return [
+            alert(
+                r["account_id"],
+                r["account_name"],
+                *explain(r),
+                record_id=r.get("pk", r["account_id"]),
+            )
+            for r in rows
+        ]
 
     __call__ = rule
 
@@ -492,7 +514,7 @@ def counts(accounts, today: date | None = None) -> dict[str, int]:
     accounts, today = _portfolio(accounts), today or clock.today()
     settings = Organisation.current()
     counted = {
-        r.key: _CountRows(r.query(accounts, settings, today)[0].order_by().values("pk"))
+        r.key: _CountRows(r.rows(accounts, settings, today)[0].order_by().values("pk"))
         for r in RULES
     }
     return Organisation.objects.filter(pk=settings.pk).values(**counted).get()
