@@ -10,10 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from keyplan.accounts.models import Account, Relationship, Tier
-from keyplan.cadence.models import Touchpoint, TouchpointStatus
+from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
 from keyplan.core import clock
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts
+from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import with_figures
 from keyplan.team.models import AccountMember, Role, User
 
@@ -105,6 +106,10 @@ def my_week(request):
         .filter(renewal__isnull=False, renewal__lte=today + timedelta(days=90))
         .order_by("renewal")
     )
+    # Reviews overdue or due soon, and trigger events waiting for a plan update (the
+    # owner's task until the trigger is cleared), on my accounts.
+    reviews = review_cadence.due_reviews(mine, today, within=review_cadence.DUE_SOON_DAYS)
+    updates = TriggerEvent.objects.filter(account__in=mine, status=TriggerStatus.NEW)
     return render(
         request,
         "web/my_week.html",
@@ -116,6 +121,8 @@ def my_week(request):
             "touchpoints": touchpoints,
             "renewals": renewals,
             "alerts": alerts.alerts(on_my_teams, today=today),
+            "reviews": [(a, review_cadence.review_due(a, today)) for a in reviews],
+            "updates": updates.select_related("account").order_by("date", "pk"),
         },
     )
 
