@@ -235,7 +235,10 @@ class AlertSnooze(Versioned):
         constraints = [DatabaseCheck(condition=~models.Q(reason=""), name="alertsnooze_has_reason")]
 
     def __str__(self) -> str:
-        return f"{self.rule} until {self.until}"
+        from keyplan.insights.alerts import RULES_BY_KEY
+
+        rule = RULES_BY_KEY.get(self.rule)
+        return f"“{rule.title if rule else self.rule}” until {self.until}"
 
     def clean(self):
         if not self.reason.strip():

@@ -126,3 +126,15 @@ def test_alerts_cost_the_same_queries_with_snoozes(account, owner, django_assert
         assert fired() == []
     with django_assert_max_num_queries(2):
         assert alerts.counts(Account.objects.all())["overdue_action"] == 0
+
+
+def test_the_plan_s_history_names_the_snoozed_alert(account, owner):
+    from keyplan.accounts import timeline
+
+    late = overdue(account, owner, "Send the proposal")
+    snooze = cadence_services.snooze_alert(
+        account, "overdue_action", late.pk, "Waiting for legal", by=owner
+    )
+    (change, *_) = timeline.changes(account)
+    assert (change.kind, change.model, change.user) == ("created", "snoozed alert", owner)
+    assert change.record == f"“Overdue action” until {snooze.until}"
