@@ -77,3 +77,30 @@ class CommitmentForm(forms.Form):
 
 
 CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=0, max_num=30, absolute_max=30)
+
+
+SNOOZE_CHOICES = [(7, "a week"), (14, "two weeks"), (30, "a month")]
+
+
+class SnoozeForm(forms.Form):
+    """Set an alert aside for a while, saying why (cadence.services.snooze_alert)."""
+
+    rule = forms.CharField(widget=forms.HiddenInput)
+    record_id = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, max_length=500, label="Why can it wait?")
+    days = forms.TypedChoiceField(choices=SNOOZE_CHOICES, coerce=int, initial=7, label="Snooze for")
+
+
+class CloseTriggerForm(forms.Form):
+    """Clear a trigger's "plan update needed" task (cadence.services.close_trigger)."""
+
+    note = forms.CharField(required=False, max_length=2000, label="How was the plan updated?")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FinishReviewForm(ReviewForm):
+    """The review that closes an account in the weekly review: its kind and notes (the
+    date is today's)."""
+
+    class Meta(ReviewForm.Meta):
+        fields = ["kind", "notes"]

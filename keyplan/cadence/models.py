@@ -1,12 +1,15 @@
 """Plan section 8 and the operating rhythm: executive touchpoints (QBR, EBR,
-sponsor meetings), recorded plan reviews and the trigger events that call for a
-plan update."""
+sponsor meetings), recorded plan reviews, the trigger events that call for a
+plan update, alerts snoozed during a review, and what keeps the rhythm going:
+follow-ups that became actions, calendar feeds and sent digests."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from keyplan.core import clock
+from keyplan.core.constraints import DatabaseCheck
 from keyplan.core.models import Tracked, Versioned
 
 
@@ -98,10 +101,17 @@ class TouchpointAttendee(Tracked):
 
 
 class ReviewKind(models.TextChoices):
+    """Lightest first: a review of one kind also counts for the kinds before it."""
+
     WEEKLY = "weekly", "Weekly (actions, plays, risks)"
     MONTHLY = "monthly", "Monthly (stakeholder map and heat map)"
     QUARTERLY = "quarterly", "Quarterly (whole plan, QBR)"
     ANNUAL = "annual", "Annual (rewrite)"
+
+    @classmethod
+    def covering(cls, kind: str) -> list[str]:
+        """The kinds whose review counts as a review of `kind`: itself and the heavier."""
+        return cls.values[cls.values.index(kind) :]
 
 
 class PlanReview(Versioned):
@@ -179,6 +189,67 @@ class TriggerEvent(Versioned):
         if self.handled_on and self.date and self.handled_on < self.date:
             raise ValidationError(
                 {"handled_on": "A trigger cannot be handled before the date it happened."}
+            )
+        # The later of the clock's day and the real one, so that history written with
+        # the clock set back (the demo, imports of old plans) keeps its real dates.
+        today = max(clock.today(), timezone.localdate())
+        if self.date and self.date > today:
+            raise ValidationError(
+                {
+                    "date": f"A trigger event is something that has happened: "
+                    f"{self.date:%d %b %Y} is in the future (today is {today:%d %b %Y})."
+                }
+            )
+
+
+class AlertSnooze(Versioned):
+    """An alert (insights.alerts) set aside until a date, with the reason why.
+
+    The alert is named by its rule and the record it is about (`record_id`: the
+    record's id, or the account's for alerts about the whole plan), so the same rule
+    on another record still fires, and the alert comes back once `until` has passed.
+    """
+
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="alert_snoozes"
+    )
+    rule = models.CharField(max_length=40)
+    record_id = models.PositiveIntegerField()
+    until = models.DateField(help_text="The alert stays quiet up to and including this day.")
+    reason = models.TextField()
+    snoozed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alert_snoozes",
+    )
+
+    # Setting an alert aside is not a change to the plan (its freshness stays).
+    touches_plan = False
+    MAX_DAYS = 90
+
+    class Meta:
+        ordering = ["account", "-until"]
+        verbose_name = "snoozed alert"
+        indexes = [models.Index(fields=["rule", "record_id", "until"], name="snooze_rule_idx")]
+        constraints = [DatabaseCheck(condition=~models.Q(reason=""), name="alertsnooze_has_reason")]
+
+    def __str__(self) -> str:
+        from keyplan.insights.alerts import RULES_BY_KEY
+
+        rule = RULES_BY_KEY.get(self.rule)
+        return f"“{rule.title if rule else self.rule}” until {self.until}"
+
+    def clean(self):
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say why this alert can wait: a reason is required."})
+        today = clock.today()
+        if self.until and self.until <= today:
+            raise ValidationError({"until": "Snooze an alert until a day after today."})
+        if self.until and (self.until - today).days > self.MAX_DAYS:
+            raise ValidationError(
+                {"until": f"An alert can be snoozed for at most {self.MAX_DAYS} days."}
             )
 
 

@@ -40,6 +40,8 @@ class Tracked(models.Model):
     # Changes only the account's owner, leaders and admins may make (core.access).
     manager_only: ClassVar[bool] = False
     manager_fields: ClassVar[frozenset[str]] = frozenset()
+    # Whether saving one counts as a change to its plan (Account.last_changed).
+    touches_plan: ClassVar[bool] = True
 
     class Meta:
         abstract = True

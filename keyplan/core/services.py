@@ -95,7 +95,7 @@ def _touch_plan(record: Tracked) -> None:
     """Note on the account that its plan changed (plan freshness, "last update").
 
     A plain UPDATE: the account's version and history are about its own fields."""
-    if record.account_path is None:
+    if record.account_path is None or not record.touches_plan:
         return
     account = record.plan_account
     if account is not None and account.pk is not None:
@@ -191,7 +191,7 @@ def delete(record: Tracked, *, by, version=None) -> None:
                 f"{current} cannot be deleted while {len(exc.protected_objects)} "
                 f"{' and '.join(kinds)} still use it; change or remove those first."
             ) from exc
-        if account is not None and account is not current:
+        if account is not None and account is not current and current.touches_plan:
             _touch_plan(account)
 
 

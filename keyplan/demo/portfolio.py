@@ -449,8 +449,10 @@ class PortfolioBuilder:
                     )
                 if relationship == "customer":
                     self._health(plan, moment, tier)
-                if tier <= 2 or month % 3 == 0:
-                    plan.review("monthly" if tier <= 2 else "quarterly", moment)
+                if month % 3 == 0:  # the quarter's review, with the QBR
+                    plan.review("quarterly", moment)
+                elif tier <= 2:
+                    plan.review("monthly", moment)
                 if month in (2, 5) and len(play_names) < 8:
                     for _ in range(rng.randint(2, 4)):
                         play_names.append(self._play(plan, open_cells, moment))

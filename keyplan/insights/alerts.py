@@ -15,12 +15,17 @@ The rules in their fixed order, with their severity; thresholds come from
 - stale_plan (medium): no change (`Account.last_changed`) and no plan review for more
   than `stale_plan_days` [30].
 - review_overdue (medium): no plan review for more than the tier's review days
-  [7, 30, 90]; a plan never reviewed counts from its creation.
+  [7, 30, 90], or a monthly, quarterly or annual review older than the tier's days for
+  it (insights.cadence); a plan never reviewed counts from its creation. One alert per
+  plan, naming every kind overdue.
 - unmitigated_risk (high): an open or mitigating risk with high probability or severe
   impact and an empty mitigation.
 - low_adoption (medium): the latest health snapshot with seat counts has fewer than
   `low_adoption_percent` [60] of licensed seats active.
 - new_trigger (medium): a trigger event still marked "needs a plan update".
+
+An alert snoozed during a review (cadence.AlertSnooze: its rule and record, until a
+day) stays out of every list and count until that day has passed.
 
 Each rule is one query for any number of accounts, one row per alert: `alerts()`
 costs 13 queries (the organisation, then one per rule), `counts()` 2.
@@ -42,6 +47,7 @@ from keyplan.core import clock
 from keyplan.core.choices import Level
 from keyplan.core.money import format_money
 from keyplan.growth.models import Action, ActionStatus
+from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import live_contracts
 from keyplan.relationships import models as people
 from keyplan.relationships.heatmap import RED, colour_expression
@@ -62,6 +68,9 @@ class Alert:
     why: str  # one sentence with the specifics
     record: tuple[str, str]  # (label, anchor on the plan page) of the record to fix
     severity: str  # HIGH or MEDIUM
+    # The id of the row the rule found (the record, or the account for plan-wide
+    # rules): with `rule`, what a snooze names.
+    record_id: int | None = None
 
 
 Explain = Callable[[dict], tuple[str, tuple[str, str]]]  # a row -> (why, record)
@@ -81,11 +90,27 @@ class Rule:
         fields = settings._meta.concrete_fields
         return self.description.format(**{f.attname: getattr(settings, f.attname) for f in fields})
 
+    def rows(self, accounts: QuerySet, settings: Organisation, today: date):
+        """The rule's query without the alerts snoozed on `today`, and its explainer."""
+        rows, explain = self.query(accounts, settings, today)
+        snoozed = cadence.AlertSnooze.objects.filter(
+            rule=self.key, record_id=OuterRef("pk"), until__gte=today
+        )
+        return rows.exclude(Exists(snoozed)), explain
+
     def rule(self, accounts: QuerySet, settings: Organisation, today: date) -> list[Alert]:
         """This rule's alerts for every account of `accounts`, in one query."""
-        rows, explain = self.query(accounts, settings, today)
+        rows, explain = self.rows(accounts, settings, today)
         alert = partial(Alert, self.key, self.title, severity=self.severity)
-        return [alert(r["account_id"], r["account_name"], *explain(r)) for r in rows]
+        return [
+            alert(
+                r["account_id"],
+                r["account_name"],
+                *explain(r),
+                record_id=r.get("pk", r["account_id"]),
+            )
+            for r in rows
+        ]
 
     __call__ = rule
 
@@ -346,29 +371,41 @@ def stale_plan(accounts, settings, today):
 @_define("Plan review overdue", MEDIUM)
 def review_overdue(accounts, settings, today):
     """No plan review for more than {review_days_tier1} days (tier 1),
-    {review_days_tier2} days (tier 2) or {review_days_tier3} days (tier 3)."""
-    due = [Value(today - timedelta(days=settings.review_days(tier))) for tier in (1, 2, 3)]
-    due = models.Case(
-        models.When(tier=1, then=due[0]), models.When(tier=2, then=due[1]), default=due[2]
-    )
-    rows = (
-        _plans(accounts)
-        .annotate(reviewed=_last_review(today), due=due, created_on=TruncDate("created_at"))
-        .filter(Q(reviewed__lt=F("due")) | Q(reviewed__isnull=True, created_on__lt=F("due")))
-    )
+    {review_days_tier2} days (tier 2) or {review_days_tier3} days (tier 3), or a monthly,
+    quarterly or annual review older than the tier's cadence for it (a review also counts
+    for the lighter kinds); a plan never reviewed counts from its creation."""
+    rows = review_cadence.with_review_state(_plans(accounts), today, settings)
+    rows = rows.filter(review_late__gt=0)
 
     def explain(row):
-        tier = row["tier"]
-        every = f"tier {tier} plans are reviewed every {settings.review_days(tier)} days"
-        if row["reviewed"]:
-            days = _days((today - row["reviewed"]).days)
-            why = f"The last plan review was on {_day(row['reviewed'])}, {days} ago; {every}"
-        else:
-            days = _days((today - row["created_on"]).days)
-            why = f"No plan review in the {days} since the plan was created; {every}"
-        return why, ("Plan reviews", "#section-cadence")
+        tier, created = row["tier"], row["review_created_on"]
+        overdue = [d for d in review_cadence.dues(row, today) if d.overdue]
+        parts = []
+        for due in overdue:
+            if due.kind == "weekly":
+                every = f"tier {tier} plans are reviewed every {due.every} days"
+                if due.last:
+                    days = _days((today - due.last).days)
+                    parts.append(
+                        f"The last plan review was on {_day(due.last)}, {days} ago; {every}"
+                    )
+                else:
+                    days = _days((today - created).days)
+                    parts.append(
+                        f"No plan review in the {days} since the plan was created; {every}"
+                    )
+                continue
+            every = f"every {due.every} days for tier {tier}"
+            if due.last:
+                days = _days((today - due.last).days)
+                when = f"last held on {_day(due.last)}, {days} ago"
+            else:
+                when = f"none in the {_days((today - created).days)} since the plan was created"
+            name = due.name if parts else due.name.capitalize()
+            parts.append(f"{name} ({due.covers}) overdue: {when}; {every}")
+        return "; ".join(parts), ("Plan reviews", "#section-cadence")
 
-    return rows.values("tier", "reviewed", "created_on", **ACCOUNT), explain
+    return rows.values(*review_cadence.STATE_FIELDS, **ACCOUNT), explain
 
 
 @_define("Unmitigated high risk", HIGH)
@@ -477,7 +514,7 @@ def counts(accounts, today: date | None = None) -> dict[str, int]:
     accounts, today = _portfolio(accounts), today or clock.today()
     settings = Organisation.current()
     counted = {
-        r.key: _CountRows(r.query(accounts, settings, today)[0].order_by().values("pk"))
+        r.key: _CountRows(r.rows(accounts, settings, today)[0].order_by().values("pk"))
         for r in RULES
     }
     return Organisation.objects.filter(pk=settings.pk).values(**counted).get()

@@ -29,6 +29,9 @@ class Figure:
     breakdown: QuerySet | None = None
     # Records behind a one-account figure: (label, anchor on the plan page) pairs.
     records: tuple[tuple[str, str], ...] = ()
+    # The unit of the breakdown's contributions when it is not the figure's (a share of
+    # plans explained by each plan's days overdue).
+    breakdown_unit: str = ""
 
     @property
     def known(self) -> bool:

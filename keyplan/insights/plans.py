@@ -13,8 +13,9 @@ latest review (on or before today) to today; for several accounts, the average. 
 older than `Organisation.stale_plan_days` are counted as stale among the inputs.
 
 Cadence compliance: the share of the accounts whose latest review is no older than
-`Organisation.review_days(tier)` days for their tier. A plan never reviewed is not
-compliant. The breakdown lists days overdue (days since the review - the tier's cadence),
+`Organisation.review_days(tier)` days for their tier (any review counts: this is the
+weekly kind; insights.cadence has the figures of each kind). A plan never reviewed is
+not compliant. The breakdown lists days overdue (days since the review - the tier's cadence),
 the plans never reviewed first.
 """
 
@@ -364,4 +365,5 @@ def cadence_compliance(accounts: QuerySet, today: date | None = None) -> Figure:
         },
         reason="" if totals["n"] else "no accounts",
         breakdown=breakdown,
+        breakdown_unit=DAYS,
     )

@@ -9,6 +9,7 @@ show its formula, its inputs and the accounts behind it.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db.models import QuerySet
 
@@ -17,6 +18,7 @@ from keyplan.core import clock
 from keyplan.core.ids import parse_id
 from keyplan.insights import accounts as account_figures
 from keyplan.insights import alerts as alert_rules
+from keyplan.insights import cadence as review_cadence
 from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
 from keyplan.insights.figures import Figure
 from keyplan.team.models import Role
@@ -62,6 +64,7 @@ class Dashboard:
     red_dots: relationships.Trajectory
     freshness: Figure
     cadence: Figure
+    reviews: review_cadence.Cadence  # compliance per kind of review, overdue reviews
     retention: revenue.Retention
     share_of_wallet: Figure
     alert_counts: dict[str, int]
@@ -87,6 +90,7 @@ def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
         red_dots=relationships.red_dot_trajectory(accounts),
         freshness=plans.plan_freshness(accounts, today),
         cadence=plans.cadence_compliance(accounts, today),
+        reviews=review_cadence.cadence(accounts, today),
         retention=revenue.retention(accounts),
         share_of_wallet=revenue.share_of_wallet(accounts, today),
         alert_counts=alert_rules.counts(accounts, today),
@@ -110,6 +114,11 @@ FIGURES: dict[str, Explained] = {
     "red_dots": lambda accounts, today: relationships.red_dots(accounts),
     "freshness": plans.plan_freshness,
     "cadence": plans.cadence_compliance,
+    **{
+        f"cadence_{kind}": partial(review_cadence.kind_compliance, kind)
+        for kind in review_cadence.KINDS
+    },
+    "reviews_overdue": review_cadence.reviews_overdue,
     "nrr": lambda accounts, today: revenue.retention(accounts).nrr,
     "grr": lambda accounts, today: revenue.retention(accounts).grr,
     "share_of_wallet": revenue.share_of_wallet,

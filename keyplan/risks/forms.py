@@ -17,3 +17,10 @@ class SwotForm(PlanForm):
     class Meta(PlanForm.Meta):
         model = SwotItem
         fields = ["kind", "text", "position"]
+
+
+class RerateForm(RiskForm):
+    """A risk re-rated in a review: how likely, how bad, and where it stands."""
+
+    class Meta(RiskForm.Meta):
+        fields = ["probability", "impact", "status"]

@@ -37,9 +37,65 @@ class TeamAdmin(AdministratorsOnly, admin.ModelAdmin):
     filter_horizontal = ("members",)
 
 
+def _cadence_fields(tier: int) -> tuple[str, ...]:
+    return (
+        f"review_days_tier{tier}",
+        f"monthly_days_tier{tier}",
+        f"quarterly_days_tier{tier}",
+        f"annual_days_tier{tier}",
+    )
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(PlanAdmin):
     list_display = ("name", "currency", "plan_visibility")
+    fieldsets = (
+        (None, {"fields": ("name", "currency", "plan_visibility")}),
+        (
+            "Alerts",
+            {
+                "fields": (
+                    "stale_plan_days",
+                    "coverage_days",
+                    "cold_buyer_days",
+                    "renewal_window_days",
+                    "low_adoption_percent",
+                )
+            },
+        ),
+        *(
+            (
+                f"Review cadence, tier {tier} (days between reviews; 0: none expected)",
+                {
+                    "fields": (_cadence_fields(tier),),
+                    "description": "A review of one kind counts for the lighter kinds too."
+                    if tier == 1
+                    else "",
+                },
+            )
+            for tier in (1, 2, 3)
+        ),
+        ("Cost to serve", {"fields": ("se_hour_rate", "cs_hour_rate", "exec_hour_rate")}),
+        ("Account selection", {"fields": ("tier1_min_score", "tier2_min_score")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        """The groups above, then any other setting (none is left off the form)."""
+        listed = {
+            name
+            for _, options in self.fieldsets
+            for row in options["fields"]
+            for name in (row if isinstance(row, tuple) else (row,))
+        }
+        hidden = {"id", "version", "created_at", "updated_at"}
+        rest = [
+            f.name
+            for f in Organisation._meta.concrete_fields
+            if f.name not in listed | hidden and f.editable
+        ]
+        stamps = ("version", "created_at", "updated_at")
+        return (*self.fieldsets, *((("Other settings", {"fields": rest}),) if rest else ()),
+                ("Record", {"fields": stamps, "classes": ("collapse",)}))  # fmt: skip
 
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request) and not Organisation.objects.exists()

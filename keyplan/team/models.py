@@ -1,7 +1,7 @@
 """Users, their roles, teams, account teams and the organisation's settings."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from keyplan.core.constraints import DatabaseCheck
@@ -63,6 +63,22 @@ class PlanVisibility(models.TextChoices):
     ACCOUNT_TEAM = "team", "Only the account team (and leaders) can read a plan"
 
 
+# The kinds of plan review (cadence.ReviewKind), lightest first.
+REVIEW_KINDS = ("weekly", "monthly", "quarterly", "annual")
+
+
+def _cadence(days: int, tier: int, review: str) -> models.PositiveSmallIntegerField:
+    weekly = review.startswith("weekly")
+    return models.PositiveSmallIntegerField(
+        f"tier {tier}: {review} every",
+        default=days,
+        validators=[MinValueValidator(1 if weekly else 0), MaxValueValidator(3660)],
+        help_text="Days; every plan gets reviewed at least this often."
+        if weekly
+        else "Days; 0 when plans of this tier need no review of this kind.",
+    )
+
+
 class Organisation(Versioned):
     """The one row of settings for this keyplan installation."""
 
@@ -88,10 +104,22 @@ class Organisation(Versioned):
     low_adoption_percent = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)], help_text="Active seats below this share."
     )
-    # Expected plan review cadence per tier, in days (insights.plans, alerts)
-    review_days_tier1 = models.PositiveSmallIntegerField(default=7)
-    review_days_tier2 = models.PositiveSmallIntegerField(default=30)
-    review_days_tier3 = models.PositiveSmallIntegerField(default=90)
+    # Expected plan review cadence per tier and kind of review, in days; 0: not expected
+    # (insights.cadence). A review of a kind also counts for the lighter kinds (an annual
+    # rewrite is a quarterly, monthly and weekly review too), so the weekly cadence is how
+    # often a plan of the tier gets any review at all.
+    review_days_tier1 = _cadence(7, 1, "weekly review (actions, plays, risks)")
+    review_days_tier2 = _cadence(30, 2, "weekly review (actions, plays, risks)")
+    review_days_tier3 = _cadence(90, 3, "weekly review (actions, plays, risks)")
+    monthly_days_tier1 = _cadence(30, 1, "monthly review (stakeholder map, heat map)")
+    monthly_days_tier2 = _cadence(30, 2, "monthly review (stakeholder map, heat map)")
+    monthly_days_tier3 = _cadence(0, 3, "monthly review (stakeholder map, heat map)")
+    quarterly_days_tier1 = _cadence(90, 1, "quarterly review (whole plan, QBR)")
+    quarterly_days_tier2 = _cadence(90, 2, "quarterly review (whole plan, QBR)")
+    quarterly_days_tier3 = _cadence(90, 3, "quarterly review (whole plan, QBR)")
+    annual_days_tier1 = _cadence(365, 1, "annual review (rewrite)")
+    annual_days_tier2 = _cadence(365, 2, "annual review (rewrite)")
+    annual_days_tier3 = _cadence(365, 3, "annual review (rewrite)")
     # Cost to serve: what an hour of each kind of resource costs
     se_hour_rate = MoneyField("solution-engineering hour rate", default=150)
     cs_hour_rate = MoneyField("customer-success hour rate", default=100)
@@ -119,10 +147,20 @@ class Organisation(Versioned):
             )
 
     def review_days(self, tier: int) -> int:
-        """How often a plan of this tier is expected to be reviewed."""
+        """How often a plan of this tier is expected to be reviewed (any kind of review)."""
         return {1: self.review_days_tier1, 2: self.review_days_tier2}.get(
             tier, self.review_days_tier3
         )
+
+    def review_cadence(self, tier: int) -> dict[str, int | None]:
+        """Days between reviews of each kind (cadence.ReviewKind values, lightest first)
+        for a plan of this tier; None where the tier expects no review of that kind."""
+        tier = tier if tier in (1, 2) else 3
+        days = {
+            "weekly": self.review_days(tier),
+            **{kind: getattr(self, f"{kind}_days_tier{tier}") for kind in REVIEW_KINDS[1:]},
+        }
+        return {kind: value or None for kind, value in days.items()}
 
     @classmethod
     def current(cls) -> "Organisation":

@@ -104,6 +104,7 @@ def portfolio(request):
             for rule in alert_rules.RULES
         ],
         "healthiest": board.ranked_by_health[:10],
+        "review_kinds": [(figure, explain(figure.key)) for figure in board.reviews.by_kind],
     }
     return render(request, "web/dashboard.html", context)
 

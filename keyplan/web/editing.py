@@ -322,8 +322,9 @@ def action_done(request, pk: int, record_id: int):
     )  # fmt: skip
 
 
-def _quick(request, page, change, sections, *, label):
-    """A one-click change; a refusal comes back as a short message."""
+def _quick(request, page, change, sections, *, label, respond=None):
+    """A one-click change; a refusal comes back as a short message. On success the
+    response is the re-rendered `sections`, or `respond()` (another page's parts)."""
     try:
         change()
     except ConflictError as error:
@@ -343,4 +344,4 @@ def _quick(request, page, change, sections, *, label):
         return HttpResponseForbidden(str(error))
     except NotFound:
         pass
-    return _sections_response(request, page, sections)
+    return respond() if respond else _sections_response(request, page, sections)

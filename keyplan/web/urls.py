@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from keyplan.exchange import views as exchange_views
-from keyplan.web import dashboard, editing, history, numbers, page, selection, views
+from keyplan.web import dashboard, editing, history, numbers, page, review, selection, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/", dashboard.alert_list, name="alerts"),
     path("accounts/", views.accounts, name="accounts"),
     path("my/", views.my_week, name="my-week"),
+    path("review/", include(review.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
     path("selection/", selection.selection_page, name="selection"),
     path("selection/weights/", selection.weights, name="selection-weights"),

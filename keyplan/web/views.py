@@ -10,11 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from keyplan.accounts.models import Account, Relationship, Tier
-from keyplan.cadence.models import Touchpoint, TouchpointStatus
+from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
 from keyplan.core import clock
 from keyplan.core.ids import parse_id
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts
+from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import with_figures
 from keyplan.team.models import AccountMember, Role, User
 
@@ -106,6 +107,10 @@ def my_week(request):
         .filter(renewal__isnull=False, renewal__lte=today + timedelta(days=90))
         .order_by("renewal")
     )
+    # Reviews overdue or due soon, and trigger events waiting for a plan update (the
+    # owner's task until the trigger is cleared), on my accounts.
+    reviews = review_cadence.due_reviews(mine, today, within=review_cadence.DUE_SOON_DAYS)
+    updates = TriggerEvent.objects.filter(account__in=mine, status=TriggerStatus.NEW)
     return render(
         request,
         "web/my_week.html",
@@ -117,6 +122,8 @@ def my_week(request):
             "touchpoints": touchpoints,
             "renewals": renewals,
             "alerts": alerts.alerts(on_my_teams, today=today),
+            "reviews": [(a, review_cadence.review_due(a, today)) for a in reviews],
+            "updates": updates.select_related("account").order_by("date", "pk"),
         },
     )
 

@@ -1,16 +1,19 @@
 """Fixtures for the operating rhythm: a plan with a QBR coming, an open play and risk,
-a live contract renewing soon, and a real SMTP server to receive digests."""
+a live contract renewing soon, a real SMTP server to receive digests, and plans
+created in the past (with clock.travel), so that "never reviewed" counts from a known day."""
 
 import email
 import socket
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
 from keyplan.accounts import services as account_services
+from keyplan.accounts.models import Account
 from keyplan.cadence import services as cadence_services
 from keyplan.core import clock, services
 from keyplan.growth.models import Objective, Play
@@ -148,3 +151,22 @@ def smtp_server(settings):
     settings.KEYPLAN_BASE_URL = "https://keyplan.example.com"
     yield inbox
     controller.stop()
+
+
+def moment(days_ago: int) -> datetime:
+    return timezone.now() - timedelta(days=days_ago)
+
+
+def ago(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
+
+
+@pytest.fixture
+def old_plan(owner, private_plans):
+    """old_plan(name, tier, days) -> an account of `owner` created `days` ago."""
+
+    def create(name: str, tier: int, days: int) -> Account:
+        with clock.travel(moment(days)):
+            return account_services.create_account(by=owner, name=name, tier=tier)
+
+    return create
