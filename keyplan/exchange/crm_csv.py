@@ -112,7 +112,10 @@ def list_files(paths, *, max_bytes: int | None = None) -> tuple[str, list[CsvFil
     large = [Problem(f.name, _too_large(f.size, limit)) for f in files if f.size > limit]
     if large:
         raise ImportRefused(large)
-    name = paths[0].name if len(paths) == 1 else ", ".join(p.name for p in paths)
+    folders = {p.parent for p in paths}
+    name = paths[0].name if len(paths) == 1 else next(iter(folders)).resolve().name
+    if len(folders) > 1:
+        name = ", ".join(p.name for p in paths)
     return name, files
 
 

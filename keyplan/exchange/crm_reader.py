@@ -10,7 +10,7 @@ from keyplan.exchange import crm_csv
 from keyplan.exchange.crm_csv import Problems, Table
 from keyplan.exchange.crm_records import Export, choose
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.growth.models import Play
+from keyplan.growth.models import Play, PlayKind
 from keyplan.relationships.models import Stakeholder
 
 # The keyplan fields a custom column may fill, by the kind of record. Never the
@@ -51,6 +51,18 @@ def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[
             )
         mapping.append((name, column.strip(), target.strip()))
     return mapping
+
+
+def kind_of(opportunity_type: str) -> str | None:
+    """A play's kind from the deal's type ("Existing Customer - Upgrade", "New Business")."""
+    text = opportunity_type.strip().lower()
+    if not text:
+        return None
+    if "renew" in text or "replacement" in text or "downgrade" in text:
+        return PlayKind.RENEWAL
+    if text.startswith("new"):
+        return PlayKind.CROSS_SELL
+    return PlayKind.EXPANSION
 
 
 class VendorReader:

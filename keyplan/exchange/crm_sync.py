@@ -227,18 +227,27 @@ class Sync:
         self.owners: dict[str, User | None] = {}
         if not self.export.owners:
             return
-        tally = self._tally("user")
+        tally = self._tally("user") if "user" in self.export.names else None
         users = list(User.objects.filter(is_active=True))
         by_email = {u.email.lower(): u for u in users if u.email}
         by_login = {u.username.lower(): u for u in users}
+        by_name = {u.get_full_name().lower(): u for u in users if u.get_full_name()}
         for crm_id, owner in self.export.owners.items():
-            self.owners[crm_id] = (
-                by_email.get(owner.email.lower())
-                or by_login.get(owner.login.lower())
-                or by_login.get(owner.email.lower())
-                if (owner.email or owner.login)
-                else None
+            self.owners[crm_id] = next(
+                (
+                    found
+                    for table, key in (
+                        (by_email, owner.email),
+                        (by_login, owner.login),
+                        (by_login, owner.email),
+                        (by_name, owner.name),
+                    )
+                    if key and (found := table.get(key.lower())) is not None
+                ),
+                None,
             )
+            if tally is None:
+                continue
             if self.owners[crm_id] is None:
                 tally.skipped["with no keyplan user of that email or login"] += 1
             else:
@@ -668,7 +677,9 @@ class Sync:
             stored = {r.year: r for r in RevenueYear.objects.filter(account=account)}
             for year, deals in sorted(years.items()):
                 revenue = sum((d.amount or Decimal(0) for d in deals), Decimal(0))
-                noun = "opportunity" if len(deals) == 1 else "opportunities"
+                noun = self.export.names["deal"].lower()
+                if len(deals) != 1:
+                    noun = noun.removesuffix("y") + "ies" if noun.endswith("y") else noun + "s"
                 values = {"revenue": revenue, "note": f"{self.label}: {len(deals)} won {noun}"}
                 record = stored.get(year)
                 if record is None:

@@ -19,7 +19,7 @@ from keyplan.accounts.models import Account, Ownership, Relationship, Source
 from keyplan.exchange import crm_csv
 from keyplan.exchange import xlsx_kinds as kinds
 from keyplan.exchange.crm_csv import Limited, Moment, Percent, Table
-from keyplan.exchange.crm_reader import VendorReader
+from keyplan.exchange.crm_reader import VendorReader, kind_of
 from keyplan.exchange.crm_records import (
     LOST,
     OPEN,
@@ -33,7 +33,7 @@ from keyplan.exchange.crm_records import (
     Product,
 )
 from keyplan.exchange.crm_records import Account as CrmAccount
-from keyplan.growth.models import Play, PlayKind, Stage
+from keyplan.growth.models import Play, Stage
 from keyplan.growth.models import Product as CatalogProduct
 from keyplan.relationships.models import InteractionKind, Stakeholder
 
@@ -152,17 +152,6 @@ def stage_of(stage_name: str, forecast: str, probability: int | None) -> str:
     if probability >= 40:
         return Stage.OPPORTUNITY
     return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
-
-
-def kind_of(opportunity_type: str) -> str | None:
-    text = opportunity_type.strip().lower()
-    if not text:
-        return None
-    if "renew" in text or "replacement" in text or "downgrade" in text:
-        return PlayKind.RENEWAL
-    if text.startswith("new"):
-        return PlayKind.CROSS_SELL
-    return PlayKind.EXPANSION
 
 
 def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None):

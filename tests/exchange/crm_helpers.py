@@ -3,14 +3,19 @@ with every object written here, and CSV editing the way a person (or a script)
 would edit an export before importing it."""
 
 import csv
+import io
 import os
 import shutil
+import tempfile
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
+from keyplan.exchange import crm_sync
+from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.salesforce import normal_id
 from tests.exchange.xlsx_helpers import snapshot
 
@@ -80,6 +85,37 @@ def refused(vendor: str, *args, login: str = "ada") -> str:
     message = str(error.value)
     assert message.startswith("Nothing was imported.")
     return message
+
+
+# ---- fuzzing
+
+
+def import_or_refuse(read, contents: dict[str, bytes], user, **choice) -> None:
+    """Import the files (`read` is a vendor's read_export) and roll back; a refusal must
+    leave the database as it was, and nothing but a refusal may be raised."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in contents.items():
+            Path(folder, name).write_bytes(data)
+        before = snapshot()
+        try:
+            with transaction.atomic():
+                export = read(folder, **choice)
+                crm_sync.apply(export, by=user)
+                transaction.set_rollback(True)  # the next example starts from scratch
+        except ImportRefused as refusal:
+            assert refusal.problems, "a refusal names its problems"
+            assert all(str(p).split(",")[0].split(":")[0] for p in refusal.problems)
+            assert snapshot() == before
+
+
+def rows_of(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 # ---- a small Salesforce export holding every object the import reads
@@ -196,3 +232,74 @@ def salesforce_export(folder: Path) -> Path:
          "StartDateTime": "2026-05-12T21:30:00.000+0000", "EventSubtype": "Event"},
     ])  # fmt: skip
     return folder
+
+
+# ---- HubSpot's exports, with the column names HubSpot writes
+
+ACME, UMBRELLA, TYRELL = "9001", "9002", "9003"
+COMPANY_HEADER = [
+    "Record ID", "Company name", "Company Domain Name", "Website URL", "Industry",
+    "Annual Revenue", "Number of Employees", "Phone Number", "Street Address", "City",
+    "State/Region", "Postal Code", "Country/Region", "Type", "Lifecycle Stage",
+    "Company owner", "Create Date", "Tier",
+]  # fmt: skip
+HUBSPOT_CONTACT_HEADER = [
+    "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",
+    "Job Title", "Contact owner", "Lifecycle Stage", "Associated Company",
+    "Associated Company IDs (Primary)", "Associated Company IDs", "Create Date",
+]  # fmt: skip
+DEAL_HEADER = [
+    "Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Close Date", "Deal owner",
+    "Deal Type", "Deal probability", "Create Date", "Associated Company IDs (Primary)",
+    "Associated Company IDs", "Associated Contact IDs", "Associated Company",
+]  # fmt: skip
+
+
+def hubspot_export(folder: Path) -> dict[str, Path]:
+    """Acme (a customer with people, two open deals, one won and one lost) and Umbrella
+    and Tyrell, which most tests do not choose. File names as HubSpot gives them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    companies = write_csv(folder / "hubspot-crm-exports-all-companies-2026-05-01.csv",
+                          COMPANY_HEADER, [
+        {"Record ID": ACME, "Company name": "Acme Anvils", "Company Domain Name":
+         "acme.example", "Industry": "Machinery", "Annual Revenue": "48000000",
+         "Number of Employees": "610", "Street Address": "1 Desert Road", "City": "Tucson",
+         "State/Region": "AZ", "Postal Code": "85701", "Country/Region": "United States",
+         "Lifecycle Stage": "Customer", "Company owner": "kim@keyplan.example",
+         "Create Date": "2023-02-01 09:30", "Tier": "Tier 1"},
+        {"Record ID": UMBRELLA, "Company name": "Umbrella Corporation", "Type": "PROSPECT",
+         "Company owner": "Sam Sales"},
+        {"Record ID": TYRELL, "Company name": "Tyrell, Inc.", "Lifecycle Stage": "Lead"},
+    ], bom=True)  # fmt: skip
+    contacts = write_csv(folder / "hubspot-crm-exports-all-contacts-2026-05-01.csv",
+                         HUBSPOT_CONTACT_HEADER, [
+        {"Record ID": "5001", "First Name": "Wile", "Last Name": "Coyote", "Email":
+         "wile@acme.example", "Job Title": "Head of Procurement", "Phone Number": "555-0100",
+         "Associated Company": "Acme Anvils", "Associated Company IDs (Primary)": ACME,
+         "Associated Company IDs": ACME},
+        {"Record ID": "5002", "First Name": "Road", "Last Name": "Runner", "Email":
+         "road@acme.example", "Job Title": "CTO", "Mobile Phone Number": "555-0101",
+         "Associated Company": "Acme Anvils"},
+        {"Record ID": "5003", "First Name": "Alice", "Last Name": "Abernathy",
+         "Associated Company IDs": f"{UMBRELLA};{TYRELL}"},
+        {"Record ID": "5004", "First Name": "No", "Last Name": "Company", "Email":
+         "nobody@example.com"},
+    ])  # fmt: skip
+    deals = write_csv(folder / "hubspot-crm-exports-all-deals-2026-05-01.csv", DEAL_HEADER, [
+        {"Record ID": "7001", "Deal Name": "Acme - Rocket skates", "Deal Stage":
+         "Contract sent", "Pipeline": "Sales Pipeline", "Amount": "90000", "Close Date":
+         "2026-08-31 00:00", "Deal owner": "kim@keyplan.example", "Deal Type":
+         "Existing Business", "Deal probability": "0.9", "Associated Company IDs (Primary)":
+         ACME, "Associated Contact IDs": "5001;5002"},
+        {"Record ID": "7002", "Deal Name": "Acme - Giant magnet", "Deal Stage":
+         "appointmentscheduled", "Amount": "12000", "Close Date": "2026-11-30",
+         "Deal Type": "newbusiness", "Associated Company IDs": ACME},
+        {"Record ID": "7003", "Deal Name": "Acme - 2025 anvils", "Deal Stage": "Closed won",
+         "Amount": "60000", "Close Date": "2025-04-15", "Associated Company IDs": ACME},
+        {"Record ID": "7004", "Deal Name": "Acme - Lost catapult", "Deal Stage":
+         "Closed lost", "Amount": "8000", "Close Date": "2025-01-10", "Associated Company IDs":
+         ACME},
+        {"Record ID": "7005", "Deal Name": "Umbrella - T-virus cleanup", "Deal Stage":
+         "Qualified to buy", "Amount": "1000000", "Associated Company IDs": UMBRELLA},
+    ])  # fmt: skip
+    return {"companies": companies, "contacts": contacts, "deals": deals}

@@ -1,5 +1,6 @@
 """keyplan import plan FILE.xlsx [--dry-run] [--as LOGIN]
 keyplan import salesforce PATH (--accounts NAME,... | --all) [--dry-run] [--map ...]
+keyplan import hubspot PATH... (--accounts NAME,... | --all) [--dry-run] [--map ...]
 
 One subcommand per source.
 """
@@ -7,7 +8,7 @@ One subcommand per source.
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from keyplan.exchange import crm_sync, plan_sync, salesforce
+from keyplan.exchange import crm_sync, hubspot, plan_sync, salesforce
 from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.xlsx_import import read_plan
 from keyplan.team.models import Role, User
@@ -76,6 +77,15 @@ class Command(BaseCommand):
         )
         sf.add_argument("path", help="The export: its folder or .zip of CSV files.")
         _crm(sf, "salesforce", "Account, Contact, Opportunity")
+        hs = sub.add_parser(
+            "hubspot",
+            help="Create or update key accounts' plans from HubSpot's companies, contacts "
+            "and deals exports.",
+        )
+        hs.add_argument(
+            "path", nargs="+", help="The exported CSV files, or a folder or .zip holding them."
+        )
+        _crm(hs, "hubspot", "Company, Contact, Deal")
 
     def handle(self, *args, source, **options):
         return getattr(self, f"_{source}")(**options)
@@ -95,6 +105,9 @@ class Command(BaseCommand):
     def _salesforce(self, **options):
         self._crm(salesforce.read_export, **options)
 
+    def _hubspot(self, **options):
+        self._crm(hubspot.read_export, **options)
+
     def _crm(self, read, *, path, accounts=None, everything=False, mapping=(), dry_run=False,
              login=None, **options):  # fmt: skip
         by = acting_user(login)
@@ -104,7 +117,8 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+            shown = ", ".join(path) if isinstance(path, list) else path
+            raise CommandError(f"Cannot read {shown}: {exc.strerror or exc}") from exc
         self.stdout.write("\n".join(report.lines()))
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
