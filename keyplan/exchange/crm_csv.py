@@ -126,12 +126,24 @@ def _too_large(size: int, limit: int) -> str:
     )
 
 
+def _read_capped(handle, limit: int) -> bytes:
+    """At most limit + 1 bytes, read a chunk at a time (read(n) would set aside n bytes
+    whatever the file's size)."""
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = handle.read(min(1 << 20, limit + 1 - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
 def _disk_file(path: Path, limit: int) -> CsvFile:
     size = path.stat().st_size
 
     def read() -> bytes:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            data = _read_capped(handle, limit)
         if len(data) > limit:  # grew since it was listed
             refuse(path.name, _too_large(len(data), limit))
         return data
@@ -160,7 +172,7 @@ def _zip_files(path: Path, limit: int) -> list[CsvFile]:
         def read(entry=entry, name=name) -> bytes:
             try:
                 with archive.open(entry) as handle:
-                    data = handle.read(limit + 1)
+                    data = _read_capped(handle, limit)
             except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
                 refuse(name, f"this file of the zip cannot be read ({exc}).")
             if len(data) > limit:  # the entry's stated size was wrong
@@ -186,6 +198,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, values)
     positions: dict[str, int]  # lower-cased header -> index
+    _cells: dict = field(default_factory=dict, repr=False)
 
     def has(self, header: str) -> bool:
         return header.lower() in self.positions
@@ -206,8 +219,12 @@ class Table:
         return values[index].strip()
 
     def cell(self, header: str) -> tuple[str, str]:
-        index = self.positions[header.lower()]
-        return get_column_letter(index + 1), self.header[index]
+        """The column's letter and header, as a problem names them."""
+        key = header.lower()
+        if key not in self._cells:
+            index = self.positions[key]
+            self._cells[key] = (get_column_letter(index + 1), self.header[index])
+        return self._cells[key]
 
     def problem(self, row: int | None, message: str, header: str | None = None, field_name=None):
         letter = None

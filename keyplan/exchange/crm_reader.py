@@ -3,6 +3,7 @@ per file, the choice of key accounts, and custom columns mapped onto keyplan fie
 (`--map Account.Tier__c=tier`)."""
 
 import difflib
+import functools
 from collections.abc import Iterable
 
 from keyplan.accounts.models import Account
@@ -53,6 +54,14 @@ def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[
     return mapping
 
 
+def _tolerant(normal_id, text: str) -> str | None:
+    """`text` as a CRM id in its normal form, or None when it is not one."""
+    try:
+        return normal_id(text)
+    except ValueError:
+        return None
+
+
 def kind_of(opportunity_type: str) -> str | None:
     """A play's kind from the deal's type ("Existing Customer - Upgrade", "New Business")."""
     text = opportunity_type.strip().lower()
@@ -83,9 +92,9 @@ class VendorReader:
         except ValueError as exc:
             raise ImportRefused([Problem(self.name, f"--map {exc}")]) from None
         self.problems = Problems()
-        self.export = Export(
-            self.vendor, self.label, self.name, [f.name for f in files], self._normal_or_none
-        )
+        # Not a bound method: the export outlives the reader and its files' rows.
+        normal = functools.partial(_tolerant, type(self).normal_id)
+        self.export = Export(self.vendor, self.label, self.name, [f.name for f in files], normal)
 
     # ---- ids
 
@@ -145,10 +154,7 @@ class VendorReader:
         return set(picked)
 
     def _normal_or_none(self, text: str) -> str | None:
-        try:
-            return self.normal_id(text)
-        except ValueError:
-            return None
+        return _tolerant(self.normal_id, text)
 
     # ---- custom columns
 

@@ -187,6 +187,16 @@ class Sync:
         except SERVICE_ERRORS as exc:
             self._fail(place, exc)
 
+    def _create_many(self, model, rows: list[dict], places: list[Place]) -> list:
+        if not rows:
+            return []
+        try:
+            return services.create_many(model, rows, by=self.by)
+        except services.InvalidRow as exc:
+            self._fail(places[exc.index], exc)
+        except SERVICE_ERRORS as exc:
+            self._fail(places[0], exc)
+
     def _update(self, record, place: Place, values: dict) -> tuple[object, list[str]]:
         """Write the `values` that differ; returns the record and the changes as the
         report words them."""
@@ -425,14 +435,16 @@ class Sync:
         by_crm = self._index(stored, key=lambda s: (s.account_id,))
         by_name = {(s.account_id, s.name): s for s in stored}
         matched: dict[str, tuple] = {}
+        claimed = {r.pk for r in by_crm.values()}
         for contact in contacts:
             account = self.accounts[contact.account_id]
             record = by_crm.get((account.pk, contact.crm_id))
             adopted = False
             if record is None:
                 same = by_name.get((account.pk, contact.name))
-                if same is not None and not same.crm_id and same.pk not in self._claimed(matched):
+                if same is not None and not same.crm_id and same.pk not in claimed:
                     record, adopted = same, True
+                    claimed.add(same.pk)
             matched[contact.crm_id] = (contact, account, record, adopted)
         in_use = {r.pk for _, _, r, _ in matched.values() if r is not None}
         taken = defaultdict(set)
@@ -468,40 +480,28 @@ class Sync:
             self.people[contact.crm_id] = record
             self._changed(account, PEOPLE, old_name, words)
             self.status[contact.crm_id] = "updated" if words else "unchanged"
-        # New stakeholders, managers before the people who report to them.
-        for contact in self._managers_first([m for m in matched.values() if m[2] is None]):
-            account = self.accounts[contact.account_id]
-            manager = self.people.get(contact.reports_to_id)
+        # New stakeholders, each with their manager when the CRM names one here.
+        pending = [m for m in matched.values() if m[2] is None]
+        row_of = {m[0].crm_id: i for i, m in enumerate(pending)}
+        rows = []
+        for contact, account, _, _ in pending:
             values = {**contact.values, "name": names[contact.crm_id], "crm_id": contact.crm_id}
-            if manager is not None and manager.account_id == account.pk:
-                values["reports_to"] = manager
+            manager = contact.reports_to_id
+            if manager in row_of and pending[row_of[manager]][1] is account:
+                values["reports_to"] = services.Row(row_of[manager])
+            elif manager in self.people and self.people[manager].account_id == account.pk:
+                values["reports_to"] = self.people[manager]
             if contact.crm_id in roles:
                 values["role"] = roles[contact.crm_id]
-            self.people[contact.crm_id] = self._create(
-                Stakeholder, contact.place, account=account, **values
-            )
-            self._section(account, PEOPLE).created.append(values["name"])
+            rows.append({"account": account, **values})
+        created = self._create_many(Stakeholder, rows, [m[0].place for m in pending])
+        for (contact, account, _, _), record in zip(pending, created, strict=True):
+            self.people[contact.crm_id] = record
+            self._section(account, PEOPLE).created.append(record.name)
             self.status[contact.crm_id] = "created"
         self._reporting_lines(stored)
         for status in self.status.values():
             setattr(tally, status, getattr(tally, status) + 1)
-
-    @staticmethod
-    def _claimed(matched) -> set:
-        return {m[2].pk for m in matched.values() if m[2] is not None}
-
-    def _managers_first(self, pending: list[tuple]) -> list[crm.Contact]:
-        waiting = {m[0].crm_id: m[0] for m in pending}
-        order, done = [], set()
-        for start in list(waiting):
-            path, crm_id = [], start
-            while crm_id in waiting and crm_id not in done and crm_id not in path:
-                path.append(crm_id)
-                crm_id = waiting[crm_id].reports_to_id
-            for step in reversed(path):
-                done.add(step)
-                order.append(waiting[step])
-        return order
 
     def _reporting_lines(self, stored: list[Stakeholder]) -> None:
         managers: dict[int, int | None] = {s.pk: s.reports_to_id for s in stored}
@@ -759,25 +759,26 @@ class Sync:
         participants = defaultdict(set)
         for link in InteractionStakeholder.objects.filter(interaction__account_id__in=pks):
             participants[link.interaction_id].add(link.stakeholder_id)
+        new_rows, new_places, new_people = [], [], []
         for activity in self.export.activities:
-            object_name = activity.place.object
-            tally = self.report.tally(object_name)
+            tally = self.report.tally(activity.place.object)
             account = self.accounts[activity.account_id]
             record = stored.get((account.pk, activity.crm_id))
             people = [self.people[c] for c in activity.contact_ids if c in self.people]
             title = f"{activity.values['date']} {activity.values['subject']}"
             if record is None:
-                owner = self._owner(activity.owner_id)
-                record = self._create(
-                    Interaction, activity.place, account=account, crm_id=activity.crm_id,
-                    logged_by=owner, **activity.values,
-                )  # fmt: skip
+                new_rows.append({
+                    "account": account, "crm_id": activity.crm_id,
+                    "logged_by": self._owner(activity.owner_id), **activity.values,
+                })  # fmt: skip
+                new_places.append(activity.place)
+                new_people.append(people)
                 self._section(account, TOUCHES).created.append(title)
-                status, current = "created", set()
-            else:
-                record, words = self._update(record, activity.place, dict(activity.values))
-                self._changed(account, TOUCHES, title, words)
-                status, current = ("updated" if words else "unchanged"), participants[record.pk]
+                tally.created += 1
+                continue
+            record, words = self._update(record, activity.place, dict(activity.values))
+            self._changed(account, TOUCHES, title, words)
+            current = participants[record.pk]
             missing = [p for p in people if p.pk not in current]
             if missing:
                 targets = list(Stakeholder.objects.filter(pk__in=current)) + missing
@@ -787,8 +788,15 @@ class Sync:
                     )
                 except SERVICE_ERRORS as exc:
                     self._fail(activity.place, exc)
-                if status == "unchanged":
-                    status = "updated"
-                    names = ", ".join(p.name for p in missing)
-                    self._changed(account, TOUCHES, title, [f"with {names}"])
-            setattr(tally, status, getattr(tally, status) + 1)
+                words.append(f"with {', '.join(p.name for p in missing)}")
+                self._changed(account, TOUCHES, title, words[-1:])
+            if words:
+                tally.updated += 1
+            else:
+                tally.unchanged += 1
+        created = self._create_many(Interaction, new_rows, new_places)
+        links, link_places = [], []
+        for record, people, place in zip(created, new_people, new_places, strict=True):
+            links += [{"interaction": record, "stakeholder": person} for person in people]
+            link_places += [place] * len(people)
+        self._create_many(InteractionStakeholder, links, link_places)

@@ -12,6 +12,7 @@ key accounts are read past their ids; custom `__c` columns are ignored unless
 mapped (--map).
 """
 
+import functools
 import json
 from decimal import Decimal
 
@@ -112,11 +113,21 @@ YES = kinds.YesNo()
 ACCOUNT_PREFIX, CONTACT_PREFIX, OPPORTUNITY_PREFIX, LEAD_PREFIX = "001", "003", "006", "00Q"
 
 
+def _suffix(base: str) -> str:
+    return "".join(
+        _ID_CHARS[sum(1 << i for i, c in enumerate(base[at : at + 5]) if "A" <= c <= "Z")]
+        for at in (0, 5, 10)
+    )
+
+
+@functools.lru_cache(maxsize=65536)
 def normal_id(text: str) -> str:
     """The 18-character form of a Salesforce id given in 15 or 18 characters. An
     18-character id whose letters lost their case (a spreadsheet upper-cased it) is
     restored from its last three characters."""
     text = text.strip()
+    if len(text) == 18 and text.isalnum() and text.isascii() and _suffix(text[:15]) == text[15:]:
+        return text
     if len(text) not in (15, 18) or not set(text) <= _ALNUM:
         raise ValueError(f"“{text}” is not a Salesforce id (15 or 18 letters and digits)")
     if len(text) == 18:
@@ -134,11 +145,7 @@ def normal_id(text: str) -> str:
         base = "".join(chars)
     else:
         base = text
-    suffix = ""
-    for chunk in range(3):
-        bits = sum(1 << i for i, c in enumerate(base[chunk * 5 : chunk * 5 + 5]) if c.isupper())
-        suffix += _ID_CHARS[bits]
-    return base + suffix
+    return base + _suffix(base)
 
 
 def stage_of(stage_name: str, forecast: str, probability: int | None) -> str:
@@ -234,6 +241,9 @@ class SalesforceReader(VendorReader):
         parents = self.ids(table, "ParentId")
         rows = dict(table.rows)
         names, live = {}, {}
+        for number in rows.keys() - ids.keys():
+            if not table.value(rows[number], "Id"):
+                self.problems.add(table.problem(number, "Id is required.", "Id"))
         for number, crm_id in ids.items():
             values = rows[number]
             if self._deleted(table, values):

@@ -1,10 +1,11 @@
-"""keyplan bench [--accounts N] [--runs R] [--seed S]: measure the dashboard and plan page."""
+"""keyplan bench [--accounts N] [--runs R] [--seed S] [--import-rows N [--import-only]]:
+measure the dashboard and plan page, and the Salesforce import."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from keyplan.demo.bench import BenchError, run
+from keyplan.demo.bench import IMPORT_ROWS, BenchError, import_figure, run
 from keyplan.demo.synthetic import GenerateError
 
 
@@ -20,16 +21,31 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=10_000, help="Portfolio size.")
         parser.add_argument("--runs", type=int, default=5, help="Measured runs per figure.")
         parser.add_argument("--seed", type=int, default=1, help="Seed when generating.")
+        parser.add_argument(
+            "--import-rows",
+            type=int,
+            help="Also measure a Salesforce import of N contacts against a raw bulk insert "
+            f"of the same rows (the figure of record is {IMPORT_ROWS:,}).",
+        )
+        parser.add_argument("--import-runs", type=int, default=1, help="Measured imports.")
+        parser.add_argument(
+            "--import-only", action="store_true", help="Measure only the import figure."
+        )
 
-    def handle(self, *args, accounts, runs, seed, **options):
+    def handle(self, *args, accounts, runs, seed, import_rows, import_runs, import_only,
+               **options):  # fmt: skip
         def progress(done: int, total: int) -> None:
             if options["verbosity"] >= 1 and total > done:
                 self.stderr.write(f"  generating: {done:,} of {total:,} accounts")
 
+        if import_only and import_rows is None:
+            import_rows = IMPORT_ROWS
         try:
-            result = run(accounts, runs=runs, seed=seed, progress=progress)
+            result = {} if import_only else run(accounts, runs=runs, seed=seed, progress=progress)
+            if import_rows is not None:
+                result |= import_figure(import_rows, runs=import_runs, seed=seed)
         except (BenchError, GenerateError) as exc:
             raise CommandError(str(exc)) from exc
-        for problem in result["floor_disagreements"]:
+        for problem in result.get("floor_disagreements", ()):
             self.stderr.write(f"  the floor disagrees with the dashboard on {problem}")
         self.stdout.write(json.dumps(result))
