@@ -82,9 +82,11 @@ class VendorReader:
     mapped_objects: dict[str, type] = {}
 
     def __init__(
-        self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None
-    ):
+        self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
+        name=None,
+    ):  # fmt: skip
         self.name, files = crm_csv.list_files(paths, max_bytes=max_bytes)
+        self.name = name or self.name
         self.files = files
         self.accounts_text, self.everything = accounts, everything
         try:

@@ -80,7 +80,8 @@ class CrmReport:
 
     def lines(self) -> list[str]:
         files = ", ".join(f.rsplit(": ", 1)[-1] for f in self.files)
-        lines = [f"{self.label} export {self.source} ({files})"]
+        head = f"{self.label} export {self.source}"
+        lines = [head if files == self.source else f"{head} ({files})"]
         lines += [tally.line(name) for name, tally in self.objects.items()]
         if self.catalog:
             lines.append(_section_line(CATALOG, self.catalog, indent="  "))

@@ -10,6 +10,7 @@ problem anywhere undoes everything, and a dry run does the work and rolls it bac
 so its report is exactly what applying does.
 """
 
+import functools
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -103,6 +104,11 @@ def _same(record, name: str, value) -> bool:
     return current == value
 
 
+@functools.cache
+def _field_order(model) -> dict[str, int]:
+    return {f.name: i for i, f in enumerate(model._meta.fields)}
+
+
 def _free_name(candidates: list[str], taken: set[str], limit: int) -> str:
     names = [c[:limit] for c in candidates]
     for name in names:
@@ -115,6 +121,9 @@ def _free_name(candidates: list[str], taken: set[str], limit: int) -> str:
 
 
 class Sync:
+    """One import: each step matches the export's records to keyplan's, writes what
+    differs and words it in the report (see the module's docstring)."""
+
     def __init__(self, export: crm.Export, by, report: CrmReport):
         self.export, self.by, self.report = export, by, report
         self.label = export.label
@@ -158,7 +167,9 @@ class Sync:
         if self.export.activities is not None:
             self._activities()
         for missing in self.export.missing:
-            self.report.notes.append(f"no {missing} in the export: that part of the plans is left")
+            self.report.notes.append(
+                f"no {missing} in the export: that part of the plans is left as it is"
+            )
 
     # ---- writing
 
@@ -200,7 +211,7 @@ class Sync:
     def _update(self, record, place: Place, values: dict) -> tuple[object, list[str]]:
         """Write the `values` that differ; returns the record and the changes as the
         report words them."""
-        order = {f.name: i for i, f in enumerate(record._meta.fields)}
+        order = _field_order(type(record))
         changed = {
             k: values[k]
             for k in sorted(values, key=lambda k: order.get(k, 0))

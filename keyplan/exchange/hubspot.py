@@ -106,10 +106,15 @@ def object_of(table: Table, file_name: str) -> str | None:
     return next((o for o in OBJECTS if o.lower() in lower), None)
 
 
-def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None):
+def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None):
     """Read HubSpot exports; raises ImportRefused naming every problem."""
     return HubSpotReader(
-        paths, accounts=accounts, everything=everything, mapping=mapping, max_bytes=max_bytes
+        paths,
+        accounts=accounts,
+        everything=everything,
+        mapping=mapping,
+        max_bytes=max_bytes,
+        name=name,
     ).read()
 
 

@@ -161,10 +161,15 @@ def stage_of(stage_name: str, forecast: str, probability: int | None) -> str:
     return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
 
 
-def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None):
+def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None):
     """Read a Salesforce Data Export; raises ImportRefused naming every problem."""
     return SalesforceReader(
-        paths, accounts=accounts, everything=everything, mapping=mapping, max_bytes=max_bytes
+        paths,
+        accounts=accounts,
+        everything=everything,
+        mapping=mapping,
+        max_bytes=max_bytes,
+        name=name,
     ).read()
 
 
