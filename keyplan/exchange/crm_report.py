@@ -115,6 +115,8 @@ def _section_line(title: str, section: Section, indent: str = "  ") -> str:
     if section.changed:
         described = _listed([f"{name}: {'; '.join(f)}" for name, f in section.changed.items()])
         parts.append(f"{len(section.changed)} changed ({described})")
-    if section.removed:
-        parts.append(f"{len(section.removed)} gone ({_listed(section.removed)})")
+    if section.removed:  # an import removes nothing: these are kept
+        parts.append(
+            f"{len(section.removed)} no longer in the export, kept ({_listed(section.removed)})"
+        )
     return f"{indent}{title}: " + ", ".join(parts)

@@ -458,6 +458,7 @@ class Sync:
                     claimed.add(same.pk)
             matched[contact.crm_id] = (contact, account, record, adopted)
         in_use = {r.pk for _, _, r, _ in matched.values() if r is not None}
+        self._no_longer(stored, in_use, PEOPLE)
         taken = defaultdict(set)
         for s in stored:
             if s.pk not in in_use:
@@ -564,8 +565,10 @@ class Sync:
         for play in stored_plays:
             play_names[play.account_id].add(play.name)
         tally = self._tally("deal")
+        listed = set()
         for deal in self.export.deals:
             account = self.accounts[deal.account_id]
+            listed.add((account.pk, deal.crm_id))
             play = plays.get((account.pk, deal.crm_id))
             statuses = []
             if deal.status == crm.OPEN or play is not None:
@@ -584,6 +587,14 @@ class Sync:
                 else "unchanged"
             )
             setattr(tally, status, getattr(tally, status) + 1)
+        self._no_longer(stored_plays, {plays[k].pk for k in listed if k in plays}, PLAYS)
+
+    def _no_longer(self, stored, in_use: set, title: str) -> None:
+        """Note the records an earlier import brought that the export no longer holds
+        (deleted in the CRM, or moved to another account); they are kept."""
+        for record in stored:
+            if record.pk not in in_use and self._normal(record.crm_id):
+                self.reports[record.account_id].sections[title].removed.append(record.name)
 
     def _play(self, deal: crm.Deal, account: Account, play: Play | None, names: set) -> str:
         values = dict(deal.values)

@@ -616,8 +616,10 @@ class SalesforceReader(VendorReader):
                     if who not in self.contact_accounts:
                         if account in self.chosen_ids or self.everything:
                             self.nowhere(table, number, "WhoId", who, "contact in Contact.csv")
-                        else:
+                        elif account:
                             export.skip(object_name, "of accounts not chosen")
+                        else:
+                            export.skip(object_name, "with a contact not in Contact.csv")
                         continue
                     account = account or self.contact_accounts[who]
                 if not account:

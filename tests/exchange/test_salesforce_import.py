@@ -295,3 +295,24 @@ def test_a_dry_run_reports_what_applying_does_and_changes_nothing(export):
     expected = dry.replace("Would create", "Created").replace("Dry run: nothing was changed.\n", "")
     assert applied == expected
     assert Account.objects.get().annual_revenue == Decimal("125000000")
+
+
+def test_records_gone_from_the_crm_are_reported_and_kept(export):
+    run_import("salesforce", export, "--accounts", "Globex Corp")
+    header, rows = read_csv(export / "Contact.csv")
+    write_csv(export / "Contact.csv", header, [r for r in rows if r["Id"] != sf.PAT])
+    header, rows = read_csv(export / "Opportunity.csv")
+    write_csv(export / "Opportunity.csv", header, [r for r in rows if r["Id"] != sf.EXPANSION])
+    header, rows = read_csv(export / "OpportunityContactRole.csv")
+    write_csv(export / "OpportunityContactRole.csv", header,
+              [r for r in rows if r["OpportunityId"] != sf.EXPANSION])  # fmt: skip
+    before = snapshot()
+
+    output = run_import("salesforce", export, "--accounts", "Globex Corp")
+
+    assert "3. Stakeholders: 1 no longer in the export, kept (Pat Lee)" in output
+    assert "6. Growth plays: 1 no longer in the export, kept (Globex - Analytics, phase 2)" in (
+        output
+    )
+    assert "Event: 1 row; 0 imported; 1 skipped (1 with a contact not in Contact.csv)" in output
+    assert snapshot() == before
