@@ -133,12 +133,19 @@ def test_every_object_of_an_export_lands_in_the_plan(export, kim):
     touches = {i["subject"]: i for i in plan["interactions"]}
     assert touches["Budget call"]["kind"] == "call" and touches["Budget call"]["meaningful"]
     assert touches["Budget call"]["stakeholders"] == ["Hank Scorpio"]
-    # The event's time, 21:30 UTC, is in the afternoon in New York.
     assert touches["Plant visit"]["kind"] == "meeting"
+    assert touches["Plant visit"]["date"] == "2026-05-12"  # 21:30 UTC, in UTC
     assert "  Task: 2 rows; 1 imported (1 created); 1 skipped (1 about a lead, not a contact)" in (
         output
     )
     assert "  Contact: 5 rows; 2 imported (2 created); 3 skipped" in output
+
+
+def test_a_timestamp_is_read_as_the_day_it_was_in_the_organisations_time_zone(export, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    run_import("salesforce", export, "--accounts", "Globex Corp")
+    visit = Stakeholder.objects.get(name="Pat Lee").interactions.get()
+    assert str(visit.date) == "2026-05-13"  # 2026-05-12T21:30:00.000+0000 is 06:30 in Tokyo
 
 
 def test_a_parent_imported_with_its_subsidiary_is_linked(export):

@@ -228,3 +228,13 @@ def test_a_bad_mapped_value_is_named(export):
         "“Platinum” is not one of: Tier 1, Tier 2, Tier 3." in globex(export, "--map",
                                                                      "Account.Tier__c=tier")
     )  # fmt: skip
+
+
+def test_a_kam_cannot_change_an_account_of_someone_elses(export):
+    run_import("salesforce", export, "--accounts", "Globex Corp")  # as the administrator
+    make_user("kay", Role.KAM)
+    edit_csv(export / "Contact.csv", {"Id": sf.HANK}, Title="Chairman")
+    assert (
+        "Account.csv, object Account, row 2, column C (Name), field name: keyplan's account "
+        "“Globex Corp” is not one you may change." in globex(export, login="kay")
+    )
