@@ -29,7 +29,7 @@ from keyplan.demo.bulk import BATCH, _reserve_ids
 from keyplan.exchange import crm_sync, salesforce
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
-from keyplan.team.models import Role
+from keyplan.team.models import Role, User
 
 CONTACTS_PER_ACCOUNT = 1000
 REPORTS = 8  # an org chart: everyone but the first reports to someone with 8 reports
@@ -119,7 +119,9 @@ def _rolled_back():
 
 
 def _importer():
-    return team_services.create_user(
+    """The administrator the import runs as (created in the rolled-back transaction)."""
+    existing = User.objects.filter(username="bench-importer", role=Role.ADMIN).first()
+    return existing or team_services.create_user(
         by=None, username="bench-importer", password="bench-importer-password",
         role=Role.ADMIN, check_password=False,
     )  # fmt: skip
