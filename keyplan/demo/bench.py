@@ -28,6 +28,7 @@ from keyplan.insights.portfolio import dashboard
 from keyplan.relationships.models import Stakeholder, Strength
 
 PLAN_PAGE_STAKEHOLDERS = 50
+IMPORT_ROWS = 100_000  # the import figure of record: a Salesforce export of 100,000 contacts
 
 
 class BenchError(Exception):
@@ -159,3 +160,15 @@ def run(
         "plan_page_stakeholders": account.people,
         **api,
     }
+
+
+def import_figure(rows: int, *, runs: int = 1, seed: int = 1) -> dict:
+    """The Salesforce import of `rows` contacts against a raw bulk insert of the same
+    rows (demo.import_bench); both are rolled back, leaving the database as it was."""
+    from keyplan.demo import import_bench
+
+    if rows < 1:
+        raise BenchError(f"--import-rows must be at least 1, not {rows}.")
+    if runs < 1:
+        raise BenchError(f"--import-runs must be at least 1, not {runs}.")
+    return {"vendor": connection.vendor, **import_bench.run(rows, runs=runs, seed=seed)}

@@ -1,4 +1,5 @@
-"""What an import refuses, and where: the file, sheet, row, column and field."""
+"""What an import refuses, and where: the file, sheet (or CRM object), row, column
+and field."""
 
 from dataclasses import dataclass
 
@@ -12,11 +13,14 @@ class Problem:
     column: str | None = None  # the column's letter
     header: str | None = None
     field: str | None = None
+    object: str | None = None  # a CRM export's object (Account, Contact, ...)
 
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet:
             where.append(f"sheet “{self.sheet}”")
+        if self.object:
+            where.append(f"object {self.object}")
         if self.row:
             where.append(f"row {self.row}")
         if self.column or self.header:

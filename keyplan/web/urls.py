@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from keyplan.exchange import crm_views
 from keyplan.exchange import views as exchange_views
 from keyplan.web import dashboard, editing, history, numbers, page, review, selection, views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("insights/<slug:key>/", dashboard.insight, name="insight"),
     path("alerts/", dashboard.alert_list, name="alerts"),
     path("accounts/", views.accounts, name="accounts"),
+    path("accounts/import/", crm_views.import_crm, name="crm-import"),
     path("my/", views.my_week, name="my-week"),
     path("review/", include(review.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),

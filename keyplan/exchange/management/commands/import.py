@@ -1,12 +1,14 @@
 """keyplan import plan FILE.xlsx [--dry-run] [--as LOGIN]
+keyplan import salesforce PATH (--accounts NAME,... | --all) [--dry-run] [--map ...]
+keyplan import hubspot PATH... (--accounts NAME,... | --all) [--dry-run] [--map ...]
 
-One subcommand per source; salesforce and hubspot join here.
+One subcommand per source.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from keyplan.exchange import plan_sync
+from keyplan.exchange import crm_sync, hubspot, plan_sync, salesforce
 from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.xlsx_import import read_plan
 from keyplan.team.models import Role, User
@@ -30,8 +32,37 @@ def acting_user(login: str | None) -> User:
     return user
 
 
+def _common(parser) -> None:
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Show what would change; change nothing."
+    )
+    parser.add_argument("--as", dest="login", help="The user to import as (default: an admin).")
+
+
+def _crm(parser, vendor: str, objects: str) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--accounts",
+        help="The key accounts to import, by name (any case) or CRM id, separated by commas.",
+    )
+    which.add_argument(
+        "--all", dest="everything", action="store_true", help="Import every account."
+    )
+    parser.add_argument(
+        "--map",
+        dest="mapping",
+        action="append",
+        default=[],
+        metavar="OBJECT.COLUMN=FIELD",
+        help=f"Read a custom column into a keyplan field ({objects}), e.g. "
+        f"{'Account.Tier__c=tier' if vendor == 'salesforce' else 'Company.Tier=tier'}; "
+        "repeat for more.",
+    )
+    _common(parser)
+
+
 class Command(BaseCommand):
-    help = "Import into keyplan: an account plan from an Excel workbook."
+    help = "Import into keyplan: a plan from Excel, key accounts from Salesforce or HubSpot."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="source", required=True)
@@ -39,10 +70,22 @@ class Command(BaseCommand):
             "plan", help="Create or update one account's plan from a filled template or export."
         )
         plan.add_argument("file", help="The workbook (.xlsx).")
-        plan.add_argument(
-            "--dry-run", action="store_true", help="Show what would change; change nothing."
+        _common(plan)
+        sf = sub.add_parser(
+            "salesforce",
+            help="Create or update key accounts' plans from a Salesforce Data Export.",
         )
-        plan.add_argument("--as", dest="login", help="The user to import as (default: an admin).")
+        sf.add_argument("path", help="The export: its folder or .zip of CSV files.")
+        _crm(sf, "salesforce", "Account, Contact, Opportunity")
+        hs = sub.add_parser(
+            "hubspot",
+            help="Create or update key accounts' plans from HubSpot's companies, contacts "
+            "and deals exports.",
+        )
+        hs.add_argument(
+            "path", nargs="+", help="The exported CSV files, or a folder or .zip holding them."
+        )
+        _crm(hs, "hubspot", "Company, Contact, Deal")
 
     def handle(self, *args, source, **options):
         return getattr(self, f"_{source}")(**options)
@@ -55,6 +98,27 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        self.stdout.write("\n".join(report.lines()))
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")
+
+    def _salesforce(self, **options):
+        self._crm(salesforce.read_export, **options)
+
+    def _hubspot(self, **options):
+        self._crm(hubspot.read_export, **options)
+
+    def _crm(self, read, *, path, accounts=None, everything=False, mapping=(), dry_run=False,
+             login=None, **options):  # fmt: skip
+        by = acting_user(login)
+        try:
+            export = read(path, accounts=accounts, everything=everything, mapping=mapping)
+            report = crm_sync.apply(export, by=by, dry_run=dry_run)
+        except ImportRefused as exc:
+            raise CommandError(f"Nothing was imported.\n{exc}") from exc
+        except OSError as exc:
+            shown = ", ".join(path) if isinstance(path, list) else path
+            raise CommandError(f"Cannot read {shown}: {exc.strerror or exc}") from exc
         self.stdout.write("\n".join(report.lines()))
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")

@@ -1,0 +1,181 @@
+"""What both vendors' readers share: the export's files by object, ids checked once
+per file, the choice of key accounts, and custom columns mapped onto keyplan fields
+(`--map Account.Tier__c=tier`)."""
+
+import difflib
+import functools
+from collections.abc import Iterable
+
+from keyplan.accounts.models import Account
+from keyplan.exchange import crm_csv
+from keyplan.exchange.crm_csv import Problems, Table
+from keyplan.exchange.crm_records import Export, choose
+from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.growth.models import Play, PlayKind
+from keyplan.relationships.models import Stakeholder
+
+# The keyplan fields a custom column may fill, by the kind of record. Never the
+# fields keyplan alone keeps (power, relationship strength, notes, cells).
+MAPPABLE = {
+    Account: (
+        "tier", "relationship", "ownership", "industry", "website", "employees",
+        "annual_revenue", "headquarters", "key_offices", "subsidiaries", "business_model",
+        "wallet_estimate", "first_sale_year", "relationship_origin", "original_use_case",
+        "budget_cycle", "procurement_rules",
+    ),
+    Stakeholder: ("title", "department", "email", "phone", "linkedin", "status"),
+    Play: ("kind", "description", "dependencies", "probability", "target_arr"),
+}  # fmt: skip
+
+
+def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
+    """(object, column, field) from "Object.Column=field" texts; `objects` names the
+    objects that take custom columns and the model each fills. Raises ValueError."""
+    mapping = []
+    for text in texts:
+        left, equals, target = text.partition("=")
+        object_name, dot, column = left.partition(".")
+        if not (equals and dot and column.strip() and target.strip()):
+            raise ValueError(f"“{text}” is not OBJECT.COLUMN=FIELD (like Account.Tier__c=tier).")
+        by_lower = {name.lower(): name for name in objects}
+        if object_name.strip().lower() not in by_lower:
+            raise ValueError(
+                f"“{object_name}” is not an object whose columns can be mapped; "
+                f"use one of: {', '.join(objects)}."
+            )
+        name = by_lower[object_name.strip().lower()]
+        allowed = MAPPABLE[objects[name]]
+        if target.strip() not in allowed:
+            raise ValueError(
+                f"a {name} column cannot fill “{target.strip()}”; it can fill: "
+                f"{', '.join(allowed)}."
+            )
+        mapping.append((name, column.strip(), target.strip()))
+    return mapping
+
+
+def _tolerant(normal_id, text: str) -> str | None:
+    """`text` as a CRM id in its normal form, or None when it is not one."""
+    try:
+        return normal_id(text)
+    except ValueError:
+        return None
+
+
+def kind_of(opportunity_type: str) -> str | None:
+    """A play's kind from the deal's type ("Existing Customer - Upgrade", "New Business")."""
+    text = opportunity_type.strip().lower()
+    if not text:
+        return None
+    if "renew" in text or "replacement" in text or "downgrade" in text:
+        return PlayKind.RENEWAL
+    if text.startswith("new"):
+        return PlayKind.CROSS_SELL
+    return PlayKind.EXPANSION
+
+
+class VendorReader:
+    """Reads the files of one export into an `Export`; subclasses name the objects."""
+
+    label = ""
+    vendor = ""
+    mapped_objects: dict[str, type] = {}
+
+    def __init__(
+        self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
+        name=None,
+    ):  # fmt: skip
+        self.name, files = crm_csv.list_files(paths, max_bytes=max_bytes)
+        self.name = name or self.name
+        self.files = files
+        self.accounts_text, self.everything = accounts, everything
+        try:
+            self.mapping = parse_mapping(mapping, self.mapped_objects)
+        except ValueError as exc:
+            raise ImportRefused([Problem(self.name, f"--map {exc}")]) from None
+        self.problems = Problems()
+        # Not a bound method: the export outlives the reader and its files' rows.
+        normal = functools.partial(_tolerant, type(self).normal_id)
+        self.export = Export(self.vendor, self.label, self.name, [f.name for f in files], normal)
+
+    # ---- ids
+
+    @staticmethod
+    def normal_id(text: str) -> str:
+        raise NotImplementedError
+
+    def ids(self, table: Table, header: str, *, unique: bool = False) -> dict[int, str]:
+        """Each row's id in `header` (rows without one left out); a bad or repeated id
+        is a problem."""
+        found, seen = {}, {}
+        column = table.first(header)
+        if column is None:
+            return found
+        for number, values in table.rows:
+            raw = table.value(values, column)
+            if not raw:
+                continue
+            try:
+                crm_id = self.normal_id(raw)
+            except ValueError as exc:
+                self.problems.add(table.problem(number, f"{column} {exc}.", column))
+                continue
+            if unique and crm_id in seen:
+                self.problems.add(
+                    table.problem(
+                        number, f"repeats the {column} of row {seen[crm_id]} ({raw}).", column
+                    )
+                )
+                continue
+            seen.setdefault(crm_id, number)
+            found[number] = crm_id
+        return found
+
+    def nowhere(self, table: Table, number: int, header: str, crm_id: str, target: str):
+        self.problems.add(
+            table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
+        )
+
+    # ---- the chosen accounts
+
+    def chosen(self, table: Table, names: dict[str, str]) -> set[str]:
+        """The ids of the key accounts to import, out of `names` (id -> name)."""
+        if self.everything:
+            return set(names)
+        picked, unknown = choose(self.accounts_text, names, self._normal_or_none)
+        for text in unknown:
+            close = difflib.get_close_matches(text, list(names.values()), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            self.problems.add(
+                Problem(table.file, f"no account is named “{text}”.{hint}", object=table.object)
+            )
+        if not picked and not unknown:
+            self.problems.add(
+                Problem(table.file, "name the accounts to import.", object=table.object)
+            )
+        return set(picked)
+
+    def _normal_or_none(self, text: str) -> str | None:
+        return _tolerant(self.normal_id, text)
+
+    # ---- custom columns
+
+    def mapped(self, table: Table, object_name: str) -> list[tuple[str, str, object]]:
+        """(header, field, kind) of the custom columns mapped for `object_name`."""
+        model = self.mapped_objects.get(object_name)
+        columns = []
+        for name, column, target in self.mapping:
+            if name != object_name:
+                continue
+            if not table.has(column):
+                self.problems.add(
+                    Problem(
+                        table.file,
+                        f"--map names the column “{column}”, which this file does not have.",
+                        object=table.object,
+                        row=1,
+                    )
+                )
+                continue
+            columns.append((column, target, crm_csv.kind_for(model, target)))
+        return columns

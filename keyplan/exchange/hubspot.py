@@ -1,0 +1,417 @@
+"""HubSpot's CRM exports (companies, contacts and deals, one CSV file each, with the
+column names HubSpot writes) read into a CRM export for crm_sync, by the same rules
+as Salesforce's: companies become plan profiles, contacts stakeholders, open deals
+growth plays (stage mapped, probability kept), won deals contracts and revenue by
+year, a deal's associated contacts its play's stakeholders.
+
+Which file is which is read from its header (a deals export has "Deal Name"), so
+the files may be named anything and given as files, a folder or a zip. Records are
+keyed by HubSpot's Record ID; a contact belongs to the company in "Associated
+Company IDs (Primary)" (or the first of "Associated Company IDs"), else to the
+company whose name is in "Associated Company". Other columns, HubSpot's many
+properties and custom ones alike, are ignored unless mapped (--map).
+"""
+
+import re
+
+from keyplan.accounts.models import Account, Relationship, Source
+from keyplan.exchange import crm_csv
+from keyplan.exchange import xlsx_kinds as kinds
+from keyplan.exchange.crm_csv import Moment, Percent, Table
+from keyplan.exchange.crm_reader import VendorReader, kind_of
+from keyplan.exchange.crm_records import LOST, OPEN, WON, Contact, Deal, Owner
+from keyplan.exchange.crm_records import Account as CrmAccount
+from keyplan.growth.models import Play, Stage
+from keyplan.relationships.models import Stakeholder
+
+LABEL = "HubSpot"
+NAMES = {"account": "Company", "contact": "Contact", "deal": "Deal"}
+OBJECTS = ("Company", "Contact", "Deal")
+RECORD_ID = "Record ID"
+COMPANY_IDS = (
+    "Associated Company IDs (Primary)",
+    "Associated Company ID (Primary)",
+    "Associated Company IDs",
+    "Associated Company ID",
+    "Company ID",
+)
+COMPANY_NAMES = ("Associated Company", "Associated Company (Primary)")
+REQUIRED = {
+    "Company": (RECORD_ID, ("Company name", "Name")),
+    "Contact": (RECORD_ID, ("First Name", "Last Name", "Email")),
+    "Deal": (RECORD_ID, "Deal Name", "Deal Stage"),
+}
+
+# HubSpot's default sales pipeline, by label or internal name.
+STAGES = {
+    "appointmentscheduled": Stage.CONVERSATION,
+    "qualifiedtobuy": Stage.OPPORTUNITY,
+    "presentationscheduled": Stage.OPPORTUNITY,
+    "decisionmakerboughtin": Stage.CLOSING,
+    "contractsent": Stage.CLOSING,
+    "closedwon": Stage.WON,
+    "closedlost": Stage.LOST,
+}
+LIFECYCLE = {
+    "customer": Relationship.CUSTOMER,
+    "evangelist": Relationship.CUSTOMER,
+    "subscriber": Relationship.PROSPECT,
+    "lead": Relationship.PROSPECT,
+    "marketingqualifiedlead": Relationship.PROSPECT,
+    "salesqualifiedlead": Relationship.PROSPECT,
+    "opportunity": Relationship.PROSPECT,
+}
+YES = kinds.YesNo()
+
+
+def _word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def normal_id(text: str) -> str:
+    text = text.strip()
+    if not text.isdigit() or len(text) > 20:
+        raise ValueError(f"“{text}” is not a HubSpot record id (a whole number)")
+    return str(int(text))
+
+
+def stage_of(stage: str, probability: int | None) -> str:
+    word = _word(stage)
+    if word in STAGES:
+        return STAGES[word]
+    if "closedwon" in word or word == "won":
+        return Stage.WON
+    if "closedlost" in word or word == "lost":
+        return Stage.LOST
+    if probability is None:
+        return Stage.CONVERSATION
+    if probability >= 75:
+        return Stage.CLOSING
+    if probability >= 40:
+        return Stage.OPPORTUNITY
+    return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
+
+
+def object_of(table: Table, file_name: str) -> str | None:
+    """Which HubSpot export a file is, from its header (then its name)."""
+    if not table.has(RECORD_ID):
+        return None
+    if table.has("Deal Name"):
+        return "Deal"
+    if table.first("First Name", "Last Name", "Email"):
+        return "Contact"
+    if table.first("Company name", "Company Domain Name"):
+        return "Company"
+    lower = file_name.lower()
+    return next((o for o in OBJECTS if o.lower() in lower), None)
+
+
+def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None):
+    """Read HubSpot exports; raises ImportRefused naming every problem."""
+    return HubSpotReader(
+        paths,
+        accounts=accounts,
+        everything=everything,
+        mapping=mapping,
+        max_bytes=max_bytes,
+        name=name,
+    ).read()
+
+
+def _field(model, name: str):
+    return crm_csv.kind_for(model, name)
+
+
+class HubSpotReader(VendorReader):
+    label = LABEL
+    vendor = Source.HUBSPOT
+    mapped_objects = {"Company": Account, "Contact": Stakeholder, "Deal": Play}
+    normal_id = staticmethod(normal_id)
+
+    def read(self):
+        export = self.export
+        export.names = dict(NAMES)
+        self.tables: dict[str, Table] = {}
+        for file in self.files:
+            table = crm_csv.read_table(file, "HubSpot export")
+            object_name = object_of(table, file.name)
+            if object_name is None:
+                crm_csv.refuse(
+                    file.name,
+                    "this is not a HubSpot companies, contacts or deals export (its header "
+                    f"has no “{RECORD_ID}” with “Company name”, “First Name” or “Deal Name”).",
+                )
+            if object_name in self.tables:
+                crm_csv.refuse(
+                    file.name,
+                    f"this is a second {object_name.lower()} export (the first is "
+                    f"{self.tables[object_name].file}); import one of each.",
+                )
+            table.object = object_name
+            if table.require(self.problems, *REQUIRED[object_name]):
+                self.tables[object_name] = table
+            export.read[object_name] = len(table.rows)
+        if not self.files:
+            crm_csv.refuse(self.name, "there are no CSV files here.")
+        self.problems.check()
+        if "Company" not in self.tables:
+            crm_csv.refuse(
+                self.name,
+                "there is no companies export here; export Companies from HubSpot "
+                "(with the Record ID) and import it with the contacts and deals.",
+            )
+        export.objects = [o for o in OBJECTS if o in self.tables]
+        export.missing = [
+            f"{o.lower()}s export" for o in ("Contact", "Deal") if o not in self.tables
+        ]
+        self._companies()
+        self._contacts()
+        self._deals()
+        self.problems.check()
+        return export
+
+    # ---- helpers
+
+    def _owner(self, table: Table, values, header: str) -> str:
+        text = table.value(values, header)
+        if not text:
+            return ""
+        self.export.owners.setdefault(
+            text, Owner(email=text if "@" in text else "", login="", name=text)
+        )
+        return text
+
+    def _associated(self, table: Table, number: int, values, headers) -> tuple[str, list[str]]:
+        """The primary company (or contacts) a row is associated with, and all of them:
+        from the first of `headers` that holds a value in this row."""
+        column = next((h for h in headers if table.value(values, h)), None)
+        raw = table.value(values, column)
+        found = []
+        for part in re.split(r"[;,]", raw):
+            if not part.strip():
+                continue
+            try:
+                found.append(normal_id(part))
+            except ValueError as exc:
+                self.problems.add(table.problem(number, f"{column} {exc}.", column))
+        return (found[0] if found else ""), found
+
+    def _placed(self, table: Table, number: int, values, object_name: str):
+        company, _ = self._associated(table, number, values, COMPANY_IDS)
+        if not company:
+            name = table.value(values, table.first(*COMPANY_NAMES))
+            company = self.by_name.get(name.lower(), "") if name else ""
+        if not company:
+            self.export.skip(object_name, "without a company")
+        elif company in self.chosen_ids:
+            return company
+        elif company not in self.names and self.everything:
+            column = next((h for h in COMPANY_IDS if table.value(values, h)), None)
+            self.nowhere(table, number, column, company, "company in the companies export")
+        else:
+            self.export.skip(object_name, "of companies not chosen")
+        return None
+
+    # ---- objects
+
+    def _companies(self) -> None:
+        table = self.tables["Company"]
+        export = self.export
+        ids = self.ids(table, RECORD_ID, unique=True)
+        name_column = table.first("Company name", "Name")
+        parent_column = table.first("Parent Company ID", "Parent Company Record ID")
+        parents = self.ids(table, parent_column) if parent_column else {}
+        rows = dict(table.rows)
+        self.names, live = {}, {}
+        for number, values in table.rows:
+            if number not in ids:
+                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
+                continue
+            name = table.value(values, name_column)
+            if not name:
+                self.problems.add(table.problem(number, "the company has no name.", name_column))
+                continue
+            self.names[ids[number]], live[ids[number]] = name, number
+        self.by_name = {}
+        for crm_id, name in self.names.items():
+            self.by_name.setdefault(name.lower(), crm_id)
+        self.chosen_ids = self.chosen(table, self.names)
+        export.skip(
+            "Company", "not among the chosen companies", len(self.names) - len(self.chosen_ids)
+        )
+        for crm_id, number in live.items():
+            parent = parents.get(number)
+            if parent and parent in self.names:
+                export.children.setdefault(parent, []).append((crm_id, self.names[crm_id]))
+        columns = [
+            ("Industry", "industry", _field(Account, "industry")),
+            ("Annual Revenue", "annual_revenue", kinds.Money()),
+            ("Number of Employees", "employees", kinds.Integer(low=0)),
+            ("Website URL", "website", crm_csv.Website()),
+            ("Company Domain Name", "domain", crm_csv.Website()),
+            *self.mapped(table, "Company"),
+        ]
+        for crm_id, number in live.items():
+            if crm_id not in self.chosen_ids:
+                continue
+            values = rows[number]
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            place.cells["name"] = table.cell(name_column)
+            read["name"] = self.names[crm_id]
+            domain = read.pop("domain", None)
+            if domain and "website" not in read:
+                read["website"] = domain
+                place.cells["website"] = place.cells["domain"]
+            street = ", ".join(
+                filter(None, (table.value(values, "Street Address"),
+                              table.value(values, "Street Address 2")))
+            )  # fmt: skip
+            region = " ".join(
+                filter(None, (table.value(values, "State/Region"),
+                              table.value(values, "Postal Code")))
+            )  # fmt: skip
+            address = ", ".join(
+                filter(None, (street, table.value(values, "City"), region,
+                              table.value(values, "Country/Region")))
+            )  # fmt: skip
+            if address:
+                read["headquarters"] = address[:200]
+                city = table.first("City", "Street Address", "Country/Region")
+                place.cells["headquarters"] = table.cell(city)
+            relationship = LIFECYCLE.get(_word(table.value(values, "Lifecycle Stage")), "")
+            if not relationship and _word(table.value(values, "Type")) == "prospect":
+                relationship = Relationship.PROSPECT
+            parent = parents.get(number, "")
+            if parent_column:
+                place.cells["parent"] = table.cell(parent_column)
+            if parent and parent not in self.names:
+                self.nowhere(table, number, parent_column, parent, "company in the export")
+            export.accounts.append(
+                CrmAccount(
+                    crm_id,
+                    place,
+                    read,
+                    name=self.names[crm_id],
+                    parent_id=parent,
+                    owner_id=self._owner(table, values, "Company owner"),
+                    relationship=read.pop("relationship", relationship),
+                )
+            )
+
+    def _contacts(self) -> None:
+        table = self.tables.get("Contact")
+        self.contact_companies: dict[str, str] = {}
+        if table is None:
+            return
+        export = self.export
+        export.contacts = []
+        ids = self.ids(table, RECORD_ID, unique=True)
+        columns = [
+            ("Job Title", "title", _field(Stakeholder, "title")),
+            ("Department", "department", _field(Stakeholder, "department")),
+            ("Email", "email", crm_csv.Email()),
+            ("Phone Number", "phone", _field(Stakeholder, "phone")),
+            ("Mobile Phone Number", "mobile", _field(Stakeholder, "phone")),
+            ("LinkedIn URL", "linkedin", crm_csv.Website()),
+            *self.mapped(table, "Contact"),
+        ]
+        for number, values in table.rows:
+            if number not in ids:
+                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
+                continue
+            company = self._placed(table, number, values, "Contact")
+            if company is None:
+                continue
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            mobile = read.pop("mobile", None)
+            if mobile and "phone" not in read:
+                read["phone"] = mobile
+                place.cells["phone"] = place.cells["mobile"]
+            first, last = table.value(values, "First Name"), table.value(values, "Last Name")
+            name = " ".join(filter(None, (first, last))) or read.get("email", "")
+            place.cells["name"] = table.cell(table.first("First Name", "Last Name", "Email"))
+            if not name:
+                self.problems.add(place.problem("the contact has no name nor email.", "name"))
+                continue
+            self.contact_companies[ids[number]] = company
+            export.contacts.append(
+                Contact(
+                    ids[number],
+                    place,
+                    read,
+                    account_id=company,
+                    name=name[:120],
+                    email=read.get("email", ""),
+                )
+            )
+
+    def _deals(self) -> None:
+        table = self.tables.get("Deal")
+        if table is None:
+            return
+        export = self.export
+        export.deals = []
+        ids = self.ids(table, RECORD_ID, unique=True)
+        columns = [
+            ("Amount", "target_arr", kinds.Money()),
+            (table.first("Deal probability", "Deal Stage Probability"), "probability",
+             Percent(fractions=True)),
+            ("Close Date", "target_close_date", Moment()),
+            ("Deal Description", "description", _field(Play, "description")),
+            *self.mapped(table, "Deal"),
+        ]  # fmt: skip
+        contacts_column = ("Associated Contact IDs", "Associated Contact ID")
+        for number, values in table.rows:
+            if number not in ids:
+                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
+                continue
+            company = self._placed(table, number, values, "Deal")
+            if company is None:
+                continue
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            name = table.value(values, "Deal Name")
+            place.cells["name"] = table.cell("Deal Name")
+            place.cells["stage"] = table.cell("Deal Stage")
+            if not name:
+                self.problems.add(place.problem("Deal Name is required.", "name"))
+                continue
+            try:
+                won = YES.parse(table.value(values, "Is Closed Won"))
+                closed = YES.parse(table.value(values, "Is Deal Closed?"))
+            except ValueError as exc:
+                self.problems.add(
+                    place.problem(f"Is Closed Won or Is Deal Closed? {exc}.", "stage")
+                )
+                continue
+            stage = stage_of(table.value(values, "Deal Stage"), read.get("probability"))
+            status = OPEN
+            if won or stage == Stage.WON:
+                status, stage = WON, Stage.WON
+            elif closed or stage == Stage.LOST:
+                status, stage = LOST, Stage.LOST
+            read["stage"] = stage
+            kind = kind_of(table.value(values, "Deal Type"))
+            if kind and "kind" not in read:
+                read["kind"] = kind
+                place.cells["kind"] = table.cell("Deal Type")
+            for alias, source in (("arr", "target_arr"), ("start_date", "target_close_date")):
+                if source in place.cells:
+                    place.cells[alias] = place.cells[source]
+            _, people = self._associated(table, number, values, contacts_column)
+            deal = Deal(
+                ids[number],
+                place,
+                read,
+                account_id=company,
+                name=name[:200],
+                status=status,
+                amount=read.get("target_arr"),
+                close_date=read.get("target_close_date"),
+                owner_id=self._owner(table, values, "Deal owner"),
+                contact_ids=[c for c in people if self.contact_companies.get(c) == company],
+            )
+            if status == WON and deal.close_date is None:
+                self.problems.add(
+                    place.problem("a won deal needs its Close Date.", "target_close_date")
+                )
+            export.deals.append(deal)

@@ -1,0 +1,101 @@
+"""The CRM import page: upload an export, name the key accounts, preview what the
+import would do (changing nothing), then apply exactly that."""
+
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from keyplan.accounts.models import Account
+from keyplan.team.models import Role
+from tests.conftest import make_user
+from tests.exchange import crm_helpers
+from tests.exchange.xlsx_helpers import snapshot
+
+
+@pytest.fixture
+def export_zip(tmp_path):
+    folder = crm_helpers.salesforce_export(tmp_path / "export")
+    archive = tmp_path / "WE_00D_1.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in folder.iterdir():
+            zipped.write(path, path.name)
+    return archive
+
+
+def upload(client, *paths, vendor="salesforce", **fields):
+    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in paths]
+    return client.post(reverse("crm-import"), {"vendor": vendor, "files": files, **fields})
+
+
+def test_an_admin_previews_then_applies_a_salesforce_export(client, admin_user, export_zip):
+    client.force_login(admin_user)
+    assert reverse("crm-import") in client.get(reverse("accounts")).text
+    before = snapshot()
+
+    preview = upload(client, export_zip, accounts="Globex Corp")
+
+    assert preview.status_code == 200
+    assert snapshot() == before
+    assert "Would create the account Globex Corp (Salesforce 001Ec0000000001IAA)" in preview.text
+    assert "Contact: 5 rows; 2 imported (2 created); 3 skipped" in preview.text
+    token = preview.context["token"]
+
+    applied = client.post(reverse("crm-import"), {"apply": "1", "token": token})
+
+    assert applied.status_code == 200
+    assert "Created the account Globex Corp" in applied.text
+    assert Account.objects.get().stakeholders.count() == 2
+    # The preview is used up.
+    again = client.post(reverse("crm-import"), {"apply": "1", "token": token})
+    assert again.status_code == 400 and "This preview has expired" in again.text
+    assert Account.objects.count() == 1
+
+
+def test_hubspot_files_are_uploaded_together(client, admin_user, tmp_path):
+    client.force_login(admin_user)
+    files = crm_helpers.hubspot_export(tmp_path / "hubspot")
+
+    preview = upload(client, *files.values(), vendor="hubspot", everything="1")
+
+    assert preview.status_code == 200
+    assert "Would create the account Acme Anvils (HubSpot 9001)" in preview.text
+    assert "Would create the account Tyrell, Inc." in preview.text
+
+
+def test_a_bad_export_is_refused_with_its_problems_and_changes_nothing(
+    client, admin_user, tmp_path
+):
+    client.force_login(admin_user)
+    bad = tmp_path / "Account.csv"
+    bad.write_text("Id,Name\n001Ec0000000001IAA,Globex\nnot-an-id,Initech\n")
+    before = snapshot()
+
+    response = upload(client, bad, everything="1")
+
+    assert response.status_code == 400
+    assert "Account.csv, object Account, row 3, column A (Id): Id “not-an-id” is not a " \
+        "Salesforce id" in response.text  # fmt: skip
+    assert snapshot() == before
+    picture = tmp_path / "logo.png"
+    picture.write_bytes(b"\x89PNG")
+    assert (
+        "upload the export&#x27;s .csv files or its .zip."
+        in upload(client, picture, everything="1").text
+    )
+
+
+def test_a_preview_needs_files_and_accounts(client, admin_user, export_zip):
+    client.force_login(admin_user)
+    response = upload(client, export_zip)
+    assert response.status_code == 400
+    assert "Name the key accounts to import, or choose every account." in response.text
+
+
+def test_viewers_and_strangers_may_not_import(db, client, export_zip):
+    assert client.get(reverse("crm-import")).status_code == 302  # to the sign-in page
+    client.force_login(make_user("vic", Role.VIEWER))
+    assert client.get(reverse("crm-import")).status_code == 404
+    assert upload(client, export_zip, everything="1").status_code == 404
+    assert reverse("crm-import") not in client.get(reverse("accounts")).text
