@@ -107,3 +107,16 @@ def insert(model, records: list, *, user_id: int | None, moment: datetime) -> No
                   for f in fields]  # fmt: skip
         rows.append(prepare(values))
     _insert(meta, fields, rows)
+
+
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows a bulk load wrote.
+
+    Until the tables are analysed the planner assumes they are nearly empty and may
+    pick nested loops that take minutes over a large portfolio; autovacuum does this
+    eventually (or never, where it is switched off). SQLite plans well without
+    statistics, and its ANALYZE reads every index, so it is left alone.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -33,6 +33,7 @@ from keyplan.accounts.models import (
     Source,
 )
 from keyplan.core import clock
+from keyplan.core.bulk import refresh_statistics
 from keyplan.demo import vocabulary as vocab
 from keyplan.demo.bulk import BATCH, insert
 from keyplan.demo.synthetic_plans import PRICES, Chunk
@@ -93,6 +94,7 @@ def generate(
             chunk.save(counts)
         if progress:
             progress(min(start + CHUNK, accounts), accounts)
+    refresh_statistics()
     return dict(counts)
 
 

@@ -308,3 +308,20 @@ def test_records_created_afterwards_get_fresh_ids(portfolio):
     person = Stakeholder.objects.create(account=later, name="New Person")
     assert later.pk > max(a.pk for a in accounts)
     assert person.pk > Stakeholder.objects.exclude(pk=person.pk).order_by("-pk")[0].pk
+
+
+def test_generating_leaves_postgresql_statistics_to_plan_with(db):
+    """Without them the planner takes the new tables for empty and the dashboard's
+    coverage query ran for over twenty minutes at 10,000 accounts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans without statistics; only PostgreSQL is analysed")
+    generate(3, seed=11)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [Stakeholder._meta.db_table],
+        )
+        [(estimated,)] = cursor.fetchall()
+
+    assert estimated == Stakeholder.objects.count() > 0
