@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 
 def keyplan(*args, data_dir: Path, **env) -> subprocess.CompletedProcess:
     environment = {
@@ -71,3 +74,12 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path):
     second = keyplan("shell", "--no-imports", "-c", script, data_dir=tmp_path).stdout
     assert first == second and len(first.strip()) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_postgresql_sessions_run_without_jit(db):
+    """The reports' aggregates are short; compiling them took longer than running them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
