@@ -209,6 +209,18 @@ def list_query(model: type[models.Model], names, name: str, base: type[Schema]) 
     return create_model(name, __base__=base, **fields)
 
 
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    """A client's moment in UTC: PostgreSQL refuses offsets it does not know (-20:53),
+    and one without an offset is in the server's time zone."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # an offset that pushes year 1 or 9999 off the calendar
+        edge = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
+
+
 def filtered(queryset: models.QuerySet, query: Schema) -> models.QuerySet:
     """`queryset` narrowed and sorted by a `list_query` query."""
     values = query.model_dump(exclude_none=True)
@@ -216,8 +228,6 @@ def filtered(queryset: models.QuerySet, query: Schema) -> models.QuerySet:
     ordering = values.pop("ordering", "id")
     since = values.pop("updated_since", None)
     if since is not None:
-        if timezone.is_naive(since):  # a moment without an offset is in the server's zone
-            since = timezone.make_aware(since)
-        queryset = queryset.filter(updated_at__gte=since)
+        queryset = queryset.filter(updated_at__gte=_utc(since))
     tiebreak = "-pk" if ordering.startswith("-") else "pk"
     return queryset.filter(**values).order_by(ordering, tiebreak)

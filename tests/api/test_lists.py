@@ -71,3 +71,14 @@ def test_an_unknown_sort_or_choice_is_refused(api, account, query):
 
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "moment", ["0031-03-04T12:44:21-20:53", "0001-01-01T00:00:00+05:00", "9999-12-31T23:00-05:00"]
+)
+def test_any_valid_moment_is_a_bound_not_a_server_error(api, account, plays, moment):
+    response = api.get(f"/accounts/{account.pk}/plays?{urlencode({'updated_since': moment})}")
+
+    assert response.status_code == 200
+    expected = 3 if moment.startswith("0") else 0
+    assert response.json()["count"] == expected

@@ -21,6 +21,10 @@ from keyplan.team.models import User
 ACTIONS_PER_ACCOUNT = 10
 
 
+# htmx marks the elements of a request in flight and of a swap still settling.
+SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
 class Counted:
     """The user's actions on a page, counted as they are made."""
 
@@ -28,8 +32,13 @@ class Counted:
         self.count = 0
 
     def click(self, locator):
+        """Every counted click posts: wait for the answer to be swapped in, or a field
+        typed next could land in the panel it replaces (its old value would pass
+        a check made too early)."""
         self.count += 1
-        locator.click()
+        with locator.page.expect_response(lambda response: response.request.method == "POST"):
+            locator.click()
+        locator.page.wait_for_function(SETTLED)
 
     def type(self, locator, text: str):
         self.count += 1
