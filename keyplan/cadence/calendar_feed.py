@@ -91,7 +91,9 @@ def find(text: str) -> CalendarFeed | None:
     return feed
 
 
-def _event(uid: str, day: date, summary: str, *, stamp: datetime, url: str, description=""):
+def _event(
+    uid: str, day: date, summary: str, *, stamp: datetime, url: str, category: str, description=""
+):
     event = Event()
     event.add("uid", f"{uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
@@ -103,6 +105,7 @@ def _event(uid: str, day: date, summary: str, *, stamp: datetime, url: str, desc
     event.add("url", url)
     if description:
         event.add("description", description)
+    event.add("categories", [category])
     return event
 
 
@@ -166,9 +169,9 @@ def build(user, *, base_url: str, today: date | None = None) -> bytes:
             summary,
             stamp=t.updated_at,
             url=f"{base_url}{brief}",
+            category="Touchpoint",
             description="\n\n".join(filter(None, [t.agenda, f"Brief: {base_url}{brief}"])),
         )
-        event.add("categories", ["Touchpoint"])
         cancelled = t.status == TouchpointStatus.CANCELLED
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         calendar.add_component(event)
@@ -181,9 +184,9 @@ def build(user, *, base_url: str, today: date | None = None) -> bytes:
             f"Due: {a.title} ({a.account.name})",
             stamp=a.updated_at,
             url=plan_url(a.account_id, f"#action-{a.pk}"),
+            category="Action",
             description=f"Action of the {a.account.name} plan, owned by {owner}.",
         )
-        event.add("categories", ["Action"])
         calendar.add_component(event)
 
     for c in renewals(user, today):
@@ -197,8 +200,8 @@ def build(user, *, base_url: str, today: date | None = None) -> bytes:
             f"Renewal: {c.name} ({c.account.name}, {format_money(c.arr, currency)} ARR)",
             stamp=c.updated_at,
             url=plan_url(c.account_id, f"#contract-{c.pk}"),
+            category="Renewal",
             description=f"{c.name} ends on {c.end_date:%d %b %Y}. {renews}{notice}",
         )
-        event.add("categories", ["Renewal"])
         calendar.add_component(event)
     return calendar.to_ical()

@@ -1,5 +1,5 @@
-"""Inserting many validated records and their history rows at once, for
-services.create_many().
+"""Inserting many records and their history rows at once: services.create_many()
+and the synthetic generator (demo.bulk) both write through these pieces.
 
 Django's bulk_create and simple-history's bulk_history_create compile every value
 of every row through the ORM; here each table gets one executemany per batch, each
@@ -10,13 +10,16 @@ are ours), so records can point at each other before they are written: foreign
 keys are checked at commit on both databases.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 
 BATCH = 2000  # rows per executemany call
 
-# Field types whose Python values every driver takes as they are.
+# Field types whose Python values every driver takes as they are; others go through
+# the field's own get_db_prep_save (dates, datetimes, decimals).
 PLAIN = {
     "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "EmailField",
     "ForeignKey", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
@@ -24,7 +27,7 @@ PLAIN = {
 }  # fmt: skip
 
 
-def reserve_ids(model, count: int) -> list[int]:
+def reserve_ids(model, count: int) -> Sequence[int]:
     if count == 0:
         return []
     meta = model._meta
@@ -42,40 +45,49 @@ def reserve_ids(model, count: int) -> list[int]:
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
         row = cursor.fetchone()
         start = max(highest, row[0] if row else 0) + 1
-    return list(range(start, start + count))
+    return range(start, start + count)
 
 
-def _columns(meta, *, skip_pk: bool) -> list:
-    return [f for f in meta.concrete_fields if not (skip_pk and f.primary_key)]
-
-
-def _insert(meta, fields: list, rows: list[list]) -> None:
+@cache
+def statement(meta, *, with_pk: bool) -> tuple[str, list]:
+    """The INSERT of every concrete column of a table (its primary key only if
+    `with_pk`) and, per column, (attname, converter or None) for Prepare."""
+    fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    columns = [
+        (f.attname, None if f.get_internal_type() in PLAIN else f.get_db_prep_save) for f in fields
+    ]
+    return sql, columns
+
+
+def execute(sql: str, rows: list) -> None:
+    """Run `sql` for every row, BATCH rows per executemany."""
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
 
 
-class _Prepare:
-    """A row's values for the driver; conversions are memoised (every record of a
-    batch shares its timestamps)."""
+class Prepare:
+    """Turns a record into a row's parameters for statement()'s `columns`, taking a
+    column's value from `values` where it is there and from the record otherwise.
+    Conversions are memoised: most rows of a batch share their timestamps."""
 
-    def __init__(self, fields: list):
-        self.fields = fields
-        self.plain = [f.get_internal_type() in PLAIN for f in fields]
+    def __init__(self, columns: list):
+        self.columns = columns
         self.memo: dict = {}
 
-    def __call__(self, values: list) -> list:
+    def __call__(self, obj, values: dict) -> list:
         row = []
-        for f, plain, value in zip(self.fields, self.plain, values, strict=True):
-            if value is not None and not plain:
-                key = (f.attname, value)
+        for attname, convert in self.columns:
+            value = values[attname] if attname in values else getattr(obj, attname)
+            if convert is not None and value is not None:
+                key = (attname, value)
                 if key not in self.memo:
-                    self.memo[key] = f.get_db_prep_save(value, connection)
+                    self.memo[key] = convert(value, connection)
                 value = self.memo[key]
             row.append(value)
         return row
@@ -85,28 +97,21 @@ def insert(model, records: list, *, user_id: int | None, moment: datetime) -> No
     """Insert `records` (with their pks set) and a "+" history row for each."""
     if not records:
         return
-    fields = _columns(model._meta, skip_pk=False)
-    prepare = _Prepare(fields)
-    _insert(
-        model._meta, fields, [prepare([getattr(r, f.attname) for f in fields]) for r in records]
-    )
+    sql, columns = statement(model._meta, with_pk=True)
+    prepare = Prepare(columns)
+    execute(sql, [prepare(r, {}) for r in records])
     history = getattr(model, "history", None)
     if history is None:
         return
-    meta = history.model._meta
-    fields = _columns(meta, skip_pk=True)
+    sql, columns = statement(history.model._meta, with_pk=False)
     extra = {
         "history_date": moment,
         "history_change_reason": "",
         "history_type": "+",
         "history_user_id": user_id,
     }
-    prepare, rows = _Prepare(fields), []
-    for record in records:
-        values = [extra[f.attname] if f.attname in extra else getattr(record, f.attname)
-                  for f in fields]  # fmt: skip
-        rows.append(prepare(values))
-    _insert(meta, fields, rows)
+    prepare = Prepare(columns)
+    execute(sql, [prepare(r, extra) for r in records])
 
 
 def refresh_statistics() -> None:

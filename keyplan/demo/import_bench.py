@@ -24,8 +24,8 @@ from django.db import connection, transaction
 
 from keyplan.accounts.models import Account, Source
 from keyplan.core import clock
+from keyplan.core.bulk import execute, reserve_ids, statement
 from keyplan.demo import vocabulary as vocab
-from keyplan.demo.bulk import BATCH, _reserve_ids
 from keyplan.exchange import crm_sync, salesforce
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
@@ -161,27 +161,20 @@ class _Table:
 
     def __init__(self, model, *, history: bool):
         meta = (model.history.model if history else model)._meta
-        self.fields = [f for f in meta.concrete_fields if not (history and f.primary_key)]
-        quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(meta.db_table)} "
-            f"({', '.join(quote(f.column) for f in self.fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        )
+        self.sql, columns = statement(meta, with_pk=not history)
+        self.names = [attname for attname, _ in columns]
+        fields = {f.attname: f for f in meta.concrete_fields}
         now = clock.now()
         self.defaults = {}
-        for f in self.fields:
+        for f in (fields[name] for name in self.names):
             value = f.get_default()
             if f.attname in ("created_at", "updated_at", "history_date"):
                 value = now
             self.defaults[f.attname] = f.get_db_prep_save(value, connection)
 
     def insert(self, rows: list[dict]) -> None:
-        names = [f.attname for f in self.fields]
-        values = [[row.get(n, self.defaults[n]) for n in names] for row in rows]
-        with connection.cursor() as cursor:
-            for start in range(0, len(values), BATCH):
-                cursor.executemany(self.sql, values[start : start + BATCH])
+        names = self.names
+        execute(self.sql, [[row.get(n, self.defaults[n]) for n in names] for row in rows])
 
 
 def floor_once(folder: Path) -> tuple[float, set[tuple]]:
@@ -193,10 +186,10 @@ def floor_once(folder: Path) -> tuple[float, set[tuple]]:
         with (folder / "Contact.csv").open(encoding="utf-8-sig", newline="") as handle:
             contacts = list(csv.DictReader(handle))
         account_ids = dict(
-            zip((a["Id"] for a in accounts), _reserve_ids(Account, len(accounts)), strict=True)
+            zip((a["Id"] for a in accounts), reserve_ids(Account, len(accounts)), strict=True)
         )
         people_ids = dict(
-            zip((c["Id"] for c in contacts), _reserve_ids(Stakeholder, len(contacts)), strict=True)
+            zip((c["Id"] for c in contacts), reserve_ids(Stakeholder, len(contacts)), strict=True)
         )
         account_rows = [
             {"id": account_ids[a["Id"]], "name": a["Name"], "crm_id": a["Id"], "owner_id": by.pk,

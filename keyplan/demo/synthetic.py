@@ -33,9 +33,9 @@ from keyplan.accounts.models import (
     Source,
 )
 from keyplan.core import clock
-from keyplan.core.bulk import refresh_statistics
+from keyplan.core.bulk import BATCH, refresh_statistics
 from keyplan.demo import vocabulary as vocab
-from keyplan.demo.bulk import BATCH, insert
+from keyplan.demo.bulk import insert
 from keyplan.demo.synthetic_plans import PRICES, Chunk
 from keyplan.growth.models import Product
 from keyplan.team.models import Role, User

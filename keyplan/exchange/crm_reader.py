@@ -1,6 +1,7 @@
 """What both vendors' readers share: the export's files by object, ids checked once
-per file, the choice of key accounts, and custom columns mapped onto keyplan fields
-(`--map Account.Tier__c=tier`)."""
+per file, the choice of key accounts, custom columns mapped onto keyplan fields
+(`--map Account.Tier__c=tier`), and a deal's name, flags, status and kind once a
+vendor module names the columns that hold them."""
 
 import difflib
 import functools
@@ -8,10 +9,11 @@ from collections.abc import Iterable
 
 from keyplan.accounts.models import Account
 from keyplan.exchange import crm_csv
-from keyplan.exchange.crm_csv import Problems, Table
-from keyplan.exchange.crm_records import Export, choose
+from keyplan.exchange import xlsx_kinds as kinds
+from keyplan.exchange.crm_csv import Place, Problems, Table
+from keyplan.exchange.crm_records import LOST, OPEN, WON, Deal, Export, choose
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.growth.models import Play, PlayKind
+from keyplan.growth.models import Play, PlayKind, Stage
 from keyplan.relationships.models import Stakeholder
 
 # The keyplan fields a custom column may fill, by the kind of record. Never the
@@ -26,6 +28,8 @@ MAPPABLE = {
     Stakeholder: ("title", "department", "email", "phone", "linkedin", "status"),
     Play: ("kind", "description", "dependencies", "probability", "target_arr"),
 }  # fmt: skip
+
+YES = kinds.YesNo()
 
 
 def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
@@ -74,6 +78,36 @@ def kind_of(opportunity_type: str) -> str | None:
     return PlayKind.EXPANSION
 
 
+def stage_by_probability(probability: int | None) -> str:
+    """The stage of a deal whose stage name says nothing keyplan knows."""
+    if probability is None:
+        return Stage.CONVERSATION
+    if probability >= 75:
+        return Stage.CLOSING
+    if probability >= 40:
+        return Stage.OPPORTUNITY
+    return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
+
+
+def deal_status(stage: str, won: bool, closed: bool) -> tuple[str, str]:
+    """A deal's status (open, won or lost) and its stage: a won deal is at the won
+    stage and a closed one at the lost stage, whatever its stage name said."""
+    if won or stage == Stage.WON:
+        return WON, Stage.WON
+    if closed or stage == Stage.LOST:
+        return LOST, Stage.LOST
+    return OPEN, stage
+
+
+def fill_from(read: dict, place: Place, name: str, source: str) -> None:
+    """Drop `source` from `read`, and let it fill `name` (with its cell) where the
+    export gave `name` no value: a mobile for a phone, a domain for a website."""
+    value = read.pop(source, None)
+    if value and name not in read:
+        read[name] = value
+        place.cells[name] = place.cells[source]
+
+
 class VendorReader:
     """Reads the files of one export into an `Export`; subclasses name the objects."""
 
@@ -97,6 +131,20 @@ class VendorReader:
         # Not a bound method: the export outlives the reader and its files' rows.
         normal = functools.partial(_tolerant, type(self).normal_id)
         self.export = Export(self.vendor, self.label, self.name, [f.name for f in files], normal)
+
+    @classmethod
+    def read_export(
+        cls, paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None
+    ) -> Export:
+        """Read the vendor's export; raises ImportRefused naming every problem."""
+        return cls(
+            paths,
+            accounts=accounts,
+            everything=everything,
+            mapping=mapping,
+            max_bytes=max_bytes,
+            name=name,
+        ).read()
 
     # ---- ids
 
@@ -155,6 +203,21 @@ class VendorReader:
             )
         return set(picked)
 
+    def chosen_accounts(
+        self, table: Table, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
+        plural: str,
+    ) -> set[str]:  # fmt: skip
+        """chosen(), counting the accounts (`plural`) left out as skipped, and noting
+        each account's subsidiaries in the export (`live`: id -> row of the accounts
+        read, `parents`: row -> parent id)."""
+        chosen = self.chosen(table, names)
+        self.export.skip(table.object, f"not among the chosen {plural}", len(names) - len(chosen))
+        for crm_id, number in live.items():
+            parent = parents.get(number)
+            if parent and parent in names:
+                self.export.children.setdefault(parent, []).append((crm_id, names[crm_id]))
+        return chosen
+
     def _normal_or_none(self, text: str) -> str | None:
         return _tolerant(self.normal_id, text)
 
@@ -179,3 +242,41 @@ class VendorReader:
                 continue
             columns.append((column, target, crm_csv.kind_for(model, target)))
         return columns
+
+    # ---- deals
+
+    def deal_name_and_flags(
+        self, table: Table, values, place: Place, *, name: str, stage: str, won: str, closed: str,
+        flags: str,
+    ) -> tuple[str, bool, bool] | None:  # fmt: skip
+        """A deal's name and whether it is won and closed, from the columns so named
+        (`place` points at its name and stage cells); None, with a problem, when it has
+        no name or a flag is not a yes or no (`flags` names the flags' columns)."""
+        text = table.value(values, name)
+        place.cells["name"] = table.cell(name)
+        place.cells["stage"] = table.cell(stage)
+        if not text:
+            self.problems.add(place.problem(f"{name} is required.", "name"))
+            return None
+        try:
+            return text, YES.parse(table.value(values, won)), YES.parse(table.value(values, closed))
+        except ValueError as exc:
+            self.problems.add(place.problem(f"{flags} {exc}.", "stage"))
+            return None
+
+    def deal_kind(self, table: Table, values, read: dict, place: Place, type_column: str):
+        """A deal's kind from `type_column` (unless mapped) into `read`, and its ARR and
+        start date placed at its amount's and close date's cells."""
+        kind = kind_of(table.value(values, type_column))
+        if kind and "kind" not in read:
+            read["kind"] = kind
+            place.cells["kind"] = table.cell(type_column)
+        for alias, source in (("arr", "target_arr"), ("start_date", "target_close_date")):
+            if source in place.cells:
+                place.cells[alias] = place.cells[source]
+
+    def add_deal(self, deal: Deal, place: Place, without_close_date: str) -> None:
+        """Add `deal` to the export; a won deal without a close date is a problem."""
+        if deal.status == WON and deal.close_date is None:
+            self.problems.add(place.problem(without_close_date, "target_close_date"))
+        self.export.deals.append(deal)

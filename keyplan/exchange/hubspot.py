@@ -17,10 +17,15 @@ import re
 from keyplan.accounts.models import Account, Relationship, Source
 from keyplan.exchange import crm_csv
 from keyplan.exchange import xlsx_kinds as kinds
-from keyplan.exchange.crm_csv import Moment, Percent, Table
-from keyplan.exchange.crm_reader import VendorReader, kind_of
-from keyplan.exchange.crm_records import LOST, OPEN, WON, Contact, Deal, Owner
+from keyplan.exchange.crm_csv import Moment, Percent, Table, kind_for
+from keyplan.exchange.crm_reader import (
+    VendorReader,
+    deal_status,
+    fill_from,
+    stage_by_probability,
+)
 from keyplan.exchange.crm_records import Account as CrmAccount
+from keyplan.exchange.crm_records import Contact, Deal, Owner
 from keyplan.growth.models import Play, Stage
 from keyplan.relationships.models import Stakeholder
 
@@ -61,7 +66,6 @@ LIFECYCLE = {
     "salesqualifiedlead": Relationship.PROSPECT,
     "opportunity": Relationship.PROSPECT,
 }
-YES = kinds.YesNo()
 
 
 def _word(text: str) -> str:
@@ -83,13 +87,7 @@ def stage_of(stage: str, probability: int | None) -> str:
         return Stage.WON
     if "closedlost" in word or word == "lost":
         return Stage.LOST
-    if probability is None:
-        return Stage.CONVERSATION
-    if probability >= 75:
-        return Stage.CLOSING
-    if probability >= 40:
-        return Stage.OPPORTUNITY
-    return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
+    return stage_by_probability(probability)
 
 
 def object_of(table: Table, file_name: str) -> str | None:
@@ -104,22 +102,6 @@ def object_of(table: Table, file_name: str) -> str | None:
         return "Company"
     lower = file_name.lower()
     return next((o for o in OBJECTS if o.lower() in lower), None)
-
-
-def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None):
-    """Read HubSpot exports; raises ImportRefused naming every problem."""
-    return HubSpotReader(
-        paths,
-        accounts=accounts,
-        everything=everything,
-        mapping=mapping,
-        max_bytes=max_bytes,
-        name=name,
-    ).read()
-
-
-def _field(model, name: str):
-    return crm_csv.kind_for(model, name)
 
 
 class HubSpotReader(VendorReader):
@@ -212,6 +194,17 @@ class HubSpotReader(VendorReader):
             self.export.skip(object_name, "of companies not chosen")
         return None
 
+    def _placed_rows(self, table: Table, ids: dict[int, str], object_name: str):
+        """The rows of `table` with a record id, on a chosen company: (row, values,
+        company id)."""
+        for number, values in table.rows:
+            if number not in ids:
+                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
+                continue
+            company = self._placed(table, number, values, object_name)
+            if company is not None:
+                yield number, values, company
+
     # ---- objects
 
     def _companies(self) -> None:
@@ -235,16 +228,9 @@ class HubSpotReader(VendorReader):
         self.by_name = {}
         for crm_id, name in self.names.items():
             self.by_name.setdefault(name.lower(), crm_id)
-        self.chosen_ids = self.chosen(table, self.names)
-        export.skip(
-            "Company", "not among the chosen companies", len(self.names) - len(self.chosen_ids)
-        )
-        for crm_id, number in live.items():
-            parent = parents.get(number)
-            if parent and parent in self.names:
-                export.children.setdefault(parent, []).append((crm_id, self.names[crm_id]))
+        self.chosen_ids = self.chosen_accounts(table, self.names, live, parents, "companies")
         columns = [
-            ("Industry", "industry", _field(Account, "industry")),
+            ("Industry", "industry", kind_for(Account, "industry")),
             ("Annual Revenue", "annual_revenue", kinds.Money()),
             ("Number of Employees", "employees", kinds.Integer(low=0)),
             ("Website URL", "website", crm_csv.Website()),
@@ -258,10 +244,7 @@ class HubSpotReader(VendorReader):
             read, place = crm_csv.parse(table, self.problems, number, values, columns)
             place.cells["name"] = table.cell(name_column)
             read["name"] = self.names[crm_id]
-            domain = read.pop("domain", None)
-            if domain and "website" not in read:
-                read["website"] = domain
-                place.cells["website"] = place.cells["domain"]
+            fill_from(read, place, "website", "domain")
             street = ", ".join(
                 filter(None, (table.value(values, "Street Address"),
                               table.value(values, "Street Address 2")))
@@ -307,26 +290,17 @@ class HubSpotReader(VendorReader):
         export.contacts = []
         ids = self.ids(table, RECORD_ID, unique=True)
         columns = [
-            ("Job Title", "title", _field(Stakeholder, "title")),
-            ("Department", "department", _field(Stakeholder, "department")),
+            ("Job Title", "title", kind_for(Stakeholder, "title")),
+            ("Department", "department", kind_for(Stakeholder, "department")),
             ("Email", "email", crm_csv.Email()),
-            ("Phone Number", "phone", _field(Stakeholder, "phone")),
-            ("Mobile Phone Number", "mobile", _field(Stakeholder, "phone")),
+            ("Phone Number", "phone", kind_for(Stakeholder, "phone")),
+            ("Mobile Phone Number", "mobile", kind_for(Stakeholder, "phone")),
             ("LinkedIn URL", "linkedin", crm_csv.Website()),
             *self.mapped(table, "Contact"),
         ]
-        for number, values in table.rows:
-            if number not in ids:
-                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
-                continue
-            company = self._placed(table, number, values, "Contact")
-            if company is None:
-                continue
+        for number, values, company in self._placed_rows(table, ids, "Contact"):
             read, place = crm_csv.parse(table, self.problems, number, values, columns)
-            mobile = read.pop("mobile", None)
-            if mobile and "phone" not in read:
-                read["phone"] = mobile
-                place.cells["phone"] = place.cells["mobile"]
+            fill_from(read, place, "phone", "mobile")
             first, last = table.value(values, "First Name"), table.value(values, "Last Name")
             name = " ".join(filter(None, (first, last))) or read.get("email", "")
             place.cells["name"] = table.cell(table.first("First Name", "Last Name", "Email"))
@@ -357,46 +331,22 @@ class HubSpotReader(VendorReader):
             (table.first("Deal probability", "Deal Stage Probability"), "probability",
              Percent(fractions=True)),
             ("Close Date", "target_close_date", Moment()),
-            ("Deal Description", "description", _field(Play, "description")),
+            ("Deal Description", "description", kind_for(Play, "description")),
             *self.mapped(table, "Deal"),
         ]  # fmt: skip
         contacts_column = ("Associated Contact IDs", "Associated Contact ID")
-        for number, values in table.rows:
-            if number not in ids:
-                self.problems.add(table.problem(number, f"{RECORD_ID} is required.", RECORD_ID))
-                continue
-            company = self._placed(table, number, values, "Deal")
-            if company is None:
-                continue
+        for number, values, company in self._placed_rows(table, ids, "Deal"):
             read, place = crm_csv.parse(table, self.problems, number, values, columns)
-            name = table.value(values, "Deal Name")
-            place.cells["name"] = table.cell("Deal Name")
-            place.cells["stage"] = table.cell("Deal Stage")
-            if not name:
-                self.problems.add(place.problem("Deal Name is required.", "name"))
+            found = self.deal_name_and_flags(
+                table, values, place, name="Deal Name", stage="Deal Stage", won="Is Closed Won",
+                closed="Is Deal Closed?", flags="Is Closed Won or Is Deal Closed?",
+            )  # fmt: skip
+            if found is None:
                 continue
-            try:
-                won = YES.parse(table.value(values, "Is Closed Won"))
-                closed = YES.parse(table.value(values, "Is Deal Closed?"))
-            except ValueError as exc:
-                self.problems.add(
-                    place.problem(f"Is Closed Won or Is Deal Closed? {exc}.", "stage")
-                )
-                continue
+            name, won, closed = found
             stage = stage_of(table.value(values, "Deal Stage"), read.get("probability"))
-            status = OPEN
-            if won or stage == Stage.WON:
-                status, stage = WON, Stage.WON
-            elif closed or stage == Stage.LOST:
-                status, stage = LOST, Stage.LOST
-            read["stage"] = stage
-            kind = kind_of(table.value(values, "Deal Type"))
-            if kind and "kind" not in read:
-                read["kind"] = kind
-                place.cells["kind"] = table.cell("Deal Type")
-            for alias, source in (("arr", "target_arr"), ("start_date", "target_close_date")):
-                if source in place.cells:
-                    place.cells[alias] = place.cells[source]
+            status, read["stage"] = deal_status(stage, won, closed)
+            self.deal_kind(table, values, read, place, "Deal Type")
             _, people = self._associated(table, number, values, contacts_column)
             deal = Deal(
                 ids[number],
@@ -410,8 +360,8 @@ class HubSpotReader(VendorReader):
                 owner_id=self._owner(table, values, "Deal owner"),
                 contact_ids=[c for c in people if self.contact_companies.get(c) == company],
             )
-            if status == WON and deal.close_date is None:
-                self.problems.add(
-                    place.problem("a won deal needs its Close Date.", "target_close_date")
-                )
-            export.deals.append(deal)
+            self.add_deal(deal, place, "a won deal needs its Close Date.")
+
+
+# What the import command and the CRM import page call.
+read_export = HubSpotReader.read_export

@@ -18,11 +18,9 @@ from decimal import Decimal
 from keyplan.accounts.models import Account, Relationship, Source
 from keyplan.exchange import crm_csv
 from keyplan.exchange import xlsx_kinds as kinds
-from keyplan.exchange.crm_csv import Limited, Moment, Percent, Table
-from keyplan.exchange.crm_reader import VendorReader, kind_of
+from keyplan.exchange.crm_csv import Limited, Moment, Percent, Table, kind_for
+from keyplan.exchange.crm_reader import YES, VendorReader, deal_status, fill_from
 from keyplan.exchange.crm_records import (
-    LOST,
-    OPEN,
     WON,
     Activity,
     Contact,
@@ -44,7 +42,7 @@ from keyplan.exchange.salesforce_terms import (
     normal_id,
     stage_of,
 )
-from keyplan.growth.models import Play, Stage
+from keyplan.growth.models import Play
 from keyplan.growth.models import Product as CatalogProduct
 from keyplan.relationships.models import InteractionKind, Stakeholder
 
@@ -71,24 +69,6 @@ REQUIRED = {
     "Task": ("Id",),
     "Event": ("Id",),
 }
-
-YES = kinds.YesNo()
-
-
-def read_export(paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None):
-    """Read a Salesforce Data Export; raises ImportRefused naming every problem."""
-    return SalesforceReader(
-        paths,
-        accounts=accounts,
-        everything=everything,
-        mapping=mapping,
-        max_bytes=max_bytes,
-        name=name,
-    ).read()
-
-
-def _field(model, name: str):
-    return crm_csv.kind_for(model, name)
 
 
 class SalesforceReader(VendorReader):
@@ -173,16 +153,11 @@ class SalesforceReader(VendorReader):
                 self.problems.add(table.problem(number, "Name is required.", "Name"))
                 continue
             names[crm_id], live[crm_id] = name, number
-        chosen = self.chosen(table, names)
-        export.skip("Account", "not among the chosen accounts", len(names) - len(chosen))
-        for crm_id, number in live.items():
-            parent = parents.get(number)
-            if parent and parent in names:
-                export.children.setdefault(parent, []).append((crm_id, names[crm_id]))
+        chosen = self.chosen_accounts(table, names, live, parents, "accounts")
         self.account_ids = set(ids.values())
         self.chosen_ids = chosen
         columns = [
-            ("Industry", "industry", _field(Account, "industry")),
+            ("Industry", "industry", kind_for(Account, "industry")),
             ("AnnualRevenue", "annual_revenue", kinds.Money()),
             ("NumberOfEmployees", "employees", kinds.Integer(low=0)),
             ("Website", "website", crm_csv.Website()),
@@ -294,11 +269,11 @@ class SalesforceReader(VendorReader):
         managers = self.ids(table, "ReportsToId")
         self.contact_accounts = {ids[n]: accounts.get(n, "") for n in ids}
         columns = [
-            ("Title", "title", _field(Stakeholder, "title")),
-            ("Department", "department", _field(Stakeholder, "department")),
+            ("Title", "title", kind_for(Stakeholder, "title")),
+            ("Department", "department", kind_for(Stakeholder, "department")),
             ("Email", "email", crm_csv.Email()),
-            ("Phone", "phone", _field(Stakeholder, "phone")),
-            ("MobilePhone", "mobile", _field(Stakeholder, "phone")),
+            ("Phone", "phone", kind_for(Stakeholder, "phone")),
+            ("MobilePhone", "mobile", kind_for(Stakeholder, "phone")),
             *self.mapped(table, "Contact"),
         ]
         name_column = table.first("Name", "LastName")
@@ -307,10 +282,7 @@ class SalesforceReader(VendorReader):
                 self.problems.add(table.problem(number, "Id is required.", "Id"))
                 continue
             read, place = crm_csv.parse(table, self.problems, number, values, columns)
-            mobile = read.pop("mobile", None)
-            if mobile and "phone" not in read:
-                read["phone"] = mobile
-                place.cells["phone"] = place.cells["mobile"]
+            fill_from(read, place, "phone", "mobile")
             name = " ".join(
                 filter(None, (table.value(values, "FirstName"), table.value(values, "LastName")))
             ) or table.value(values, "Name")
@@ -349,7 +321,7 @@ class SalesforceReader(VendorReader):
             ("Amount", "target_arr", kinds.Money()),
             ("Probability", "probability", Percent()),
             ("CloseDate", "target_close_date", Moment()),
-            ("Description", "description", _field(Play, "description")),
+            ("Description", "description", kind_for(Play, "description")),
             *self.mapped(table, "Opportunity"),
         ]
         for number, values, account in self._placed("Opportunity", table, accounts):
@@ -357,37 +329,21 @@ class SalesforceReader(VendorReader):
                 self.problems.add(table.problem(number, "Id is required.", "Id"))
                 continue
             read, place = crm_csv.parse(table, self.problems, number, values, columns)
-            name = table.value(values, "Name")
-            place.cells["name"] = table.cell("Name")
-            place.cells["stage"] = table.cell("StageName")
-            if not name:
-                self.problems.add(place.problem("Name is required.", "name"))
+            found = self.deal_name_and_flags(
+                table, values, place, name="Name", stage="StageName", won="IsWon",
+                closed="IsClosed", flags="IsClosed or IsWon",
+            )  # fmt: skip
+            if found is None:
                 continue
-            try:
-                won = YES.parse(table.value(values, "IsWon"))
-                closed = YES.parse(table.value(values, "IsClosed"))
-            except ValueError as exc:
-                self.problems.add(place.problem(f"IsClosed or IsWon {exc}.", "stage"))
-                continue
+            name, won, closed = found
             stage = stage_of(
                 table.value(values, "StageName"),
                 table.value(values, "ForecastCategoryName")
                 or table.value(values, "ForecastCategory"),
                 read.get("probability"),
             )
-            status = OPEN
-            if won or stage == Stage.WON:
-                status, stage = WON, Stage.WON
-            elif closed or stage == Stage.LOST:
-                status, stage = LOST, Stage.LOST
-            read["stage"] = stage
-            kind = kind_of(table.value(values, "Type"))
-            if kind and "kind" not in read:
-                read["kind"] = kind
-                place.cells["kind"] = table.cell("Type")
-            for alias, source in (("arr", "target_arr"), ("start_date", "target_close_date")):
-                if source in place.cells:
-                    place.cells[alias] = place.cells[source]
+            status, read["stage"] = deal_status(stage, won, closed)
+            self.deal_kind(table, values, read, place, "Type")
             deal = Deal(
                 ids[number],
                 place,
@@ -399,11 +355,7 @@ class SalesforceReader(VendorReader):
                 close_date=read.get("target_close_date"),
                 owner_id=self._owner(table, values),
             )
-            if status == WON and deal.close_date is None:
-                self.problems.add(
-                    place.problem("a won opportunity needs its CloseDate.", "target_close_date")
-                )
-            export.deals.append(deal)
+            self.add_deal(deal, place, "a won opportunity needs its CloseDate.")
             self.chosen_deals[deal.crm_id] = deal
 
     def _roles(self) -> None:
@@ -479,8 +431,8 @@ class SalesforceReader(VendorReader):
             return
         rows = dict(catalog.rows)
         columns = [
-            ("Family", "family", _field(CatalogProduct, "family")),
-            ("Description", "description", _field(CatalogProduct, "description")),
+            ("Family", "family", kind_for(CatalogProduct, "family")),
+            ("Description", "description", kind_for(CatalogProduct, "description")),
             ("IsActive", "active", kinds.YesNo()),
         ]
         for crm_id, number in product_rows.items():
@@ -588,3 +540,7 @@ class SalesforceReader(VendorReader):
             return bool(YES.parse(table.value(values, "IsClosed")))
         except ValueError:
             return False
+
+
+# What the import command and the CRM import page call.
+read_export = SalesforceReader.read_export

@@ -6,6 +6,7 @@ tell an id's object."""
 import functools
 
 from keyplan.accounts.models import Ownership
+from keyplan.exchange.crm_reader import stage_by_probability
 from keyplan.growth.models import Stage
 from keyplan.relationships.models import InteractionKind
 
@@ -96,12 +97,4 @@ def normal_id(text: str) -> str:
 
 def stage_of(stage_name: str, forecast: str, probability: int | None) -> str:
     stage = STAGES.get(stage_name.strip().lower()) or FORECASTS.get(forecast.strip().lower())
-    if stage is not None:
-        return stage
-    if probability is None:
-        return Stage.CONVERSATION
-    if probability >= 75:
-        return Stage.CLOSING
-    if probability >= 40:
-        return Stage.OPPORTUNITY
-    return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
+    return stage_by_probability(probability) if stage is None else stage
