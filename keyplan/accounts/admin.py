@@ -6,11 +6,13 @@ from keyplan.accounts.models import (
     Account,
     Contract,
     ContractLine,
+    Handoff,
     RevenueYear,
     SelectionCriterion,
     SelectionScore,
 )
-from keyplan.core.admin import PlanAdmin
+from keyplan.accounts.services import update_account
+from keyplan.core.admin import PlanAdmin, RecordAdmin
 
 
 @admin.register(Account)
@@ -28,6 +30,9 @@ class AccountAdmin(PlanAdmin):
         ("8. Value", {"fields": ("value_realised", "value_unrealised")}),
         ("Record", {"fields": ("based_on_version", "version", "created_at", "updated_at")}),
     )
+
+    def update(self, record, **kwargs):
+        return update_account(record, **kwargs)  # a new owner is a handoff
 
 
 @admin.register(Contract)
@@ -66,3 +71,12 @@ class SelectionScoreAdmin(PlanAdmin):
     list_filter = ("criterion", "score")
     search_fields = ("account__name",)
     autocomplete_fields = ("account",)
+
+
+@admin.register(Handoff)
+class HandoffAdmin(RecordAdmin):
+    """Handoffs are made on the account's handoff page (or by changing its owner)."""
+
+    list_display = ("account", "previous_owner", "new_owner", "handed_over_by", "created_at")
+    search_fields = ("account__name", "previous_owner__username", "new_owner__username")
+    date_hierarchy = "created_at"

@@ -87,6 +87,20 @@ class AccountQuerySet(PlanQuerySet):
     def prospects(self):
         return self.filter(relationship=Relationship.PROSPECT)
 
+    def with_last_handoff(self):
+        """Each account with its latest handoff, in the same query: `last_handoff_id`,
+        `last_handoff_at` and `last_handoff_from_id` (the previous owner), or None."""
+        latest = Handoff.objects.filter(account=models.OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            **{
+                f"last_handoff_{name}": models.Subquery(latest.values(column)[:1])
+                for name, column in (("id", "pk"), ("at", "created_at"),
+                                     ("from_id", "previous_owner_id"))
+            }
+        )  # fmt: skip
+
 
 class Account(Versioned):
     """A key account and its plan: the profile (section 1), the relationship's

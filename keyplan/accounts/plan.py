@@ -207,6 +207,7 @@ class Plan:
     @cached_property
     def users_by_id(self) -> dict[int, User]:
         ids = {self.account.owner_id, *(m.user_id for m in self.members)}
+        ids.add(getattr(self.account, "last_handoff_from_id", None))  # with_last_handoff()
         for records, fields in (
             (self.stakeholders, ("relationship_owner_id",)),
             (self.interactions, ("logged_by_id",)),

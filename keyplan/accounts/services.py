@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from keyplan.accounts import handoff
 from keyplan.accounts.models import (
     Account,
     Contract,
@@ -19,6 +20,32 @@ def create_account(*, by, **values) -> Account:
     """A new account; a KAM who names no owner owns it."""
     values.setdefault("owner", by)
     return services.create(Account, by=by, **values)
+
+
+@transaction.atomic
+def update_account(account: Account, *, by, version=None, keep_previous=True, **values):
+    """Change `account`'s own fields, read at `version`. A new owner is a handoff
+    (accounts.handoff.hand_over) wherever the owner is changed, so the new owner always
+    has a brief and the history says who handed the account over; the previous owner's
+    open actions stay theirs (the handoff page moves them on request) and the previous
+    owner stays on the team unless `keep_previous` is false. Taking the owner away
+    (no new owner) is a plain change."""
+    new_owner = values.pop("owner", None) if values.get("owner") is not None else None
+    # The other fields first: `by`'s rights are those they hold before handing over.
+    account = services.update(account, by=by, version=version, **values)
+    if new_owner is None or new_owner.pk == account.owner_id:
+        return account
+    try:
+        handoff.hand_over(
+            account, new_owner, by=by, version=account.version, move=(),
+            keep_previous=keep_previous,
+        )  # fmt: skip
+    except ValidationError as exc:  # said of the field the caller changed
+        errors = exc.message_dict
+        raise ValidationError(
+            {"owner" if k == "new_owner" else k: v for k, v in errors.items()}
+        ) from exc
+    return Account.objects.get(pk=account.pk)
 
 
 @transaction.atomic

@@ -10,13 +10,14 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from keyplan.accounts import services as account_services
 from keyplan.accounts.forms import ACCOUNT_GROUPS, account_form
 from keyplan.accounts.models import Account, Relationship, Tier
 from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
-from keyplan.core import access, services
+from keyplan.core import access
 from keyplan.core.errors import ConflictError
 from keyplan.exchange import document
 
@@ -113,7 +114,9 @@ def update_account(request, response: HttpResponse, account_id: int, payload: Ac
     values = {name: value for name, value in form.values().items() if name in body}
     try:
         with transaction.atomic():
-            account = services.update(account, by=request.auth, version=expected.version, **values)
+            account = account_services.update_account(
+                account, by=request.auth, version=expected.version, **values
+            )
     except ConflictError as error:
         raise stale(expected.stale_status) from error
     response["ETag"] = concurrency.etag(account)

@@ -77,10 +77,14 @@ class PlanAdmin(AdministratorsOnly, SimpleHistoryAdmin):
         fields = {f.name for f in self.model._meta.concrete_fields}
         return {name: form.cleaned_data[name] for name in names if name in fields}
 
+    def update(self, record, **kwargs):
+        """The service that changes a record of this model."""
+        return services.update(record, **kwargs)
+
     def save_model(self, request, obj, form, change):
         try:
             if change:
-                saved = services.update(
+                saved = self.update(
                     obj,
                     by=request.user,
                     version=form.cleaned_data.get("based_on_version")
@@ -103,6 +107,22 @@ class PlanAdmin(AdministratorsOnly, SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class RecordAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Admin for what keyplan writes itself (handoffs, deliveries, credentials): listed
+    for administrators to read; it changes only through the product's own pages."""
+
+    list_per_page = 50
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class LinkInline(admin.TabularInline):

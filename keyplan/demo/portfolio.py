@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from keyplan.accounts import handoff
 from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account, SelectionCriterion, Source
 from keyplan.core import clock, services
@@ -132,10 +133,25 @@ def build(seed: int = 2026) -> Summary:
     for spec in ACCOUNTS:
         portfolio.account(*spec)
     _score(rng, users["leader"])
+    _hand_over(users)
     return Summary(
         accounts=Account.objects.count(),
         users=[(name, PERSONA_NOTES[name]) for name in PERSONAS],
     )
+
+
+def _hand_over(users: dict[str, User]) -> None:
+    """One recent handoff, so the demo shows a brief: Jonas's credit union goes to Dev."""
+    account = Account.objects.get(name="Pinnacle Credit Union")
+    with clock.travel(on(clock.today() - timedelta(days=12))):
+        handoff.hand_over(
+            account,
+            users["dev"],
+            by=users["leader"],
+            version=account.version,
+            move=["actions", "relationships"],
+            note="Jonas moves to the public sector team; the renewal talks are yours now.",
+        )
 
 
 def create_users() -> dict[str, User]:

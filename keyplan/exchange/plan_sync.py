@@ -286,7 +286,12 @@ class Sync:
             return record, []
         version = _version(record) if hasattr(record, "version") else None
         try:
-            record = services.update(record, by=self.by, version=version, **changed)
+            if isinstance(record, Account):  # the Team sheet says who stays on the team
+                record = account_services.update_account(
+                    record, by=self.by, version=version, keep_previous=False, **changed
+                )
+            else:
+                record = services.update(record, by=self.by, version=version, **changed)
         except SERVICE_ERRORS as exc:
             self._fail(row, exc)
         return record, list(changed)

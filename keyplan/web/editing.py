@@ -26,6 +26,8 @@ from keyplan.accounts.forms import (
     MemberForm,
     RevenueYearForm,
 )
+from keyplan.accounts.models import Account
+from keyplan.accounts.services import update_account
 from keyplan.cadence.forms import ReviewForm, TouchpointForm, TriggerForm
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
@@ -170,7 +172,8 @@ def _save(request, page, form, record=None, *, action, sections, extra=None):
         if record is None:
             record = services.create(form._meta.model, by=request.user, **values)
         else:
-            record = services.update(
+            update = update_account if isinstance(record, Account) else services.update
+            record = update(
                 record, by=request.user, version=form.cleaned_data.get("version"), **values
             )
         # Links are saved over the version the record has just reached.

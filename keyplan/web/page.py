@@ -79,7 +79,9 @@ class PlanPage:
 
     @classmethod
     def for_viewing(cls, request, pk: int, as_of: datetime | None = None) -> "PlanPage":
-        account = get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
+        account = get_object_or_404(
+            Account.objects.visible_to(request.user).with_last_handoff(), pk=pk
+        )
         if as_of and not Account.history.filter(id=pk, history_date__lte=as_of).exists():
             raise Http404(f"{account.name} did not exist yet on {as_of:%Y-%m-%d}.")
         return cls(request.user, account, as_of=as_of)
@@ -90,7 +92,7 @@ class PlanPage:
         return cls.for_viewing(request, pk)
 
     def reloaded(self) -> "PlanPage":
-        account = Account.objects.get(pk=self.account.pk)
+        account = Account.objects.with_last_handoff().get(pk=self.account.pk)
         return PlanPage(self.user, account, as_of=self.as_of)
 
     @cached_property
@@ -152,6 +154,8 @@ class PlanPage:
             "our_sponsors": [plan.users_by_id.get(m.user_id) for m in plan.sponsors],
             "their_sponsors": list(dict.fromkeys(theirs)),
             "last_review": plan.last_review,
+            # Read on the live plan only (a plan as of a date comes from history).
+            "handoff": _last_handoff(self.account, plan) if not self.as_of else None,
         }
 
     @property
@@ -432,3 +436,16 @@ def plan_page(request, pk: int):
         "web/plan.html",
         {"page": page, "summary": page.render_section("summary", request), "sections": sections},
     )
+
+
+def _last_handoff(account: Account, plan: Plan) -> dict | None:
+    """The account's latest handoff, as annotated by with_last_handoff()."""
+    pk = getattr(account, "last_handoff_id", None)
+    if pk is None:
+        return None
+    previous = account.last_handoff_from_id
+    return {
+        "url": reverse("account-handoff-brief", args=[account.pk, pk]),
+        "at": account.last_handoff_at,
+        "previous": plan.users_by_id.get(previous) if previous else None,
+    }

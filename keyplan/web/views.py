@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from keyplan.accounts.models import Account, Relationship, Tier
+from keyplan.accounts.handoff import RECENT_DAYS
+from keyplan.accounts.models import Account, Handoff, Relationship, Tier
 from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
 from keyplan.core import clock
 from keyplan.core.ids import parse_id
@@ -111,6 +112,9 @@ def my_week(request):
     # owner's task until the trigger is cleared), on my accounts.
     reviews = review_cadence.due_reviews(mine, today, within=review_cadence.DUE_SOON_DAYS)
     updates = TriggerEvent.objects.filter(account__in=mine, status=TriggerStatus.NEW)
+    handed = Handoff.objects.filter(
+        account__in=visible, new_owner=user, created_at__gte=clock.now() - timedelta(RECENT_DAYS)
+    )
     return render(
         request,
         "web/my_week.html",
@@ -124,6 +128,8 @@ def my_week(request):
             "alerts": alerts.alerts(on_my_teams, today=today),
             "reviews": [(a, review_cadence.review_due(a, today)) for a in reviews],
             "updates": updates.select_related("account").order_by("date", "pk"),
+            "handed": handed.select_related("account", "previous_owner").order_by("-created_at"),
+            "recent_days": RECENT_DAYS,
         },
     )
 

@@ -229,3 +229,84 @@ def test_handing_over_ones_own_account_and_leaving_shows_the_brief_once(client, 
     assert response.status_code == 200  # not a redirect to a page Olga can no longer read
     assert "Handoff brief: Acme Corp" in response.text
     assert client.get(reverse("plan", args=[plan.pk])).status_code == 404
+
+
+# Changing the owner anywhere else is a handoff too
+
+
+def handed(account, previous, new_owner, by) -> Handoff:
+    """The one handoff recorded, checked against who was involved."""
+    record = Handoff.objects.get(account=account)
+    assert (record.previous_owner, record.new_owner, record.handed_over_by) == (
+        previous, new_owner, by
+    )  # fmt: skip
+    assert owners()["Send the QBR deck"] == "olga"  # nothing moved without asking
+    assert AccountMember.objects.filter(account=account, user=previous).exists()
+    return record
+
+
+def test_changing_the_owner_in_the_plan_overview_hands_the_account_over(client, plan, owner, nina):
+    client.force_login(owner)
+    data = {"name": plan.name, "tier": plan.tier, "relationship": plan.relationship,
+            "owner": nina.pk, "version": plan.version}  # fmt: skip
+
+    response = client.post(
+        reverse("plan-account", args=[plan.pk, "overview"]), data, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    record = handed(plan, owner, nina, owner)
+    # Nina finds the brief from the plan page's summary
+    client.force_login(nina)
+    brief_url = reverse("account-handoff-brief", args=[plan.pk, record.pk])
+    summary = client.get(reverse("plan", args=[plan.pk])).text.split('id="section-summary"')[1]
+    assert f'from Olga Owner · <a href="{brief_url}">handoff brief</a>' in summary
+    brief = client.get(brief_url)
+    assert "from Olga Owner to <strong>Nina New</strong>" in brief.text
+    # and from My week, where the handoffs of the last 30 days are listed
+    week = client.get(reverse("my-week")).text.split('id="my-handoffs"')[1]
+    assert f'{plan.name}</a> from Olga Owner · <a href="{brief_url}">' in week
+
+
+def test_the_overview_refuses_an_owner_who_cannot_own_accounts_at_the_field(
+    client, plan, owner, member
+):
+    client.force_login(owner)
+    data = {"name": plan.name, "tier": 2, "relationship": plan.relationship,
+            "owner": member.pk, "version": plan.version}  # fmt: skip
+
+    response = client.post(
+        reverse("plan-account", args=[plan.pk, "overview"]), data, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 422
+    assert "max cannot own accounts" in response.text
+    plan.refresh_from_db()
+    assert (plan.owner, plan.tier) == (owner, 1)
+    assert not Handoff.objects.exists()
+
+
+def test_changing_the_owner_through_the_api_hands_the_account_over(plan, owner, nina):
+    from tests.api.conftest import client_for
+
+    response = client_for(owner).patch(
+        f"/accounts/{plan.pk}", {"owner": nina.pk, "tier": 2, "version": plan.version}
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["owner"], response.json()["tier"]) == (nina.pk, 2)
+    handed(plan, owner, nina, owner)
+
+
+def test_changing_the_owner_in_the_admin_hands_the_account_over(
+    admin_client, admin_user, plan, owner, nina
+):
+    from tests.core.test_admin import account_form
+
+    response = admin_client.post(
+        reverse("admin:accounts_account_change", args=[plan.pk]),
+        account_form(plan, owner=nina.pk),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    handed(plan, owner, nina, admin_user)

@@ -206,3 +206,18 @@ def test_the_demo_dashboard_shows_every_figure_and_explains_it(demo, db, client)
         assert "How it is computed" in page.text and 'class="facts"' in page.text, key
         # The accounts behind the figure, each linking to its plan.
         assert re.search(r'href="/accounts/\d+/"', page.text), key
+
+
+def test_a_recent_handoff_shows_its_brief_to_the_new_owner(demo, db, client):
+    from keyplan.accounts.models import Handoff
+
+    record = Handoff.objects.get()
+    assert (record.account.name, record.previous_owner.username, record.new_owner.username) == (
+        "Pinnacle Credit Union", "jonas", "dev"
+    )  # fmt: skip
+    assert not Action.objects.filter(
+        account=record.account, owner__username="jonas", status="open"
+    ).exists()  # moved with the account
+    client.force_login(record.new_owner)
+    week = client.get("/my/").text
+    assert "Pinnacle Credit Union</a> from Jonas Berg" in week

@@ -237,3 +237,19 @@ def test_only_an_administrator_adds_products_to_the_catalog(workbook):
     output = run_import(workbook, "--dry-run", login="admin")
     assert "Products (catalog): 1 created (Quantum Widgets)" in output
     assert "5. Whitespace: 1 created (Engineering / Quantum Widgets)" in output
+
+
+def test_a_new_owner_in_the_team_sheet_hands_the_plan_over(workbook):
+    from keyplan.accounts.models import Handoff
+
+    edit(workbook, "1 Team", "kam", "User", "maria")
+
+    output = run_import(workbook, login="leader")
+
+    assert "owner" in output.lower()
+    record = Handoff.objects.get()
+    assert (record.previous_owner.username, record.new_owner.username) == ("kam", "maria")
+    plan = plan_show(novatech.NAME)
+    assert plan["account"]["owner"] == "maria"
+    # The Team sheet says who is on the team: Alex, no longer listed, has left it.
+    assert "kam" not in {m["user"] for m in plan["account"]["team"]}
