@@ -145,6 +145,9 @@ class TriggerKind(models.TextChoices):
     M_AND_A = "m_and_a", "M&A"
 
 
+HANDLED_NOTE_NEEDED = "Say how the plan was updated for this trigger, or why it needs no update."
+
+
 class TriggerStatus(models.TextChoices):
     NEW = "new", "Needs a plan update"
     HANDLED = "handled", "Handled"
@@ -182,6 +185,9 @@ class TriggerEvent(Versioned):
             raise ValidationError(
                 {"handled_on": "A handled trigger needs the date it was handled."}
             )
+        if self.status == TriggerStatus.HANDLED and not self.handled_note.strip():
+            # However it is marked (plan page, API, workbook), handling says how.
+            raise ValidationError({"handled_note": HANDLED_NOTE_NEEDED})
         if self.status == TriggerStatus.NEW and self.handled_on:
             raise ValidationError(
                 {"handled_on": "A trigger that still needs a plan update has no handled date."}

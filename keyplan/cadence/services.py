@@ -63,14 +63,8 @@ def log_trigger(account, kind: str, description: str, *, by, date=None) -> Trigg
 
 def handle_trigger(trigger: TriggerEvent, note: str, *, by, version, on=None) -> TriggerEvent:
     """Mark a trigger event handled, saying how the plan was updated for it (or why it
-    needs no update): its "plan update needed" task is done."""
-    if not (note or "").strip():
-        raise ValidationError(
-            {
-                "handled_note": "Say how the plan was updated for this trigger, "
-                "or why it needs no update."
-            }
-        )
+    needs no update): its "plan update needed" task is done. A blank note is refused
+    (TriggerEvent.clean)."""
     return services.update(
         trigger,
         by=by,

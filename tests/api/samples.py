@@ -51,7 +51,7 @@ def bodies(kind_path: str, account, owner, units=(), products=()) -> dict:
         "triggers": (
             {"kind": "funding_round", "date": day, "description": "Series D"},
             {"kind": "executive_change", "date": day, "description": "New CIO"},
-            {"status": "handled", "handled_on": day},
+            {"status": "handled", "handled_on": day, "handled_note": "Met the new CIO"},
         ),
         "resources": (
             {"kind": "se_hours", "title": "POC support", "year": 2026},

@@ -90,3 +90,33 @@ def test_a_viewer_cannot_clear_a_task(trigger, viewer):
         cadence_services.close_trigger(trigger, "Done", by=viewer, version=trigger.version)
     trigger.refresh_from_db()
     assert trigger.status == TriggerStatus.NEW
+
+
+def test_marking_handled_on_the_plan_page_or_api_needs_a_note_too(client, trigger, owner):
+    from tests.api.conftest import client_for
+
+    client.force_login(owner)
+    form = {"kind": trigger.kind, "date": trigger.date.isoformat(),
+            "description": trigger.description, "status": "handled",
+            "handled_on": clock.today().isoformat(), "handled_note": " ",
+            "version": trigger.version}  # fmt: skip
+    url = reverse("plan-record", args=[trigger.account_id, "triggers", trigger.pk])
+    page = client.post(url, form, HTTP_HX_REQUEST="true")
+    assert page.status_code == 422
+    assert "Say how the plan was updated for this trigger" in page.text
+
+    api = client_for(owner).patch(
+        f"/accounts/{trigger.account_id}/triggers/{trigger.pk}",
+        {"status": "handled", "handled_on": clock.today().isoformat(), "version": 1},
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"]["handled_note"] == [
+        "Say how the plan was updated for this trigger, or why it needs no update."
+    ]
+    trigger.refresh_from_db()
+    assert (trigger.status, trigger.version) == (TriggerStatus.NEW, 1)
+
+    page = client.post(url, {**form, "handled_note": "Met the new CFO"}, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    trigger.refresh_from_db()
+    assert (trigger.status, trigger.handled_note) == (TriggerStatus.HANDLED, "Met the new CFO")
