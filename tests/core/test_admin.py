@@ -66,3 +66,42 @@ def test_admin_validation_names_the_field(admin_client, account):
     response = admin_client.post(url, account_form(account, target_arr="-5"))
     assert response.status_code == 200
     assert "target_arr" in response.context["adminform"].form.errors
+
+
+def test_every_keyplan_model_is_in_the_admin_or_shown_on_its_owner():
+    from django.apps import apps
+
+    inlined = {
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    }
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith("keyplan.")
+        and not model.__name__.startswith("Historical")
+        and model not in admin.site._registry
+        and model not in inlined
+    ]
+    assert missing == []
+
+
+def test_an_administrator_revokes_a_token_without_seeing_its_secret(admin_client, owner):
+    from keyplan.api import tokens
+    from keyplan.api.models import ApiToken
+
+    token, secret = tokens.create(owner, name="BI sync")
+    changelist = reverse("admin:api_apitoken_changelist")
+    listing = admin_client.get(changelist)
+    assert "BI sync" in listing.text and secret not in listing.text
+    assert (
+        token.digest
+        not in admin_client.get(reverse("admin:api_apitoken_change", args=[token.pk])).text
+    )
+
+    admin_client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    with pytest.raises(tokens.TokenRefused, match="revoked"):
+        tokens.authenticate(secret)
