@@ -170,3 +170,39 @@ def test_a_file_over_the_limit_is_refused(files, settings):
     message = refused("hubspot", *files.values(), "--all")
     assert "hubspot-crm-exports-all-deals-2026-05-01.csv: the file is" in message
     assert "over the import limit of 600 bytes (KEYPLAN_IMPORT_MAX_BYTES)." in message
+
+
+def with_parent(files, child: str, parent: str) -> None:
+    """Add HubSpot's "Parent Company ID" column, giving `child` the `parent` id."""
+    header, rows = read_csv(files["companies"])
+    for row in rows:
+        row["Parent Company ID"] = parent if row["Record ID"] == child else ""
+    write_csv(files["companies"], [*header, "Parent Company ID"], rows)
+
+
+def test_a_parent_company_imported_with_its_child_is_linked(files):
+    with_parent(files, hs.TYRELL, hs.ACME)
+
+    run_import("hubspot", *files.values(), "--accounts", "Acme Anvils,Tyrell, Inc.")
+
+    assert plan_show("Tyrell, Inc.")["account"]["parent"] == "Acme Anvils"
+    assert plan_show("Acme Anvils")["profile"]["subsidiaries"] == ""
+
+
+def test_a_child_company_not_chosen_is_named_on_its_parent(files):
+    with_parent(files, hs.TYRELL, hs.ACME)
+
+    acme(*files.values())
+
+    assert plan_show("Acme Anvils")["profile"]["subsidiaries"] == "Tyrell, Inc."
+
+
+def test_a_parent_company_id_that_points_nowhere_is_named(files):
+    with_parent(files, hs.TYRELL, "424242")
+
+    message = refused("hubspot", *files.values(), "--all")
+
+    assert (
+        "object Company, row 4, column S (Parent Company ID): no company in the export has "
+        "the id 424242; it points nowhere." in message
+    )
