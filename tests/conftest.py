@@ -21,6 +21,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_organisation():
+    """Each test rolls the database back, settings included: forget what was read."""
+    Organisation.forget()
+    yield
+    Organisation.forget()
+
+
 def make_user(username, role, **fields):
     return team_services.create_user(
         by=None,

@@ -30,7 +30,7 @@ from keyplan.cadence.models import (
     TouchpointHost,
     TriggerEvent,
 )
-from keyplan.core import clock
+from keyplan.core import clock, money
 from keyplan.growth.models import (
     Action,
     BusinessUnit,
@@ -70,7 +70,7 @@ class Plan:
         "participants", "contracts", "lines", "revenue", "cells", "objectives", "plays",
         "play_people", "play_cells", "actions", "risks", "swot", "health", "touchpoints",
         "hosts", "attendees", "reviews", "triggers", "resources", "scores", "criteria",
-        "users_by_id",
+        "users_by_id", "currency",
     )  # fmt: skip
 
     def load(self) -> "Plan":
@@ -202,6 +202,11 @@ class Plan:
         for row in rows:
             row.account = self.account  # so `str(row)` and access checks cost no query
         return rows
+
+    @cached_property
+    def currency(self) -> str:
+        """The organisation's currency, in which the plan's amounts are kept."""
+        return money.organisation_currency()
 
     # Lookups by id
     @cached_property

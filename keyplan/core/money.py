@@ -25,15 +25,24 @@ class MoneyField(models.DecimalField):
         return name, path, args, kwargs
 
 
-def format_money(amount: Decimal | None, currency: str = "USD") -> str:
+def organisation_currency() -> str:
+    """The organisation's currency (ISO 4217 code), in which every amount is kept."""
+    from keyplan.team.models import Organisation  # team's models build on this module
+
+    return Organisation.current().currency
+
+
+def format_money(amount: Decimal | None, currency: str | None = None) -> str:
+    """An amount in `currency`, by default the organisation's: $45,000, €45,000."""
     if amount is None:
         return "-"
+    currency = currency or organisation_currency()
     symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, f"{currency} ")
     sign = "-" if amount < 0 else ""
     return f"{sign}{symbol}{abs(amount):,.0f}"
 
 
-def format_compact(amount: Decimal | int | None, currency: str = "USD") -> str:
+def format_compact(amount: Decimal | int | None, currency: str | None = None) -> str:
     """A short amount for tight spaces (grid cells, chart labels): $950, $45K, $1.2M."""
     if amount is None:
         return "-"

@@ -142,14 +142,12 @@ def legend(currency: str, y: float, width: float) -> tuple[str, float]:
     return el("g", *parts, class_="legend"), y + 22
 
 
-def whitespace_grid_svg(plan, *, link: CellLink = None, currency: str = "USD") -> SafeString:
+def whitespace_grid_svg(plan, *, link: CellLink = None) -> SafeString:
     """Business units (rows) against every catalog product (columns), coloured by status,
-    with the open whitespace per unit (right), per product (bottom) and in total.
-
-    `link(unit, product, cell or None)` gives a cell's URL; `currency` is the
-    organisation's (the plan does not carry it, and reading it would be a query).
+    with the open whitespace per unit (right), per product (bottom) and in total, in
+    the organisation's currency. `link(unit, product, cell or None)` gives a cell's URL.
     """
-    units, products = plan.units, plan.products
+    units, products, currency = plan.units, plan.products, plan.currency
     cells = {(c.business_unit_id, c.product_id): c for c in plan.cells}
     by_unit, by_product = defaultdict(Decimal), defaultdict(Decimal)
     for cell in plan.cells:

@@ -1,5 +1,8 @@
 """Users, their roles, teams, account teams and the organisation's settings."""
 
+import contextvars
+import copy
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -162,10 +165,29 @@ class Organisation(Versioned):
         }
         return {kind: value or None for kind, value in days.items()}
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Organisation.forget()
+
     @classmethod
     def current(cls) -> "Organisation":
-        organisation, _ = cls.objects.get_or_create(pk=1)
-        return organisation
+        """The settings, read once per request or command (every money amount and access
+        check asks for them) and forgotten when they are saved or a request begins
+        (keyplan.core.middleware). Each caller gets its own copy to change."""
+        organisation = _CURRENT.get()
+        if organisation is None:
+            organisation, _ = cls.objects.get_or_create(pk=1)
+            _CURRENT.set(organisation)
+        return copy.copy(organisation)
+
+    @staticmethod
+    def forget() -> None:
+        _CURRENT.set(None)
+
+
+_CURRENT: contextvars.ContextVar[Organisation | None] = contextvars.ContextVar(
+    "keyplan_organisation", default=None
+)
 
 
 class TeamRole(models.TextChoices):

@@ -274,3 +274,29 @@ def test_an_owner_id_too_large_for_the_database_is_ignored(client, account, lead
 
     assert response.status_code == 200
     assert "Acme Corp" in response.text
+
+
+def test_amounts_are_shown_in_the_organisation_s_currency(
+    client, account, owner, admin_user, unit, product
+):
+    from decimal import Decimal
+
+    from keyplan.growth.models import WhitespaceCell
+    from keyplan.team.models import Organisation
+
+    services.create(
+        WhitespaceCell, by=owner, account=account, business_unit=unit, product=product,
+        status="open", estimated_value=Decimal(45000),
+    )  # fmt: skip
+    client.force_login(owner)
+    url = reverse("plan", args=[account.pk])
+    assert "$45,000" in client.get(url).text.split('id="section-summary"')[1]
+
+    organisation = Organisation.current()
+    services.update(organisation, by=admin_user, version=organisation.version, currency="EUR")
+
+    page = client.get(url).text
+    summary = page.split('id="section-summary"')[1].split("</section>")[0]
+    assert "€45,000" in summary and "$" not in summary  # open whitespace
+    assert "€45K" in page.split('id="section-whitespace"')[1]  # the grid's open cell
+    assert "€45K" in client.get("/").text
