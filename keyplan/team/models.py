@@ -4,7 +4,7 @@ import contextvars
 import copy
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from keyplan.core.constraints import DatabaseCheck
@@ -86,7 +86,18 @@ class Organisation(Versioned):
     """The one row of settings for this keyplan installation."""
 
     name = models.CharField(max_length=120, default="Our company")
-    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code")
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        help_text="ISO 4217 code, such as USD, EUR or GBP",
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{3}$",
+                "A currency is its three-letter ISO 4217 code in capitals, "
+                "such as USD, EUR or GBP.",
+            )
+        ],
+    )
     plan_visibility = models.CharField(
         max_length=8, choices=PlanVisibility, default=PlanVisibility.ACCOUNT_TEAM
     )

@@ -300,3 +300,11 @@ def test_amounts_are_shown_in_the_organisation_s_currency(
     assert "€45,000" in summary and "$" not in summary  # open whitespace
     assert "€45K" in page.split('id="section-whitespace"')[1]  # the grid's open cell
     assert "€45K" in client.get("/").text
+
+    from django.core.exceptions import ValidationError
+
+    organisation = Organisation.current()
+    with pytest.raises(ValidationError) as error:
+        services.update(organisation, by=admin_user, version=organisation.version, currency="eu")
+    assert error.value.message_dict["currency"][0].startswith("A currency is its three-letter")
+    assert Organisation.current().currency == "EUR"
