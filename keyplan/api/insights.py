@@ -58,6 +58,7 @@ class AlertOut(Schema):
     severity: Literal["high", "medium"]
     account_id: int
     account_name: str
+    record_id: int = Field(description="The record it is raised on (to snooze it by).")
     why: str
     record: RecordLink
 
@@ -204,6 +205,7 @@ def _alert(request, alert) -> dict:
         "severity": alert.severity,
         "account_id": alert.account_id,
         "account_name": alert.account_name,
+        "record_id": alert.record_id,
         "why": alert.why,
         "record": {"label": label, "url": request.build_absolute_uri(page) + anchor},
     }

@@ -25,11 +25,13 @@ ACCOUNT_OPERATIONS = {
 }
 # Portfolio reads answer everyone signed in, about the accounts they may see.
 PORTFOLIO_OPERATIONS = {"get_portfolio", "explain_portfolio_figure", "list_alerts"}
+SNOOZE_OPERATIONS = {"list_snoozes": "list", "create_snooze": "create", "delete_snooze": "delete"}
 
 
 def _operations() -> dict[str, tuple[str | None, str]]:
     """operation id -> (kind path or None for the account's own, verb)."""
     operations = {name: (None, name) for name in [*ACCOUNT_OPERATIONS, *PORTFOLIO_OPERATIONS]}
+    operations |= {name: ("snoozes", verb) for name, verb in SNOOZE_OPERATIONS.items()}
     for path in KIND_PATHS:
         for verb in SUCCESS:
             operations[f"{verb}_{path.replace('-', '_')}"] = (path, verb)
@@ -99,6 +101,8 @@ def _request(client, operation, account, owner, grid):
             "explain_portfolio_figure": lambda: client.get("/portfolio/figures/arr"),
             "list_alerts": lambda: client.get("/alerts"),
         }[operation](), None
+    if kind_path == "snoozes":
+        return _snooze_request(client, verb, account, owner)
     body = bodies(kind_path, account, owner, *grid)
     base = f"/accounts/{account.pk}/{kind_path}"
     made = client_for(owner).post(base, body["existing"])
@@ -115,6 +119,19 @@ def _request(client, operation, account, owner, grid):
             return client.patch(item, body["change"], headers={"If-Match": '"1"'}), item
         case "delete":
             return client.delete(item, headers={"If-Match": '"1"'}), item
+
+
+def _snooze_request(client, verb, account, owner):
+    """The fixture's account is single-threaded: that alert is the one snoozed."""
+    base = f"/accounts/{account.pk}/snoozes"
+    snooze = {"rule": "single_threaded", "record_id": account.pk, "reason": "Adding people"}
+    if verb == "create":
+        return client.post(base, snooze), None
+    made = client_for(owner).post(base, snooze)
+    assert made.status_code == 201, made.content
+    if verb == "list":
+        return client.get(base), None
+    return client.delete(f"{base}/{made.json()['id']}", headers={"If-Match": '"1"'}), None
 
 
 @pytest.mark.parametrize("role", ROLES)
