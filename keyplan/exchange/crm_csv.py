@@ -158,7 +158,8 @@ def _zip_files(path: Path, limit: int) -> list[CsvFile]:
     try:
         archive = zipfile.ZipFile(path)
         entries = [e for e in archive.infolist() if not e.is_dir()]
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        # NotImplementedError: a damaged header asks for a zip version none can read.
         refuse(path.name, "this zip file is damaged; download the export again.")
     if sum(e.file_size for e in entries) > limit * UNPACK_RATIO:
         refuse(path.name, "this zip unpacks to far more than its size; it is not imported.")
@@ -173,7 +174,10 @@ def _zip_files(path: Path, limit: int) -> list[CsvFile]:
             try:
                 with archive.open(entry) as handle:
                     data = _read_capped(handle, limit)
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
+                NotImplementedError,
+            ) as exc:  # fmt: skip
                 refuse(name, f"this file of the zip cannot be read ({exc}).")
             if len(data) > limit:  # the entry's stated size was wrong
                 refuse(name, _too_large(len(data), limit))

@@ -105,7 +105,8 @@ def _checked_bytes(source, name: str, max_bytes: int) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        # NotImplementedError: a damaged header asks for a zip version none can read.
         _refuse(name, "this is not an Excel workbook (.xlsx).")
     names = {entry.filename.lower() for entry in entries}
     if any(n.endswith("vbaproject.bin") for n in names):

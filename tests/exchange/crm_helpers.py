@@ -303,3 +303,14 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
          "Qualified to buy", "Amount": "1000000", "Associated Company IDs": UMBRELLA},
     ])  # fmt: skip
     return {"companies": companies, "contacts": contacts, "deals": deals}
+
+
+def needs_newer_zip(data: bytes) -> bytes:
+    """`data` (a zip) with every central-directory entry asking for zip version 6.4 to
+    extract, as a damaged header can: Python's zipfile cannot open it."""
+    mangled = bytearray(data)
+    at = mangled.find(b"PK\x01\x02")
+    while at != -1:
+        mangled[at + 6 : at + 8] = (64).to_bytes(2, "little")
+        at = mangled.find(b"PK\x01\x02", at + 4)
+    return bytes(mangled)

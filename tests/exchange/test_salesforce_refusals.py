@@ -28,6 +28,14 @@ def test_a_folder_that_is_not_an_export_is_refused(tmp_path, admin_user):
     assert "there is no such file or folder" in refused("salesforce", tmp_path / "gone", "--all")
 
 
+def test_a_zip_asking_for_a_zip_version_none_reads_is_refused(export, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(export / "Account.csv", "Account.csv")
+    archive.write_bytes(sf.needs_newer_zip(archive.read_bytes()))
+    assert "export.zip: this zip file is damaged; download the export again." in globex(archive)
+
+
 def test_a_file_that_is_not_csv_is_refused(export):
     (export / "Contact.csv").write_bytes(b"SQLite format 3\x00\x10\x00\x02\x02")
     message = globex(export)

@@ -14,6 +14,7 @@ from keyplan.exchange.xlsx_export import export_template
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import Risk
 from tests.exchange.conftest import plan_show
+from tests.exchange.crm_helpers import needs_newer_zip
 from tests.exchange.xlsx_helpers import column_of, edit, export, row_of, snapshot
 
 
@@ -114,6 +115,10 @@ def test_a_file_that_is_not_a_workbook_is_refused(novatech_users, tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_text("name,title\nSarah Lin,VP Ops\n")
     assert "plan.xlsx: this is not an Excel workbook (.xlsx)." in refused(path)
+    newer = tmp_path / "newer.xlsx"
+    export_template(newer)
+    newer.write_bytes(needs_newer_zip(newer.read_bytes()))
+    assert "newer.xlsx: this is not an Excel workbook (.xlsx)." in refused(newer)
     old = tmp_path / "old.xlsx"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     assert "Excel 97-2003 (.xls)" in refused(old)
