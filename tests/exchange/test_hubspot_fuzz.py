@@ -2,18 +2,15 @@
 refusal naming the problem; never a crash, never a partial write."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from keyplan.exchange import hubspot
 from tests.exchange import crm_helpers as hs
 from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz(40)
 values = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
     st.sampled_from([
@@ -43,12 +40,7 @@ def files(tmp_path, admin_user):
 def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
     contents, user = files
     tables = {kind: rows_of(data) for kind, data in contents.items()}
-    for kind, row, column, value in cells:
-        target = tables[kind][row % len(tables[kind])]
-        if column < len(target):
-            target[column] = value
-        else:
-            target.append(value)
+    overwrite_cells(tables, cells)
     mangled = {f"{kind}.csv": csv_bytes(rows) for kind, rows in tables.items()}
     choice = {"everything": True} if everything else {"accounts": "Acme Anvils"}
     import_or_refuse(hubspot.read_export, mangled, user, **choice)
@@ -57,17 +49,10 @@ def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
 @FUZZ
 @given(
     kind=st.sampled_from(KINDS),
-    cuts=st.lists(
-        st.tuples(st.integers(min_value=0, max_value=10**5), st.binary(max_size=6)),
-        min_size=1,
-        max_size=4,
-    ),
+    pairs=cuts(10**5, 6),
 )
-def test_mangled_bytes_are_imported_or_refused_whole(files, kind, cuts):
+def test_mangled_bytes_are_imported_or_refused_whole(files, kind, pairs):
     contents, user = files
-    mangled = bytearray(contents[kind])
-    for offset, junk in cuts:
-        at = offset % len(mangled)
-        mangled[at : at + len(junk)] = junk
-    named = {f"{k}.csv": v for k, v in {**contents, kind: bytes(mangled)}.items()}
+    mangled = spliced(contents[kind], pairs)
+    named = {f"{k}.csv": v for k, v in {**contents, kind: mangled}.items()}
     import_or_refuse(hubspot.read_export, named, user, everything=True)

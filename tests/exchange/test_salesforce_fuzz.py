@@ -2,12 +2,13 @@
 a refusal naming the problem; never a crash, never a partial write."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from keyplan.exchange import salesforce
 from tests.exchange import crm_helpers as sf
 from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
 FILES = [
     f"{name}.csv"
@@ -15,11 +16,7 @@ FILES = [
                  "OpportunityLineItem", "User", "Task", "Event")
 ]  # fmt: skip
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz(40)
 
 values = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
@@ -50,13 +47,7 @@ def files(tmp_path, admin_user):
 def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
     contents, user = files
     tables = {name: rows_of(data) for name, data in contents.items()}
-    for name, row, column, value in cells:
-        rows = tables[name]
-        target = rows[row % len(rows)]
-        if column < len(target):
-            target[column] = value
-        else:
-            target.append(value)
+    overwrite_cells(tables, cells)
     mangled = {name: csv_bytes(rows) for name, rows in tables.items()}
     choice = {"everything": True} if everything else {"accounts": "Globex Corp"}
     import_or_refuse(salesforce.read_export, mangled, user, **choice)
@@ -65,23 +56,13 @@ def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
 @FUZZ
 @given(
     name=st.sampled_from(FILES),
-    cuts=st.lists(
-        st.tuples(st.integers(min_value=0, max_value=10**5), st.binary(max_size=6)),
-        min_size=1,
-        max_size=4,
-    ),
+    pairs=cuts(10**5, 6),
     truncate=st.booleans(),
 )
-def test_mangled_bytes_are_imported_or_refused_whole(files, name, cuts, truncate):
+def test_mangled_bytes_are_imported_or_refused_whole(files, name, pairs, truncate):
     contents, user = files
-    mangled = bytearray(contents[name])
-    for offset, junk in cuts:
-        at = offset % len(mangled)
-        mangled[at : at + len(junk)] = junk
-    if truncate:
-        mangled = mangled[: len(mangled) // 2]
-    import_or_refuse(salesforce.read_export, {**contents, name: bytes(mangled)}, user,
-                     everything=True)  # fmt: skip
+    mangled = spliced(contents[name], pairs, truncate=truncate)
+    import_or_refuse(salesforce.read_export, {**contents, name: mangled}, user, everything=True)
 
 
 @FUZZ

@@ -6,13 +6,14 @@ from datetime import date, datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from keyplan.exchange import plan_sync, xlsx_layout
 from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.xlsx_import import read_plan
+from tests.exchange.fuzz_helpers import cuts, fuzz, spliced
 from tests.exchange.xlsx_helpers import export, snapshot
 
 SHEETS = [t.sheet for t in (*xlsx_layout.FORMS, *xlsx_layout.TABLES)] + ["Products"]
@@ -40,11 +41,7 @@ edits = st.lists(
     max_size=6,
 )
 
-FUZZ = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz(30)
 
 
 @pytest.fixture
@@ -79,20 +76,7 @@ def test_mangled_cells_are_imported_or_refused_whole(exported, changes):
 
 
 @FUZZ
-@given(
-    cuts=st.lists(
-        st.tuples(st.integers(min_value=0, max_value=10**6), st.binary(max_size=8)),
-        min_size=1,
-        max_size=4,
-    ),
-    truncate=st.booleans(),
-)
-def test_mangled_bytes_are_refused_or_read(exported, cuts, truncate):
+@given(pairs=cuts(10**6, 8), truncate=st.booleans())
+def test_mangled_bytes_are_refused_or_read(exported, pairs, truncate):
     data, user = exported
-    mangled = bytearray(data)
-    for offset, junk in cuts:
-        at = offset % len(mangled)
-        mangled[at : at + len(junk)] = junk
-    if truncate:
-        mangled = mangled[: len(mangled) // 2]
-    import_or_refuse(bytes(mangled), user)
+    import_or_refuse(spliced(data, pairs, truncate=truncate), user)
