@@ -30,7 +30,9 @@ def update_account(account: Account, *, by, version=None, keep_previous=True, **
     open actions stay theirs (the handoff page moves them on request) and the previous
     owner stays on the team unless `keep_previous` is false. Taking the owner away
     (no new owner) is a plain change."""
-    new_owner = values.pop("owner", None) if values.get("owner") is not None else None
+    new_owner = values.get("owner")
+    if new_owner is not None:
+        del values["owner"]  # handed over below
     # The other fields first: `by`'s rights are those they hold before handing over.
     account = services.update(account, by=by, version=version, **values)
     if new_owner is None or new_owner.pk == account.owner_id:
