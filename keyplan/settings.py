@@ -56,6 +56,8 @@ PRODUCTION = bool(env_list("KEYPLAN_ALLOWED_HOSTS")) and not DEBUG
 ALLOWED_HOSTS = env_list("KEYPLAN_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth, so its createsuperuser (which says the role) is the one run.
+    "keyplan.team",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,21 +67,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "keyplan.core",
-    "keyplan.team",
     "keyplan.accounts",
     "keyplan.relationships",
     "keyplan.growth",
     "keyplan.risks",
     "keyplan.cadence",
+    "keyplan.rhythm",
     "keyplan.exchange",
     "keyplan.demo",
+    "keyplan.bench",
     "keyplan.web",
     "keyplan.api",
     "ninja",  # its docs page then uses the bundled assets, not a CDN
 ]
 
 MIDDLEWARE = [
-    "keyplan.core.middleware.organisation_per_request",
+    "keyplan.team.middleware.organisation_per_request",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

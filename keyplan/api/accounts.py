@@ -19,7 +19,7 @@ from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
 from keyplan.core import access
 from keyplan.core.errors import ConflictError
-from keyplan.exchange import document
+from keyplan.exchange.documents import document
 
 router = Router(tags=["Accounts"])
 

@@ -19,7 +19,7 @@ from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
 from keyplan.core import clock
-from keyplan.exchange.document import json_value
+from keyplan.exchange.documents.document import json_value
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import forecast, health, plans, relationships
 from keyplan.insights.figures import Figure

@@ -1,6 +1,6 @@
 """The plan records the API serves under /accounts/{id}/<path>, with their forms.
 
-The forms are the plan page's own (web.editing.KINDS and the grid's CellForm), so
+The forms are the plan page's own (plan.kinds.KINDS and the grid's CellForm), so
 a value the page refuses the API refuses too, with the same message.
 """
 
@@ -12,7 +12,7 @@ from keyplan.api import schemas
 from keyplan.api.pagination import PageQuery
 from keyplan.core.forms import PlanForm
 from keyplan.growth.forms import CellForm
-from keyplan.web.editing import KINDS
+from keyplan.plan.kinds import KINDS
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
-from keyplan.cadence import services as cadence_services
 from keyplan.cadence.models import AlertSnooze
 from keyplan.core import access, clock
 from keyplan.core.errors import ConflictError
 from keyplan.insights import alerts as alert_rules
+from keyplan.rhythm.snoozes import SNOOZE_DAYS, snooze_alert, wake_alert
 
 router = Router(tags=["Snoozed alerts"])
 
@@ -42,9 +42,7 @@ class SnoozeCreate(schemas.Input):
     rule: Literal[RULE_KEYS] = Field(description="The alert's rule, as GET /alerts gives it.")
     record_id: schemas.RecordId = Field(description="The alert's record_id, from GET /alerts.")
     reason: str = Field(min_length=1, max_length=2000, description="Why the alert can wait.")
-    days: int = Field(
-        cadence_services.SNOOZE_DAYS, ge=1, le=AlertSnooze.MAX_DAYS, description="How long."
-    )
+    days: int = Field(SNOOZE_DAYS, ge=1, le=AlertSnooze.MAX_DAYS, description="How long.")
 
 
 class SnoozeQuery(PageQuery):
@@ -93,7 +91,7 @@ def list_snoozes(request, account_id: int, query: Query[SnoozeQuery]):
 def create_snooze(request, response: HttpResponse, account_id: int, payload: SnoozeCreate):
     account = visible_account(request, account_id)
     access.check_edit(request.auth, AlertSnooze(account=account))
-    snooze = cadence_services.snooze_alert(
+    snooze = snooze_alert(
         account,
         payload.rule,
         payload.record_id,
@@ -132,7 +130,7 @@ def delete_snooze(request, account_id: int, snooze_id: int, version: int | None 
 
     expected = concurrency.precondition(request, snooze, version, stale=stale)
     try:
-        cadence_services.wake_alert(snooze, by=request.auth, version=expected.version)
+        wake_alert(snooze, by=request.auth, version=expected.version)
     except ConflictError as error:
         raise stale(expected.stale_status) from error
     return Status(204, None)

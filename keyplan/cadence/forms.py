@@ -83,7 +83,7 @@ SNOOZE_CHOICES = [(7, "a week"), (14, "two weeks"), (30, "a month")]
 
 
 class SnoozeForm(forms.Form):
-    """Set an alert aside for a while, saying why (cadence.services.snooze_alert)."""
+    """Set an alert aside for a while, saying why (rhythm.snoozes.snooze_alert)."""
 
     rule = forms.CharField(widget=forms.HiddenInput)
     record_id = forms.IntegerField(widget=forms.HiddenInput)
@@ -92,7 +92,7 @@ class SnoozeForm(forms.Form):
 
 
 class CloseTriggerForm(forms.Form):
-    """Clear a trigger's "plan update needed" task (cadence.services.close_trigger)."""
+    """Clear a trigger's "plan update needed" task (rhythm.triggers.close_trigger)."""
 
     note = forms.CharField(required=False, max_length=2000, label="How was the plan updated?")
     version = forms.IntegerField(widget=forms.HiddenInput)

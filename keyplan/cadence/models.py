@@ -208,6 +208,23 @@ class TriggerEvent(Versioned):
             )
 
 
+class AlertRule(models.TextChoices):
+    """The alert rules (keyplan.insights.alerts holds each one's query), by key and title."""
+
+    SINGLE_THREADED = "single_threaded", "Single-threaded account"
+    CHAMPION_LEFT = "champion_left", "Champion left"
+    BUYER_COLD = "buyer_cold", "Economic buyer cold"
+    RED_DOT = "red_dot", "Red dot on the heat map"
+    RENEWAL_UNPREPARED = "renewal_unprepared", "Renewal without an executive touchpoint"
+    OVERDUE_ACTION = "overdue_action", "Overdue action"
+    UNTIED_ACTION = "untied_action", "Action tied to nothing"
+    STALE_PLAN = "stale_plan", "Stale plan"
+    REVIEW_OVERDUE = "review_overdue", "Plan review overdue"
+    UNMITIGATED_RISK = "unmitigated_risk", "Unmitigated high risk"
+    LOW_ADOPTION = "low_adoption", "Low adoption"
+    NEW_TRIGGER = "new_trigger", "Unprocessed trigger event"
+
+
 class AlertSnooze(Versioned):
     """An alert (insights.alerts) set aside until a date, with the reason why.
 
@@ -219,7 +236,7 @@ class AlertSnooze(Versioned):
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.CASCADE, related_name="alert_snoozes"
     )
-    rule = models.CharField(max_length=40)
+    rule = models.CharField(max_length=40, choices=AlertRule.choices)
     record_id = models.PositiveIntegerField()
     until = models.DateField(help_text="The alert stays quiet up to and including this day.")
     reason = models.TextField()
@@ -242,10 +259,7 @@ class AlertSnooze(Versioned):
         constraints = [DatabaseCheck(condition=~models.Q(reason=""), name="alertsnooze_has_reason")]
 
     def __str__(self) -> str:
-        from keyplan.insights.alerts import RULES_BY_KEY
-
-        rule = RULES_BY_KEY.get(self.rule)
-        return f"“{rule.title if rule else self.rule}” until {self.until}"
+        return f"“{self.get_rule_display()}” until {self.until}"
 
     def clean(self):
         if not self.reason.strip():
@@ -317,7 +331,7 @@ class CalendarFeed(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """A weekly digest that reached the mail server (keyplan.cadence.digest).
+    """A weekly digest that reached the mail server (keyplan.rhythm.digest).
 
     Only sent digests are recorded: a user whose digest failed has none for the week,
     so the next run sends it. `alerts` holds the alerts open when it was sent, so the

@@ -1,14 +1,15 @@
-"""Touchpoints and their follow-ups, plan reviews, trigger events and snoozed alerts."""
+"""Touchpoints and their follow-ups, plan reviews and trigger events. Clearing a trigger
+by the plan's changes since (keyplan.rhythm.triggers) and snoozing an alert
+(keyplan.rhythm.snoozes) read history and the alert rules, so they live above."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from keyplan.cadence.models import (
-    AlertSnooze,
     PlanReview,
     Touchpoint,
     TouchpointAction,
@@ -149,87 +150,3 @@ def commit_follow_ups(touchpoint: Touchpoint, commitments: Iterable[Commitment],
 def _name(number: int, commitment: Commitment) -> str:
     title = commitment.title.strip()
     return f"Commitment {number} (“{title}”)" if title else f"Commitment {number}"
-
-
-# What changing these records says about the plan: they are the rhythm, not the plan.
-NOT_PLAN_UPDATES = frozenset({"trigger event", "plan review", "snoozed alert"})
-
-
-def plan_updates_since(trigger: TriggerEvent, limit: int = 5):
-    """Changes to the trigger's plan since it was logged (from history), other than
-    trigger events, reviews and snoozes: what answered it."""
-    from keyplan.accounts import timeline
-
-    found = timeline.changes(trigger.account, since=trigger.created_at, limit=50)
-    return [change for change in found if change.model not in NOT_PLAN_UPDATES][:limit]
-
-
-def close_trigger(trigger: TriggerEvent, note: str = "", *, by, version) -> TriggerEvent:
-    """Clear a trigger's "plan update needed" task: with a note, or, without one, because
-    the plan has been updated since the trigger was logged (the note then names the
-    changes, read from history). Neither: refused, nothing changes."""
-    if (note or "").strip():
-        return handle_trigger(trigger, note.strip(), by=by, version=version)
-    access.check_edit(by, trigger)
-    updates = plan_updates_since(trigger)
-    if not updates:
-        raise ValidationError(
-            {
-                "handled_note": f"The plan has not changed since this "
-                f"{trigger.get_kind_display().lower()} was logged: update the plan, or say in "
-                "a note why it needs no update."
-            }
-        )
-    done = "; ".join(
-        f"{change.kind} {change.model} {change.record}"
-        + (f" ({', '.join(name for name, _, _ in change.fields)})" if change.fields else "")
-        for change in updates
-    )
-    return handle_trigger(trigger, f"Plan updated: {done}.", by=by, version=version)
-
-
-SNOOZE_DAYS = 7
-
-
-def snooze_alert(
-    account, rule: str, record_id, reason: str, *, by, days: int = SNOOZE_DAYS
-) -> AlertSnooze:
-    """Set an alert on `account` aside for `days` (a week by default), with the reason.
-
-    The alert must be firing now: its rule, on this record of this plan."""
-    from keyplan.insights import alerts
-    from keyplan.team.models import Organisation
-
-    rule_ = alerts.RULES_BY_KEY.get(rule)
-    if rule_ is None:
-        raise ValidationError({"rule": f"“{rule}” is not an alert rule."})
-    try:
-        record_id = int(record_id)
-        days = int(days)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError("Say which alert to snooze, and for how many days.") from exc
-    today = clock.today()
-    access.check_edit(by, AlertSnooze(account=account))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why this alert can wait: a reason is required."})
-    firing = rule_.rule(type(account).objects.filter(pk=account.pk), Organisation.current(), today)
-    if record_id not in {alert.record_id for alert in firing}:
-        raise ValidationError(
-            f"This {rule_.title.lower()} alert is not raised on {account} any more: "
-            "nothing to snooze."
-        )
-    return services.create(
-        AlertSnooze,
-        by=by,
-        account=account,
-        rule=rule,
-        record_id=record_id,
-        reason=(reason or "").strip(),
-        until=today + timedelta(days=days),
-        snoozed_by=by,
-    )
-
-
-def wake_alert(snooze: AlertSnooze, *, by, version) -> None:
-    """End a snooze now: the alert fires again."""
-    services.delete(snooze, by=by, version=version)

@@ -17,11 +17,25 @@ scorecard) are readable by all and changed by the roles the model names.
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
+from keyplan.core.choices import PlanVisibility, Role
 from keyplan.core.errors import Forbidden, NotFound
-from keyplan.team.models import AccountMember, Organisation, PlanVisibility, Role
 
 ALL = Q()
 NONE = Q(pk__in=[])
+
+
+# Accounts, account teams and the organisation's settings are models of the packages
+# above, which build on this one: the rule names them through the app registry.
+def _accounts() -> QuerySet:
+    return apps.get_model("accounts", "Account").objects.all()
+
+
+def _members() -> QuerySet:
+    return apps.get_model("team", "AccountMember").objects.all()
+
+
+def _plan_visibility() -> str:
+    return apps.get_model("team", "Organisation").current().plan_visibility
 
 
 def _active(user) -> bool:
@@ -29,7 +43,7 @@ def _active(user) -> bool:
 
 
 def _team_q(user) -> Q:
-    return Q(owner=user) | Q(pk__in=AccountMember.objects.filter(user=user).values("account_id"))
+    return Q(owner=user) | Q(pk__in=_members().filter(user=user).values("account_id"))
 
 
 def _view_scope(user) -> Q:
@@ -38,7 +52,7 @@ def _view_scope(user) -> Q:
         return NONE
     if user.sees_all_accounts:
         return ALL
-    if Organisation.current().plan_visibility == PlanVisibility.ALL_USERS:
+    if _plan_visibility() == PlanVisibility.ALL_USERS:
         return ALL
     return _team_q(user)
 
@@ -62,17 +76,15 @@ def _restrict(queryset: QuerySet, scope: Q, *, catalog_visible: bool) -> QuerySe
         return queryset.none()
     if path == "":
         return queryset.filter(scope)
-    account_model = apps.get_model("accounts", "Account")
-    return queryset.filter(**{f"{path}__in": account_model.objects.filter(scope).values("pk")})
+    return queryset.filter(**{f"{path}__in": _accounts().filter(scope).values("pk")})
 
 
 def team_accounts(user) -> QuerySet:
     """The accounts whose team `user` is on (owner, member or sponsor) and may read:
     "my accounts" for digests and calendars."""
-    account_model = apps.get_model("accounts", "Account")
     if not _active(user):
-        return account_model.objects.none()
-    return visible(account_model.objects.filter(_team_q(user)), user)
+        return _accounts().none()
+    return visible(_accounts().filter(_team_q(user)), user)
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:
@@ -101,7 +113,7 @@ def _on_team(user, account, member_ids=None) -> bool:
         return False
     if member_ids is not None:
         return user.pk in member_ids
-    return AccountMember.objects.filter(account_id=account.pk, user_id=user.pk).exists()
+    return _members().filter(account_id=account.pk, user_id=user.pk).exists()
 
 
 def can_view_account(user, account) -> bool:
@@ -109,7 +121,7 @@ def can_view_account(user, account) -> bool:
         return False
     if user.sees_all_accounts or _on_team(user, account):
         return True
-    return Organisation.current().plan_visibility == PlanVisibility.ALL_USERS
+    return _plan_visibility() == PlanVisibility.ALL_USERS
 
 
 def can_edit_account(user, account, *, member_ids=None) -> bool:

@@ -27,9 +27,9 @@ class MoneyField(models.DecimalField):
 
 def organisation_currency() -> str:
     """The organisation's currency (ISO 4217 code), in which every amount is kept."""
-    from keyplan.team.models import Organisation  # team's models build on this module
+    from django.apps import apps  # the organisation is a model of team, built on this module
 
-    return Organisation.current().currency
+    return apps.get_model("team", "Organisation").current().currency
 
 
 def format_money(amount: Decimal | None, currency: str | None = None) -> str:

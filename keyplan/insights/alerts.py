@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from keyplan.accounts.models import Account, Contract
 from keyplan.cadence import models as cadence
+from keyplan.cadence.models import AlertRule
 from keyplan.core import clock
 from keyplan.core.choices import Level
 from keyplan.core.money import format_money
@@ -118,13 +119,15 @@ class Rule:
 _rules: list[Rule] = []
 
 
-def _define(title: str, severity: str):
-    """Register the decorated query as a rule: its name is the key, its docstring the
-    description, and the order of definition the order of RULES."""
+def _define(name: AlertRule, severity: str):
+    """Register the decorated query as the rule `name` (its key the query's name, its
+    title the name's label), its docstring the description, and the order of
+    definition the order of RULES."""
 
     def register(query):
+        assert query.__name__ == name.value, f"{query.__name__} is not the rule {name.value}"
         description = " ".join(query.__doc__.split())
-        _rules.append(Rule(query.__name__, title, severity, description, query))
+        _rules.append(Rule(name.value, str(name.label), severity, description, query))
         return query
 
     return register
@@ -206,7 +209,7 @@ def _last_review(today: date) -> Subquery:
 
 
 # The rules
-@_define("Single-threaded account", HIGH)
+@_define(AlertRule.SINGLE_THREADED, HIGH)
 def single_threaded(accounts, settings, today):
     """At most one active stakeholder is warm or champion."""
     warm = Stakeholder.objects.filter(
@@ -226,7 +229,7 @@ def single_threaded(accounts, settings, today):
     return rows, explain
 
 
-@_define("Champion left", HIGH)
+@_define(AlertRule.CHAMPION_LEFT, HIGH)
 def champion_left(accounts, settings, today):
     """A champion (by role or relationship strength) has left the company and no active
     champion has replaced them."""
@@ -243,7 +246,7 @@ def champion_left(accounts, settings, today):
     return rows.values(*PERSON, "title", **OF_ACCOUNT), explain
 
 
-@_define("Economic buyer cold", HIGH)
+@_define(AlertRule.BUYER_COLD, HIGH)
 def buyer_cold(accounts, settings, today):
     """An active economic buyer has had no meaningful interaction for more than
     {cold_buyer_days} days."""
@@ -271,7 +274,7 @@ def buyer_cold(accounts, settings, today):
     return rows.values(*PERSON, "met", "added", **OF_ACCOUNT), explain
 
 
-@_define("Red dot on the heat map", MEDIUM)
+@_define(AlertRule.RED_DOT, MEDIUM)
 def red_dot(accounts, settings, today):
     """An active stakeholder is red: a blocker with medium or high power, or high power
     and a cold relationship."""
@@ -289,7 +292,7 @@ def red_dot(accounts, settings, today):
     return rows.values(*PERSON, "power", "strength", **OF_ACCOUNT), explain
 
 
-@_define("Renewal without an executive touchpoint", HIGH)
+@_define(AlertRule.RENEWAL_UNPREPARED, HIGH)
 def renewal_unprepared(accounts, settings, today):
     """A live contract ends within {renewal_window_days} days and no executive touchpoint
     is planned or held in the {renewal_window_days} days before its end."""
@@ -318,7 +321,7 @@ def renewal_unprepared(accounts, settings, today):
     return rows.values("pk", "account_id", "name", "arr", "end_date", **OF_ACCOUNT), explain
 
 
-@_define("Overdue action", MEDIUM)
+@_define(AlertRule.OVERDUE_ACTION, MEDIUM)
 def overdue_action(accounts, settings, today):
     """An open action is past its due date."""
     rows = _of(Action, accounts, "due_date", "title")
@@ -332,7 +335,7 @@ def overdue_action(accounts, settings, today):
     return rows.values(*ACTION, *OWNER, **OF_ACCOUNT), explain
 
 
-@_define("Action tied to nothing", MEDIUM)
+@_define(AlertRule.UNTIED_ACTION, MEDIUM)
 def untied_action(accounts, settings, today):
     """An open action serves no objective and no play."""
     rows = _of(Action, accounts, "due_date", "title").filter(
@@ -346,7 +349,7 @@ def untied_action(accounts, settings, today):
     return rows.values(*ACTION, *OWNER, **OF_ACCOUNT), explain
 
 
-@_define("Stale plan", MEDIUM)
+@_define(AlertRule.STALE_PLAN, MEDIUM)
 def stale_plan(accounts, settings, today):
     """No change to the plan and no plan review for more than {stale_plan_days} days."""
     cutoff = today - timedelta(days=settings.stale_plan_days)
@@ -368,7 +371,7 @@ def stale_plan(accounts, settings, today):
     return rows.values("changed", "reviewed", **ACCOUNT), explain
 
 
-@_define("Plan review overdue", MEDIUM)
+@_define(AlertRule.REVIEW_OVERDUE, MEDIUM)
 def review_overdue(accounts, settings, today):
     """No plan review for more than {review_days_tier1} days (tier 1),
     {review_days_tier2} days (tier 2) or {review_days_tier3} days (tier 3), or a monthly,
@@ -408,7 +411,7 @@ def review_overdue(accounts, settings, today):
     return rows.values(*review_cadence.STATE_FIELDS, **ACCOUNT), explain
 
 
-@_define("Unmitigated high risk", HIGH)
+@_define(AlertRule.UNMITIGATED_RISK, HIGH)
 def unmitigated_risk(accounts, settings, today):
     """An open risk with high probability or severe impact has no mitigation."""
     rows = (
@@ -433,7 +436,7 @@ def unmitigated_risk(accounts, settings, today):
     return rows.values(*fields, **OF_ACCOUNT), explain
 
 
-@_define("Low adoption", MEDIUM)
+@_define(AlertRule.LOW_ADOPTION, MEDIUM)
 def low_adoption(accounts, settings, today):
     """In the latest health signals, fewer than {low_adoption_percent}% of licensed seats
     are active."""
@@ -463,7 +466,7 @@ def low_adoption(accounts, settings, today):
     return rows.values(*fields, **OF_ACCOUNT), explain
 
 
-@_define("Unprocessed trigger event", MEDIUM)
+@_define(AlertRule.NEW_TRIGGER, MEDIUM)
 def new_trigger(accounts, settings, today):
     """A trigger event still needs a plan update."""
     rows = _of(cadence.TriggerEvent, accounts, "date", "pk").filter(

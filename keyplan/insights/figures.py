@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from keyplan.core.money import format_money
+
 MONEY, PERCENT, COUNT, DAYS, SCORE, RATIO = "money", "percent", "count", "days", "score", "ratio"
 
 
@@ -36,6 +38,31 @@ class Figure:
     @property
     def known(self) -> bool:
         return self.value is not None
+
+    @property
+    def shown(self) -> str:
+        """The value as people read it, by its unit."""
+        return shown(self.value, self.unit)
+
+
+def shown(value, unit: str) -> str:
+    """A value with a Figure unit as people read it: $45,000, 12.5%, 30 days; "not
+    enough data" when unknown. Every page and export writes figures through here."""
+    if value is None:
+        return "not enough data"
+    if unit == MONEY:
+        return format_money(value)
+    if unit == PERCENT:
+        return f"{value:.1f}%".replace(".0%", "%")
+    if unit == DAYS:
+        return f"{value:.0f} days"
+    if unit == RATIO:
+        return f"{value:.2f}"
+    if unit == COUNT:
+        return f"{value:,.0f}"
+    if unit == SCORE:
+        return f"{value:.1f}"
+    return str(value)
 
 
 def ratio(numerator, denominator) -> Decimal | None:

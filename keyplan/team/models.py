@@ -7,17 +7,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from keyplan.core.choices import PlanVisibility, Role
 from keyplan.core.constraints import DatabaseCheck
 from keyplan.core.models import Versioned
 from keyplan.core.money import MoneyField
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    LEADER = "leader", "Sales leader"
-    KAM = "kam", "Key account manager"
-    CONTRIBUTOR = "contributor", "Contributor"
-    VIEWER = "viewer", "Viewer"
 
 
 class User(AbstractUser):
@@ -32,8 +25,11 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def save(self, *args, **kwargs):
-        # Administrators run the admin site; nobody else needs it.
-        self.is_staff = self.is_superuser or self.role == Role.ADMIN
+        # A superuser may do everything, so they are an administrator wherever roles
+        # are checked; administrators run the admin site, nobody else needs it.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+        self.is_staff = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
@@ -59,11 +55,6 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PlanVisibility(models.TextChoices):
-    ALL_USERS = "all", "Every signed-in user can read every plan"
-    ACCOUNT_TEAM = "team", "Only the account team (and leaders) can read a plan"
 
 
 # The kinds of plan review (cadence.ReviewKind), lightest first.
@@ -184,7 +175,7 @@ class Organisation(Versioned):
     def current(cls) -> "Organisation":
         """The settings, read once per request or command (every money amount and access
         check asks for them) and forgotten when they are saved or a request begins
-        (keyplan.core.middleware). Each caller gets its own copy to change."""
+        (keyplan.team.middleware). Each caller gets its own copy to change."""
         organisation = _CURRENT.get()
         if organisation is None:
             organisation, _ = cls.objects.get_or_create(pk=1)

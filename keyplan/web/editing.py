@@ -9,8 +9,6 @@ comes back with their values and the user's input kept, at the stored version, s
 saving again applies it knowingly (409). Nothing is written in either case.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -21,73 +19,18 @@ from django_htmx.http import reswap
 
 from keyplan.accounts.forms import (
     ACCOUNT_GROUPS,
-    ContractForm,
-    ContractLineForm,
-    MemberForm,
-    RevenueYearForm,
 )
 from keyplan.accounts.models import Account
 from keyplan.accounts.services import update_account
-from keyplan.cadence.forms import ReviewForm, TouchpointForm, TriggerForm
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
-from keyplan.core.forms import PlanForm
 from keyplan.growth import services as growth_services
 from keyplan.growth.forms import (
-    ActionForm,
-    BusinessUnitForm,
     CellForm,
-    ObjectiveForm,
-    PlayForm,
-    ResourceForm,
 )
 from keyplan.growth.models import Action, BusinessUnit, Play, Product, Stage, WhitespaceCell
-from keyplan.relationships.forms import InfluenceForm, InteractionForm, StakeholderForm
-from keyplan.risks.forms import RiskForm, SwotForm
+from keyplan.plan.kinds import KINDS, Kind
 from keyplan.web.page import PlanPage
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of record edited on the plan page."""
-
-    slug: str
-    form: type[PlanForm]
-    section: str  # the section listing these records
-    refresh: tuple[str, ...] = ()  # other sections showing numbers or pictures from them
-    on_account: bool = True  # new records belong to the account directly
-
-    @property
-    def model(self):
-        return self.form._meta.model
-
-    @property
-    def label(self) -> str:
-        return str(self.model._meta.verbose_name)
-
-
-KINDS = {
-    kind.slug: kind
-    for kind in [
-        Kind("contracts", ContractForm, "history", ("summary",)),
-        Kind("contract-lines", ContractLineForm, "history", on_account=False),
-        Kind("revenue", RevenueYearForm, "history"),
-        Kind("stakeholders", StakeholderForm, "stakeholders", ("heatmap", "whitespace")),
-        Kind("influences", InfluenceForm, "stakeholders", on_account=False),
-        Kind("interactions", InteractionForm, "interactions", ("stakeholders",)),
-        Kind("units", BusinessUnitForm, "whitespace", ("stakeholders",)),
-        Kind("plays", PlayForm, "growth", ("summary",)),
-        Kind("risks", RiskForm, "risks"),
-        Kind("touchpoints", TouchpointForm, "cadence"),
-        Kind("reviews", ReviewForm, "cadence", ("summary",)),
-        Kind("triggers", TriggerForm, "cadence"),
-        Kind("resources", ResourceForm, "resources"),
-        Kind("swot", SwotForm, "swot"),
-        Kind("objectives", ObjectiveForm, "objectives", ("growth", "actions")),
-        Kind("actions", ActionForm, "actions"),
-        Kind("team", MemberForm, "overview", ("summary", "cadence")),
-    ]
-}
 
 # Where each group of the account's own fields sits on the page.
 GROUP_SECTIONS = {

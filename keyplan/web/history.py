@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from keyplan.accounts import timeline
 from keyplan.accounts.models import Account
 from keyplan.core import clock
+from keyplan.plan import timeline
 
 LIMIT = 300
 

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from keyplan.accounts.models import Account
-from keyplan.accounts.plan import Plan
 from keyplan.cadence.models import TouchpointStatus
 from keyplan.core import access, clock
 from keyplan.growth.models import OPEN_STAGES, ActionStatus, Stage
+from keyplan.plan.loader import Plan
 from keyplan.relationships import heatmap
 from keyplan.relationships.models import BuyingRole, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES

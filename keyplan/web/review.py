@@ -4,7 +4,7 @@ with what needs a decision this week, acted on in place with htmx. Finishing an
 account records a plan review of the kind that is due (insights.cadence) and opens
 the next plan with a review due.
 
-The screen: what changed since the last review (accounts.timeline), the alerts
+The screen: what changed since the last review (plan.timeline), the alerts
 (insights.alerts; snooze one with a reason), actions overdue or due within a week
 (mark done), open plays (move the stage), open risks (re-rate), stakeholders not met
 meaningfully for 60 days (log an interaction), trigger events that need a plan
@@ -27,7 +27,6 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from keyplan.accounts import timeline
 from keyplan.accounts.models import Account
 from keyplan.cadence import services as cadence_services
 from keyplan.cadence.forms import (
@@ -51,10 +50,13 @@ from keyplan.growth import services as growth_services
 from keyplan.growth.models import OPEN_STAGES, Action, Play
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import cadence as review_cadence
+from keyplan.plan import timeline
 from keyplan.relationships import heatmap
 from keyplan.relationships import services as relationship_services
 from keyplan.relationships.forms import InteractionForm
 from keyplan.relationships.models import InteractionKind
+from keyplan.rhythm.snoozes import snooze_alert, wake_alert
+from keyplan.rhythm.triggers import close_trigger as close_trigger_service
 from keyplan.risks.forms import RerateForm
 from keyplan.risks.models import OPEN_RISK_STATUSES, Impact, Risk, RiskStatus
 from keyplan.team.models import AccountMember
@@ -421,7 +423,7 @@ def snooze(request, pk: int):
     form = SnoozeForm(request.POST)
     return _act(
         request, pk,
-        _form_change(form, lambda values: cadence_services.snooze_alert(
+        _form_change(form, lambda values: snooze_alert(
             account, values["rule"], values["record_id"], values["reason"],
             by=request.user, days=values["days"],
         )),
@@ -436,7 +438,7 @@ def wake(request, pk: int, record_id: int):
     version = request.POST.get("version")
     return _act(
         request, pk,
-        lambda: cadence_services.wake_alert(found, by=request.user, version=version),
+        lambda: wake_alert(found, by=request.user, version=version),
         label="Wake",
     )  # fmt: skip
 
@@ -462,7 +464,7 @@ def close_trigger(request, pk: int, record_id: int):
     form = CloseTriggerForm(request.POST)
     return _act(
         request, pk,
-        _form_change(form, lambda values: cadence_services.close_trigger(
+        _form_change(form, lambda values: close_trigger_service(
             trigger, values["note"], by=request.user, version=values["version"]
         )),
         label="Not cleared",

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from keyplan.exchange import crm_views
-from keyplan.exchange import views as exchange_views
+from keyplan.exchange.crm import views as crm_views
+from keyplan.exchange.workbook import views as exchange_views
 from keyplan.web import dashboard, editing, history, numbers, page, review, selection, views
 
 urlpatterns = [

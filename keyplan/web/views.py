@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from keyplan.accounts.handoff import RECENT_DAYS
+from keyplan.rhythm.handoff_brief import RECENT_DAYS
 from keyplan.accounts.models import Account, Handoff, Relationship, Tier
 from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
 from keyplan.core import clock

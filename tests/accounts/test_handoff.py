@@ -15,6 +15,7 @@ from keyplan.core import access, clock, services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.growth.models import Action
 from keyplan.relationships.models import Stakeholder
+from keyplan.rhythm import handoff_brief
 from keyplan.team.models import AccountMember, Role
 from tests.conftest import make_user
 
@@ -114,7 +115,7 @@ def test_the_brief_names_the_relationships_and_who_now_owns_each_action(plan, ow
         plan, nina, by=owner, version=plan.version, move=["actions", "relationships"]
     )
 
-    brief = handoff.brief(Account.objects.get(pk=plan.pk), handoff=record)
+    brief = handoff_brief.brief(Account.objects.get(pk=plan.pk), handoff=record)
 
     assert [line.stakeholder.name for line in brief.relationships] == ["Sarah Lin"]
     assert brief.relationships[0].owner == nina  # moved with the rest

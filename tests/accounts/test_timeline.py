@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from keyplan.accounts import services as account_services
-from keyplan.accounts import timeline
 from keyplan.cadence import services as cadence_services
 from keyplan.core import clock, services
 from keyplan.growth import services as growth_services
 from keyplan.growth.models import CellStatus, Play
+from keyplan.plan import timeline
 from keyplan.relationships import services as relationship_services
 from keyplan.relationships.models import Stakeholder, Strength
 

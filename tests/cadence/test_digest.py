@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from keyplan.cadence import digest
 from keyplan.cadence import services as cadence_services
 from keyplan.cadence.models import DigestDelivery
 from keyplan.core import services
 from keyplan.growth.models import Action
 from keyplan.relationships.models import Stakeholder
+from keyplan.rhythm import digest
 from keyplan.risks.models import Risk
 from tests.cadence.conftest import free_port
 

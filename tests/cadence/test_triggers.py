@@ -13,6 +13,7 @@ from keyplan.cadence.models import TriggerEvent, TriggerStatus
 from keyplan.core import clock, services
 from keyplan.insights import alerts
 from keyplan.relationships.models import Stakeholder
+from keyplan.rhythm import triggers
 
 from .conftest import ago
 
@@ -40,7 +41,7 @@ def test_a_trigger_raises_a_task_for_the_owner(client, trigger, owner, member, o
 
 
 def test_a_note_clears_the_task(client, trigger, owner):
-    cleared = cadence_services.close_trigger(
+    cleared = triggers.close_trigger(
         trigger, "Met the new CFO; added her to the map", by=owner, version=trigger.version
     )
     assert (cleared.status, cleared.handled_by, cleared.handled_on) == (
@@ -53,7 +54,7 @@ def test_a_note_clears_the_task(client, trigger, owner):
 
 def test_updating_the_plan_clears_the_task_and_says_how(trigger, owner, account):
     services.create(Stakeholder, by=owner, account=account, name="Dana Cruz", title="CFO")
-    cleared = cadence_services.close_trigger(trigger, "", by=owner, version=trigger.version)
+    cleared = triggers.close_trigger(trigger, "", by=owner, version=trigger.version)
     assert cleared.status == TriggerStatus.HANDLED
     assert cleared.handled_note == "Plan updated: created stakeholder Dana Cruz."
 
@@ -61,7 +62,7 @@ def test_updating_the_plan_clears_the_task_and_says_how(trigger, owner, account)
 def test_without_a_note_or_an_update_the_task_stays(trigger, owner, account):
     cadence_services.record_review(account, "weekly", by=owner)  # a review is not an update
     with pytest.raises(ValidationError) as error:
-        cadence_services.close_trigger(trigger, "  ", by=owner, version=trigger.version)
+        triggers.close_trigger(trigger, "  ", by=owner, version=trigger.version)
     assert error.value.message_dict["handled_note"] == [
         "The plan has not changed since this executive change was logged: update the plan, "
         "or say in a note why it needs no update."
@@ -87,7 +88,7 @@ def test_a_viewer_cannot_clear_a_task(trigger, viewer):
     from keyplan.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        cadence_services.close_trigger(trigger, "Done", by=viewer, version=trigger.version)
+        triggers.close_trigger(trigger, "Done", by=viewer, version=trigger.version)
     trigger.refresh_from_db()
     assert trigger.status == TriggerStatus.NEW
 

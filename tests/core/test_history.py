@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from keyplan.core import clock, services
-from keyplan.exchange import document
+from keyplan.exchange.documents import document
 from keyplan.relationships.models import Stakeholder
 
 

@@ -15,11 +15,12 @@ from django.urls import Resolver404, resolve
 
 from keyplan.accounts.models import Account
 from keyplan.api.models import ApiToken
+from keyplan.bench import bare as views
+from keyplan.bench import floor
 from keyplan.core import clock
-from keyplan.demo import floor, views
 from keyplan.demo.portfolio import build_novatech
 from keyplan.demo.synthetic import generate
-from keyplan.exchange import document
+from keyplan.exchange.documents import document
 from keyplan.insights.portfolio import dashboard
 
 pytestmark = pytest.mark.slow

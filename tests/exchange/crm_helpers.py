@@ -14,9 +14,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from keyplan.exchange import crm_sync
+from keyplan.exchange.crm import sync as crm_sync
+from keyplan.exchange.crm.salesforce.reader import normal_id
 from keyplan.exchange.problems import ImportRefused
-from keyplan.exchange.salesforce import normal_id
 from tests.exchange.xlsx_helpers import snapshot
 
 SAMPLE = Path(

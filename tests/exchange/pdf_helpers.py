@@ -14,7 +14,7 @@ from keyplan.accounts.models import Account
 from keyplan.core import clock, services
 from keyplan.demo import novatech
 from keyplan.demo.builder import PlanBuilder
-from keyplan.exchange import pdf
+from keyplan.exchange.documents import pdf
 from keyplan.growth.models import Product
 
 REQUIRED = os.environ.get("KEYPLAN_REQUIRE_PDF") == "1"

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from keyplan.accounts.models import Account
 from keyplan.core import services
 from keyplan.demo import novatech
-from keyplan.exchange.headline import day
+from keyplan.exchange.documents.headline import day
 from keyplan.growth.models import Action
 from keyplan.insights import risk, whitespace
 from keyplan.relationships.models import Stakeholder

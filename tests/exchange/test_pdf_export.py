@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from keyplan.accounts.models import Account
 from keyplan.demo import novatech
-from keyplan.exchange import one_page, pdf, sections
-from keyplan.exchange.headline import day
+from keyplan.exchange.documents import one_page, pdf, sections
+from keyplan.exchange.documents.headline import day
 from keyplan.growth.models import Action
 from keyplan.insights import whitespace
 from keyplan.relationships.models import Stakeholder
@@ -247,7 +247,7 @@ def test_keyplan_starts_without_pango(tmp_path):
         "import django; django.setup()\n"
         "from django.core.management import call_command; call_command('check')\n"
         "import keyplan.urls\n"
-        "from keyplan.exchange import pdf\n"
+        "from keyplan.exchange.documents import pdf\n"
         "print('PDF available:', pdf.available())\n"
     )
     result = subprocess.run(

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from keyplan.accounts import services as account_services
 from keyplan.core import services
-from keyplan.exchange.document import TOP_LEVEL_KEYS
+from keyplan.exchange.documents.document import TOP_LEVEL_KEYS
 from keyplan.growth import services as growth_services
 from keyplan.growth.models import Action, Objective, Play
 from keyplan.relationships.models import Stakeholder

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from keyplan.demo import import_bench
+from keyplan.bench import import_load as import_bench
 from tests.exchange.xlsx_helpers import snapshot
 
 pytestmark = pytest.mark.slow

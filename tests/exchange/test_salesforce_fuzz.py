@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keyplan.exchange import salesforce
+from keyplan.exchange.crm.salesforce import reader as salesforce
 from tests.exchange import crm_helpers as sf
 from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
 from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced

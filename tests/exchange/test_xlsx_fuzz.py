@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from keyplan.exchange import plan_sync, xlsx_layout
 from keyplan.exchange.problems import ImportRefused
-from keyplan.exchange.xlsx_import import read_plan
+from keyplan.exchange.workbook import apply as plan_sync
+from keyplan.exchange.workbook import layout as xlsx_layout
+from keyplan.exchange.workbook.read import read_plan
 from tests.exchange.fuzz_helpers import cuts, fuzz, spliced
 from tests.exchange.xlsx_helpers import export, snapshot
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from keyplan.demo import novatech
-from keyplan.exchange.xlsx_export import export_template
+from keyplan.exchange.workbook.export import export_template
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import Risk
 from tests.exchange.conftest import plan_show

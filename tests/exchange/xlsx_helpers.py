@@ -5,7 +5,7 @@ from django.apps import apps
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from keyplan.exchange import xlsx_export
+from keyplan.exchange.workbook import export as xlsx_export
 
 
 def export(account, path):

@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from keyplan.accounts import services as account_services
-from keyplan.accounts.plan import Plan
 from keyplan.core import clock, services
 from keyplan.core.money import format_compact
 from keyplan.growth import services as growth_services
 from keyplan.growth.models import BusinessUnit, Product, WhitespaceCell
 from keyplan.growth.pictures import whitespace_grid_svg
+from keyplan.plan.loader import Plan
 
 SVG = "{http://www.w3.org/2000/svg}"
 

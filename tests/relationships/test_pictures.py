@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account
-from keyplan.accounts.plan import Plan
 from keyplan.core import clock, services
+from keyplan.plan.loader import Plan
 from keyplan.relationships import services as relationship_services
 from keyplan.relationships.models import Stakeholder
 from keyplan.relationships.pictures import heat_map_svg, interest_grid_svg, org_chart_svg

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyplan.accounts import services as account_services
-from keyplan.accounts import timeline
 from keyplan.cadence import services as cadence_services
 from keyplan.cadence.models import AlertSnooze, PlanReview, TriggerEvent
 from keyplan.core import clock, services
 from keyplan.growth.models import Action, Play
+from keyplan.plan import timeline
 from keyplan.relationships import services as relationship_services
 from keyplan.relationships.models import Interaction, Stakeholder
 from keyplan.risks.models import Risk

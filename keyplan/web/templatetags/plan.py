@@ -3,6 +3,7 @@
 from django import template
 
 from keyplan.core.money import format_money
+from keyplan.insights.figures import shown
 
 register = template.Library()
 
@@ -27,28 +28,11 @@ def plural(count: int, word: str) -> str:
 
 @register.filter
 def show(figure) -> str:
-    """A Figure's value as people read it, by its unit; "not enough data" when unknown."""
-    from keyplan.insights.figures import COUNT, DAYS, MONEY, PERCENT, RATIO, SCORE
-
-    value = figure.value
-    if value is None:
-        return "not enough data"
-    if figure.unit == MONEY:
-        return format_money(value)
-    if figure.unit == PERCENT:
-        return f"{value:.1f}%".replace(".0%", "%")
-    if figure.unit == DAYS:
-        return f"{value:.0f} days"
-    if figure.unit == RATIO:
-        return f"{value:.2f}"
-    if figure.unit in (COUNT, SCORE):
-        return f"{value:,.0f}" if figure.unit == COUNT else f"{value:.1f}"
-    return str(value)
+    """A Figure's value as people read it, by its unit (insights.figures.shown)."""
+    return figure.shown
 
 
 @register.filter
 def value_of(value, unit: str) -> str:
     """A bare value with a Figure unit (for breakdown rows)."""
-    from keyplan.insights.figures import Figure
-
-    return show(Figure(key="", label="", value=value, unit=unit, formula=""))
+    return shown(value, unit)

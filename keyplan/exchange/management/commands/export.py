@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.accounts.models import Account
-from keyplan.exchange import document, markdown, pdf, xlsx_export
+from keyplan.exchange.documents import document, markdown, pdf
+from keyplan.exchange.workbook import export as xlsx_export
 
 
 def _text(text: str, out: Path | None) -> None:

@@ -8,9 +8,12 @@ One subcommand per source.
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from keyplan.exchange import crm_sync, hubspot, plan_sync, salesforce
+from keyplan.exchange.crm import sync as crm_sync
+from keyplan.exchange.crm.hubspot import reader as hubspot
+from keyplan.exchange.crm.salesforce import reader as salesforce
 from keyplan.exchange.problems import ImportRefused
-from keyplan.exchange.xlsx_import import read_plan
+from keyplan.exchange.workbook import apply as plan_sync
+from keyplan.exchange.workbook.read import read_plan
 from keyplan.team.models import Role, User
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from keyplan.accounts.models import Account
-from keyplan.exchange import document, text
+from keyplan.exchange.documents import document, text
 
 
 def _moment(value: str) -> datetime:

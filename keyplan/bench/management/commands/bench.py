@@ -1,0 +1,63 @@
+"""keyplan bench [--accounts N] [--runs R] [--seed S] [--api-seconds T]
+[--import-rows N [--import-only]]: measure the dashboard, the plan page, the API and
+the Salesforce import."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from keyplan.bench.run import IMPORT_ROWS, BenchError, import_figure, run
+from keyplan.demo.synthetic import GenerateError
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the portfolio dashboard against its raw-SQL floor, the plan page of a "
+        "50-stakeholder account and the API against a bare view, on a synthetic portfolio "
+        "of N accounts (built when the database is empty, reused when it holds exactly "
+        "that); optionally the Salesforce import. Prints one JSON object last."
+    )
+    requires_migrations_checks = True
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", type=int, default=10_000, help="Portfolio size.")
+        parser.add_argument("--runs", type=int, default=5, help="Measured runs per figure.")
+        parser.add_argument("--seed", type=int, default=1, help="Seed when generating.")
+        parser.add_argument(
+            "--api-seconds",
+            type=float,
+            default=5.0,
+            help="How long to load the API and the bare view, each (seconds).",
+        )
+        parser.add_argument(
+            "--import-rows",
+            type=int,
+            help="Also measure a Salesforce import of N contacts against a raw bulk insert "
+            f"of the same rows (the figure of record is {IMPORT_ROWS:,}).",
+        )
+        parser.add_argument("--import-runs", type=int, default=1, help="Measured imports.")
+        parser.add_argument(
+            "--import-only", action="store_true", help="Measure only the import figure."
+        )
+
+    def handle(self, *args, accounts, runs, seed, api_seconds, import_rows, import_runs,
+               import_only, **options):  # fmt: skip
+        def progress(done: int, total: int) -> None:
+            if options["verbosity"] >= 1 and total > done:
+                self.stderr.write(f"  generating: {done:,} of {total:,} accounts")
+
+        if import_only and import_rows is None:
+            import_rows = IMPORT_ROWS
+        try:
+            result = {}
+            if not import_only:
+                result = run(
+                    accounts, runs=runs, seed=seed, api_seconds=api_seconds, progress=progress
+                )
+            if import_rows is not None:
+                result |= import_figure(import_rows, runs=import_runs, seed=seed)
+        except (BenchError, GenerateError) as exc:
+            raise CommandError(str(exc)) from exc
+        for problem in result.get("floor_disagreements", ()):
+            self.stderr.write(f"  the floor disagrees with the dashboard on {problem}")
+        self.stdout.write(json.dumps(result))

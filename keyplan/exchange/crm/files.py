@@ -1,0 +1,483 @@
+"""Reading a CRM's CSV export: from a folder, a zip or files to checked rows.
+
+Both vendors' importers (salesforce.py, hubspot.py) read through here. A file is
+refused before it is parsed when it is over KEYPLAN_IMPORT_MAX_BYTES, not UTF-8
+(with or without a byte-order mark) or not CSV; then every value a vendor module
+asks for is parsed by a kind (xlsx_kinds, shared with the Excel import) and every
+problem is reported at once, by file, object, row and column, before anything is
+written. Rows are numbered as a spreadsheet shows them: the header is row 1, and a
+quoted value with line breaks stays in its row.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import models
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+
+from keyplan.exchange import values as kinds
+from keyplan.exchange.problems import ImportRefused, Problem
+
+MAX_PROBLEMS = 50
+UNPACK_RATIO = 20  # a zip unpacking to more than this many times the limit is a zip bomb
+FIELD_LIMIT = 1024 * 1024  # characters in one value (Salesforce's long text holds 131,072)
+
+
+class Problems:
+    """Problems gathered while reading; `check()` refuses the import if there are any."""
+
+    def __init__(self):
+        self.found: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.found.append(problem)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def check(self) -> None:
+        if self.found:
+            raise ImportRefused(self.found[:MAX_PROBLEMS])
+
+
+def refuse(file: str, message: str, **where):
+    raise ImportRefused([Problem(file, message, **where)])
+
+
+# ---- where a value came from
+
+
+@dataclass
+class Place:
+    """A row of a CSV file, and the column each value of its record came from, so a
+    problem found later (a model rule, a reference) names the cell."""
+
+    file: str
+    object: str
+    row: int | None
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
+
+    def problem(self, message: str, field_name: str | None = None) -> Problem:
+        letter, header = self.cells.get(field_name, (None, None))
+        return Problem(
+            self.file,
+            message,
+            object=self.object,
+            row=self.row,
+            column=letter,
+            header=header,
+            field=field_name if field_name in self.cells else None,
+        )
+
+
+# ---- the files of an export
+
+
+@dataclass
+class CsvFile:
+    name: str  # as messages call it: "Contact.csv"
+    size: int
+    _read: Any = None
+
+    def read(self) -> bytes:
+        return self._read()
+
+
+def list_files(paths, *, max_bytes: int | None = None) -> tuple[str, list[CsvFile]]:
+    """The CSV files of an export: each path is a folder, a zip or a CSV file.
+    Returns what to call the export and its files; refuses a missing path, a broken
+    zip and any file over the import limit."""
+    limit = max_bytes or settings.KEYPLAN_IMPORT_MAX_BYTES
+    paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    files: list[CsvFile] = []
+    for path in paths:
+        if path.is_dir():
+            entries = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+            files += [_disk_file(p, limit) for p in entries if p.is_file()]
+        elif path.is_file() and zipfile.is_zipfile(path):
+            files += _zip_files(path, limit)
+        elif path.is_file():
+            files.append(_disk_file(path, limit))
+        else:
+            refuse(path.name or str(path), "there is no such file or folder.")
+    large = [Problem(f.name, _too_large(f.size, limit)) for f in files if f.size > limit]
+    if large:
+        raise ImportRefused(large)
+    folders = {p.parent for p in paths}
+    name = paths[0].name if len(paths) == 1 else next(iter(folders)).resolve().name
+    if len(folders) > 1:
+        name = ", ".join(p.name for p in paths)
+    return name, files
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"the file is {size:,} bytes, over the import limit of {limit:,} bytes "
+        "(KEYPLAN_IMPORT_MAX_BYTES)."
+    )
+
+
+def _read_capped(handle, limit: int) -> bytes:
+    """At most limit + 1 bytes, read a chunk at a time (read(n) would set aside n bytes
+    whatever the file's size)."""
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = handle.read(min(1 << 20, limit + 1 - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
+def _disk_file(path: Path, limit: int) -> CsvFile:
+    size = path.stat().st_size
+
+    def read() -> bytes:
+        with path.open("rb") as handle:
+            data = _read_capped(handle, limit)
+        if len(data) > limit:  # grew since it was listed
+            refuse(path.name, _too_large(len(data), limit))
+        return data
+
+    return CsvFile(path.name, size, read)
+
+
+def _zip_files(path: Path, limit: int) -> list[CsvFile]:
+    size = path.stat().st_size
+    if size > limit:
+        refuse(path.name, _too_large(size, limit))
+    try:
+        archive = zipfile.ZipFile(path)
+        entries = [e for e in archive.infolist() if not e.is_dir()]
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        # NotImplementedError: a damaged header asks for a zip version none can read.
+        refuse(path.name, "this zip file is damaged; download the export again.")
+    if sum(e.file_size for e in entries) > limit * UNPACK_RATIO:
+        refuse(path.name, "this zip unpacks to far more than its size; it is not imported.")
+    files = []
+    for entry in sorted(entries, key=lambda e: e.filename):
+        inner = entry.filename.rsplit("/", 1)[-1]
+        if not inner.lower().endswith(".csv") or inner.startswith("."):
+            continue
+        name = f"{path.name}: {entry.filename}"
+
+        def read(entry=entry, name=name) -> bytes:
+            try:
+                with archive.open(entry) as handle:
+                    data = _read_capped(handle, limit)
+            except (
+                zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
+                NotImplementedError,
+            ) as exc:  # fmt: skip
+                refuse(name, f"this file of the zip cannot be read ({exc}).")
+            if len(data) > limit:  # the entry's stated size was wrong
+                refuse(name, _too_large(len(data), limit))
+            return data
+
+        files.append(CsvFile(name, entry.file_size, read))
+    return files
+
+
+def base_name(file: CsvFile) -> str:
+    """ "Contact" for "export.zip: data/Contact.csv"."""
+    return file.name.rsplit("/", 1)[-1].rsplit(": ", 1)[-1].rsplit(".", 1)[0]
+
+
+# ---- one CSV file
+
+
+@dataclass
+class Table:
+    file: str
+    object: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number, values)
+    positions: dict[str, int]  # lower-cased header -> index
+    _cells: dict = field(default_factory=dict, repr=False)
+
+    def has(self, header: str) -> bool:
+        return header.lower() in self.positions
+
+    def first(self, *headers: str) -> str | None:
+        """The first of `headers` the file has (as the file spells it)."""
+        for header in headers:
+            if header.lower() in self.positions:
+                return self.header[self.positions[header.lower()]]
+        return None
+
+    def value(self, values: list[str], header: str | None) -> str:
+        if header is None:
+            return ""
+        index = self.positions.get(header.lower())
+        if index is None or index >= len(values):
+            return ""
+        return values[index].strip()
+
+    def cell(self, header: str) -> tuple[str, str]:
+        """The column's letter and header, as a problem names them."""
+        key = header.lower()
+        if key not in self._cells:
+            index = self.positions[key]
+            self._cells[key] = (get_column_letter(index + 1), self.header[index])
+        return self._cells[key]
+
+    def problem(self, row: int | None, message: str, header: str | None = None, field_name=None):
+        letter = None
+        if header is not None and header.lower() in self.positions:
+            letter, header = self.cell(header)
+        return Problem(
+            self.file,
+            message,
+            object=self.object,
+            row=row,
+            column=letter,
+            header=header,
+            field=field_name,
+        )
+
+    def require(self, problems: Problems, *headers: str | tuple[str, ...]) -> bool:
+        """Each of `headers` (or one of a tuple of alternatives) must be a column."""
+        ok = True
+        for wanted in headers:
+            options = wanted if isinstance(wanted, tuple) else (wanted,)
+            if self.first(*options) is None:
+                shown = " or ".join(f"“{o}”" for o in options)
+                problems.add(
+                    Problem(
+                        self.file,
+                        f"the required column {shown} is missing from the header row; "
+                        f"is this a {self.object} export?",
+                        object=self.object,
+                        row=1,
+                    )
+                )
+                ok = False
+        return ok
+
+
+def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> Table:
+    """Parse one CSV file into rows of text. Refuses a file that is not UTF-8 CSV."""
+    data = file.read() if data is None else data
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        refuse(
+            file.name,
+            f"this is not UTF-8 text (byte {data[exc.start]:#04x} at row {row}); "
+            "export it again as UTF-8 CSV.",
+            object=object_name,
+        )
+    if "\x00" in text:
+        row = text[: text.index("\x00")].count("\n") + 1
+        refuse(
+            file.name,
+            f"this is not a CSV file (it holds binary data at row {row}).",
+            object=object_name,
+        )
+    previous = csv.field_size_limit()
+    csv.field_size_limit(FIELD_LIMIT)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = None
+        number = 0
+        for values in reader:
+            number += 1
+            if header is None:
+                header = [v.strip() for v in values]
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            records.append((number, values))
+    except csv.Error as exc:
+        refuse(
+            file.name,
+            f"this is not a well-formed CSV file ({exc}).",
+            object=object_name,
+            row=number + 1,
+        )
+    finally:
+        csv.field_size_limit(previous)
+    if not header or not any(header):
+        refuse(file.name, "the file is empty; it has no header row.", object=object_name)
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name and name.lower() not in positions:
+            positions[name.lower()] = index
+    table = Table(file.name, object_name, header, [], positions)
+    problems = Problems()
+    for number, values in records:
+        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+            problems.add(
+                table.problem(
+                    number,
+                    f"this row has {len(values)} values but the header has {len(header)} "
+                    "columns; is a value with a comma or a line break missing its quotes?",
+                )
+            )
+            continue
+        table.rows.append((number, values))
+    problems.check()
+    return table
+
+
+# ---- kinds of values a CRM writes (beyond those of xlsx_kinds)
+
+
+class Moment(kinds.Kind):
+    """A CRM timestamp (2024-07-11T21:22:07.000+0000, 2024-07-11 21:22, or a date),
+    read as the day it was in the organisation's time zone."""
+
+    def __init__(self, *, required=False):
+        self.blank = NotImplemented if required else None
+
+    def read(self, raw):
+        text = str(raw).strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"“{text}” is not a date and time (like 2024-07-11T21:22:07.000+0000)"
+            ) from exc
+        if moment.tzinfo is None:
+            return moment.date()
+        return timezone.localtime(moment).date()
+
+
+class Percent(kinds.Kind):
+    """A probability: 0-100, or a fraction of 1 when `fractions` (HubSpot writes 0.2)."""
+
+    blank = None
+
+    def __init__(self, *, fractions=False):
+        self.fractions = fractions
+
+    def read(self, raw):
+        number = kinds.Number().read(str(raw).strip().rstrip("%"))
+        if self.fractions and number <= 1 and "%" not in str(raw):
+            number *= 100
+        if number > 100:
+            raise ValueError(f"{raw} is above 100%")
+        return int(number.to_integral_value())
+
+
+class Email(kinds.Kind):
+    blank = ""
+
+    def read(self, raw):
+        text = str(raw).strip()
+        try:
+            validate_email(text)
+        except ValidationError as exc:
+            raise ValueError(f"“{text}” is not an email address") from exc
+        return text
+
+
+class Website(kinds.Kind):
+    """A web address; a CRM often leaves out the scheme (www.example.com)."""
+
+    blank = ""
+
+    def read(self, raw):
+        text = str(raw).strip()
+        address = text if "://" in text else f"https://{text}"
+        try:
+            URLValidator()(address)
+        except ValidationError as exc:
+            raise ValueError(f"“{text}” is not a web address") from exc
+        return address
+
+
+class Limited(kinds.Text):
+    """Text that fits its model field."""
+
+    def __init__(self, limit: int | None, *, required=False):
+        super().__init__(required=required)
+        self.limit = limit
+
+    def read(self, raw):
+        text = str(raw).strip()
+        if self.limit and len(text) > self.limit:
+            raise ValueError(f"is {len(text)} characters long; keyplan keeps at most {self.limit}")
+        return text
+
+
+def kind_for(model: type[models.Model], name: str) -> kinds.Kind:
+    """How to read a CSV value into `model`'s field `name` (for mapped custom columns
+    and the vendors' standard ones)."""
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return _ChoiceOf(model_field)
+    if isinstance(model_field, models.BooleanField):
+        return kinds.YesNo()
+    if isinstance(model_field, models.IntegerField):
+        return kinds.Integer(low=0 if "Positive" in type(model_field).__name__ else None)
+    if isinstance(model_field, models.DecimalField):
+        return kinds.Number()
+    if isinstance(model_field, models.DateField):
+        return Moment()
+    if isinstance(model_field, models.EmailField):
+        return Email()
+    if isinstance(model_field, models.URLField):
+        return Website()
+    return Limited(model_field.max_length if isinstance(model_field, models.CharField) else None)
+
+
+class _ChoiceOf(kinds.Kind):
+    """A model field's choices, by value or label, any case."""
+
+    blank = None
+
+    def __init__(self, model_field):
+        self.lookup = {}
+        self.labels = []
+        for value, label in model_field.flatchoices:
+            self.labels.append(str(label))
+            for word in (value, label):
+                self.lookup.setdefault(str(word).strip().lower(), value)
+
+    def read(self, raw):
+        text = str(raw).strip()
+        if text.lower() in self.lookup:
+            return self.lookup[text.lower()]
+        raise ValueError(f"“{text}” is not one of: {', '.join(self.labels)}")
+
+
+def parse(
+    table: Table,
+    problems: Problems,
+    number: int,
+    values: list[str],
+    columns: list[tuple[str | None, str, kinds.Kind]],
+) -> tuple[dict, Place]:
+    """Read `columns` ((header or None, field, kind)) of one row. Blank values are left
+    out: a blank in the CRM never erases what keyplan holds. Bad values are added
+    to `problems`."""
+    place = Place(table.file, table.object, number)
+    read: dict[str, Any] = {}
+    for header, field_name, kind in columns:
+        if header is None or not table.has(header):
+            continue
+        place.cells[field_name] = table.cell(header)
+        raw = table.value(values, header)
+        if raw == "":
+            continue
+        try:
+            value = kind.parse(raw)
+        except ValueError as exc:
+            label = table.cell(header)[1]
+            problems.add(place.problem(f"{label} {exc}.", field_name))
+            continue
+        if value not in (None, ""):
+            read[field_name] = value
+    return read, place

@@ -1,0 +1,282 @@
+"""What both vendors' readers share: the export's files by object, ids checked once
+per file, the choice of key accounts, custom columns mapped onto keyplan fields
+(`--map Account.Tier__c=tier`), and a deal's name, flags, status and kind once a
+vendor module names the columns that hold them."""
+
+import difflib
+import functools
+from collections.abc import Iterable
+
+from keyplan.accounts.models import Account
+from keyplan.exchange import values as kinds
+from keyplan.exchange.crm import files as crm_csv
+from keyplan.exchange.crm.files import Place, Problems, Table
+from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal, Export, choose
+from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.growth.models import Play, PlayKind, Stage
+from keyplan.relationships.models import Stakeholder
+
+# The keyplan fields a custom column may fill, by the kind of record. Never the
+# fields keyplan alone keeps (power, relationship strength, notes, cells).
+MAPPABLE = {
+    Account: (
+        "tier", "relationship", "ownership", "industry", "website", "employees",
+        "annual_revenue", "headquarters", "key_offices", "subsidiaries", "business_model",
+        "wallet_estimate", "first_sale_year", "relationship_origin", "original_use_case",
+        "budget_cycle", "procurement_rules",
+    ),
+    Stakeholder: ("title", "department", "email", "phone", "linkedin", "status"),
+    Play: ("kind", "description", "dependencies", "probability", "target_arr"),
+}  # fmt: skip
+
+YES = kinds.YesNo()
+
+
+def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
+    """(object, column, field) from "Object.Column=field" texts; `objects` names the
+    objects that take custom columns and the model each fills. Raises ValueError."""
+    mapping = []
+    for text in texts:
+        left, equals, target = text.partition("=")
+        object_name, dot, column = left.partition(".")
+        if not (equals and dot and column.strip() and target.strip()):
+            raise ValueError(f"“{text}” is not OBJECT.COLUMN=FIELD (like Account.Tier__c=tier).")
+        by_lower = {name.lower(): name for name in objects}
+        if object_name.strip().lower() not in by_lower:
+            raise ValueError(
+                f"“{object_name}” is not an object whose columns can be mapped; "
+                f"use one of: {', '.join(objects)}."
+            )
+        name = by_lower[object_name.strip().lower()]
+        allowed = MAPPABLE[objects[name]]
+        if target.strip() not in allowed:
+            raise ValueError(
+                f"a {name} column cannot fill “{target.strip()}”; it can fill: "
+                f"{', '.join(allowed)}."
+            )
+        mapping.append((name, column.strip(), target.strip()))
+    return mapping
+
+
+def _tolerant(normal_id, text: str) -> str | None:
+    """`text` as a CRM id in its normal form, or None when it is not one."""
+    try:
+        return normal_id(text)
+    except ValueError:
+        return None
+
+
+def kind_of(opportunity_type: str) -> str | None:
+    """A play's kind from the deal's type ("Existing Customer - Upgrade", "New Business")."""
+    text = opportunity_type.strip().lower()
+    if not text:
+        return None
+    if "renew" in text or "replacement" in text or "downgrade" in text:
+        return PlayKind.RENEWAL
+    if text.startswith("new"):
+        return PlayKind.CROSS_SELL
+    return PlayKind.EXPANSION
+
+
+def stage_by_probability(probability: int | None) -> str:
+    """The stage of a deal whose stage name says nothing keyplan knows."""
+    if probability is None:
+        return Stage.CONVERSATION
+    if probability >= 75:
+        return Stage.CLOSING
+    if probability >= 40:
+        return Stage.OPPORTUNITY
+    return Stage.CONVERSATION if probability >= 10 else Stage.IDEA
+
+
+def deal_status(stage: str, won: bool, closed: bool) -> tuple[str, str]:
+    """A deal's status (open, won or lost) and its stage: a won deal is at the won
+    stage and a closed one at the lost stage, whatever its stage name said."""
+    if won or stage == Stage.WON:
+        return WON, Stage.WON
+    if closed or stage == Stage.LOST:
+        return LOST, Stage.LOST
+    return OPEN, stage
+
+
+def fill_from(read: dict, place: Place, name: str, source: str) -> None:
+    """Drop `source` from `read`, and let it fill `name` (with its cell) where the
+    export gave `name` no value: a mobile for a phone, a domain for a website."""
+    value = read.pop(source, None)
+    if value and name not in read:
+        read[name] = value
+        place.cells[name] = place.cells[source]
+
+
+class VendorReader:
+    """Reads the files of one export into an `Export`; subclasses name the objects."""
+
+    label = ""
+    vendor = ""
+    mapped_objects: dict[str, type] = {}
+
+    def __init__(
+        self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
+        name=None,
+    ):  # fmt: skip
+        self.name, files = crm_csv.list_files(paths, max_bytes=max_bytes)
+        self.name = name or self.name
+        self.files = files
+        self.accounts_text, self.everything = accounts, everything
+        try:
+            self.mapping = parse_mapping(mapping, self.mapped_objects)
+        except ValueError as exc:
+            raise ImportRefused([Problem(self.name, f"--map {exc}")]) from None
+        self.problems = Problems()
+        # Not a bound method: the export outlives the reader and its files' rows.
+        normal = functools.partial(_tolerant, type(self).normal_id)
+        self.export = Export(self.vendor, self.label, self.name, [f.name for f in files], normal)
+
+    @classmethod
+    def read_export(
+        cls, paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None
+    ) -> Export:
+        """Read the vendor's export; raises ImportRefused naming every problem."""
+        return cls(
+            paths,
+            accounts=accounts,
+            everything=everything,
+            mapping=mapping,
+            max_bytes=max_bytes,
+            name=name,
+        ).read()
+
+    # ---- ids
+
+    @staticmethod
+    def normal_id(text: str) -> str:
+        raise NotImplementedError
+
+    def ids(self, table: Table, header: str, *, unique: bool = False) -> dict[int, str]:
+        """Each row's id in `header` (rows without one left out); a bad or repeated id
+        is a problem."""
+        found, seen = {}, {}
+        column = table.first(header)
+        if column is None:
+            return found
+        for number, values in table.rows:
+            raw = table.value(values, column)
+            if not raw:
+                continue
+            try:
+                crm_id = self.normal_id(raw)
+            except ValueError as exc:
+                self.problems.add(table.problem(number, f"{column} {exc}.", column))
+                continue
+            if unique and crm_id in seen:
+                self.problems.add(
+                    table.problem(
+                        number, f"repeats the {column} of row {seen[crm_id]} ({raw}).", column
+                    )
+                )
+                continue
+            seen.setdefault(crm_id, number)
+            found[number] = crm_id
+        return found
+
+    def nowhere(self, table: Table, number: int, header: str, crm_id: str, target: str):
+        self.problems.add(
+            table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
+        )
+
+    # ---- the chosen accounts
+
+    def chosen(self, table: Table, names: dict[str, str]) -> set[str]:
+        """The ids of the key accounts to import, out of `names` (id -> name)."""
+        if self.everything:
+            return set(names)
+        picked, unknown = choose(self.accounts_text, names, self._normal_or_none)
+        for text in unknown:
+            close = difflib.get_close_matches(text, list(names.values()), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            self.problems.add(
+                Problem(table.file, f"no account is named “{text}”.{hint}", object=table.object)
+            )
+        if not picked and not unknown:
+            self.problems.add(
+                Problem(table.file, "name the accounts to import.", object=table.object)
+            )
+        return set(picked)
+
+    def chosen_accounts(
+        self, table: Table, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
+        plural: str,
+    ) -> set[str]:  # fmt: skip
+        """chosen(), counting the accounts (`plural`) left out as skipped, and noting
+        each account's subsidiaries in the export (`live`: id -> row of the accounts
+        read, `parents`: row -> parent id)."""
+        chosen = self.chosen(table, names)
+        self.export.skip(table.object, f"not among the chosen {plural}", len(names) - len(chosen))
+        for crm_id, number in live.items():
+            parent = parents.get(number)
+            if parent and parent in names:
+                self.export.children.setdefault(parent, []).append((crm_id, names[crm_id]))
+        return chosen
+
+    def _normal_or_none(self, text: str) -> str | None:
+        return _tolerant(self.normal_id, text)
+
+    # ---- custom columns
+
+    def mapped(self, table: Table, object_name: str) -> list[tuple[str, str, object]]:
+        """(header, field, kind) of the custom columns mapped for `object_name`."""
+        model = self.mapped_objects.get(object_name)
+        columns = []
+        for name, column, target in self.mapping:
+            if name != object_name:
+                continue
+            if not table.has(column):
+                self.problems.add(
+                    Problem(
+                        table.file,
+                        f"--map names the column “{column}”, which this file does not have.",
+                        object=table.object,
+                        row=1,
+                    )
+                )
+                continue
+            columns.append((column, target, crm_csv.kind_for(model, target)))
+        return columns
+
+    # ---- deals
+
+    def deal_name_and_flags(
+        self, table: Table, values, place: Place, *, name: str, stage: str, won: str, closed: str,
+        flags: str,
+    ) -> tuple[str, bool, bool] | None:  # fmt: skip
+        """A deal's name and whether it is won and closed, from the columns so named
+        (`place` points at its name and stage cells); None, with a problem, when it has
+        no name or a flag is not a yes or no (`flags` names the flags' columns)."""
+        text = table.value(values, name)
+        place.cells["name"] = table.cell(name)
+        place.cells["stage"] = table.cell(stage)
+        if not text:
+            self.problems.add(place.problem(f"{name} is required.", "name"))
+            return None
+        try:
+            return text, YES.parse(table.value(values, won)), YES.parse(table.value(values, closed))
+        except ValueError as exc:
+            self.problems.add(place.problem(f"{flags} {exc}.", "stage"))
+            return None
+
+    def deal_kind(self, table: Table, values, read: dict, place: Place, type_column: str):
+        """A deal's kind from `type_column` (unless mapped) into `read`, and its ARR and
+        start date placed at its amount's and close date's cells."""
+        kind = kind_of(table.value(values, type_column))
+        if kind and "kind" not in read:
+            read["kind"] = kind
+            place.cells["kind"] = table.cell(type_column)
+        for alias, source in (("arr", "target_arr"), ("start_date", "target_close_date")):
+            if source in place.cells:
+                place.cells[alias] = place.cells[source]
+
+    def add_deal(self, deal: Deal, place: Place, without_close_date: str) -> None:
+        """Add `deal` to the export; a won deal without a close date is a problem."""
+        if deal.status == WON and deal.close_date is None:
+            self.problems.add(place.problem(without_close_date, "target_close_date"))
+        self.export.deals.append(deal)

@@ -1,0 +1,161 @@
+"""A CRM export as keyplan reads it, whatever the vendor: accounts, contacts, deals,
+contact roles, products, line items and activities, each already checked, mapped to
+keyplan's fields and cut down to the chosen key accounts.
+
+salesforce.py and hubspot.py fill an `Export`; crm_sync.py writes it. Every record
+keeps its `place` (file, object, row, columns), so a rule broken while writing is
+reported at the cell it came from. `values` hold only what the CRM says: a blank
+in the CRM is left out, so it never erases what keyplan holds.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from keyplan.exchange.crm.files import Place
+
+OPEN, WON, LOST = "open", "won", "lost"
+SALESFORCE_NAMES = {
+    "account": "Account",
+    "contact": "Contact",
+    "deal": "Opportunity",
+    "role": "OpportunityContactRole",
+    "product": "Product2",
+    "line": "OpportunityLineItem",
+    "user": "User",
+}
+
+
+@dataclass
+class Record:
+    crm_id: str
+    place: Place
+    values: dict = field(default_factory=dict)  # keyplan field -> value
+
+
+@dataclass
+class Account(Record):
+    name: str = ""
+    parent_id: str = ""
+    owner_id: str = ""
+    relationship: str = ""  # customer or prospect, when the CRM says
+
+
+@dataclass
+class Contact(Record):
+    account_id: str = ""
+    name: str = ""
+    email: str = ""
+    reports_to_id: str = ""
+
+
+@dataclass
+class Deal(Record):
+    """An opportunity or deal; `values` hold the play's fields."""
+
+    account_id: str = ""
+    name: str = ""
+    status: str = OPEN
+    amount: Decimal | None = None
+    close_date: date | None = None
+    owner_id: str = ""
+    contact_ids: list[str] = field(default_factory=list)  # associated without a role
+
+
+@dataclass
+class DealRole:
+    deal_id: str
+    contact_id: str
+    role: str  # as the CRM words it: the play stakeholder's role hint
+    place: Place
+    buying_role: str = ""  # what it suggests for a new stakeholder (relationships.BuyingRole)
+
+
+@dataclass
+class Product(Record):
+    name: str = ""
+
+
+@dataclass
+class Line:
+    deal_id: str
+    product_id: str
+    quantity: int
+    arr: Decimal
+    place: Place
+
+
+@dataclass
+class Activity(Record):
+    account_id: str = ""
+    contact_ids: list[str] = field(default_factory=list)
+    owner_id: str = ""
+
+
+@dataclass
+class Owner:
+    """A CRM user, found in keyplan by email or login."""
+
+    email: str = ""
+    login: str = ""
+    name: str = ""
+
+
+@dataclass
+class Export:
+    vendor: str  # accounts.Source: salesforce, hubspot
+    label: str  # Salesforce, HubSpot
+    name: str  # the folder, zip or files
+    files: list[str]
+    normal: Callable[[str], str | None]  # a stored CRM id in the export's form, or None
+    accounts: list[Account] = field(default_factory=list)  # the chosen ones
+    contacts: list[Contact] | None = None  # None: the export has no such file
+    deals: list[Deal] | None = None
+    roles: list[DealRole] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    activities: list[Activity] | None = None
+    children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (id, name)
+    owners: dict[str, Owner] = field(default_factory=dict)
+    read: Counter = field(default_factory=Counter)  # rows per object
+    skipped: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    objects: list[str] = field(default_factory=list)  # in the order they are reported
+    # The vendor's name for each kind of record (Salesforce's Opportunity is a deal).
+    names: dict[str, str] = field(default_factory=lambda: dict(SALESFORCE_NAMES))
+    missing: list[str] = field(default_factory=list)  # what the export lacks, for the report
+
+    def skip(self, object_name: str, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[object_name][reason] += count
+
+
+def choose(
+    names: str | None, accounts: dict[str, str], normal: Callable[[str], str | None]
+) -> tuple[list[str], list[str]]:
+    """The ids of the accounts `names` picks ("A,B,..." by name, any case, or CRM id,
+    which `normal` turns into the form `accounts` uses) out of `accounts` (id ->
+    name); and the names that matched nothing.
+
+    Names may hold commas ("Johnson, Avery and Smith"): the longest run of
+    comma-separated parts that is an account's name wins."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for crm_id, name in accounts.items():
+        by_name[name.strip().lower()].append(crm_id)
+    parts = (names or "").split(",")
+    chosen, unknown, start = [], [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            text = ",".join(parts[start:end]).strip()
+            if text.lower() in by_name:
+                chosen += by_name[text.lower()]
+                start = end
+                break
+            if end == start + 1:
+                if normal(text) in accounts:
+                    chosen.append(normal(text))
+                elif text:
+                    unknown.append(text)
+                start = end
+    return list(dict.fromkeys(chosen)), unknown

@@ -1,0 +1,546 @@
+"""Salesforce's Data Export (a folder or zip of one CSV file per object) read into a
+CRM export for crm_sync: Account, Contact and Opportunity, and where present
+OpportunityContactRole, Product2, OpportunityLineItem, User, Task and Event.
+
+Accounts become plan profiles (billing address as headquarters, ParentId as the
+parent or the subsidiaries), contacts stakeholders (ReportsToId as the reporting
+line), open opportunities growth plays (stage mapped, probability kept), won ones
+contracts and revenue by year, contact roles the plays' stakeholders with their
+role hints, products the catalog, tasks and events interactions. Ids are accepted
+in their 15- and 18-character forms and kept as 18. Only the rows of the chosen
+key accounts are read past their ids; custom `__c` columns are ignored unless
+mapped (--map).
+"""
+
+import json
+from decimal import Decimal
+
+from keyplan.accounts.models import Account, Relationship, Source
+from keyplan.exchange import values as kinds
+from keyplan.exchange.crm import files as crm_csv
+from keyplan.exchange.crm.files import Limited, Moment, Percent, Table, kind_for
+from keyplan.exchange.crm.reader import YES, VendorReader, deal_status, fill_from
+from keyplan.exchange.crm.records import (
+    WON,
+    Activity,
+    Contact,
+    Deal,
+    DealRole,
+    Line,
+    Owner,
+    Product,
+)
+from keyplan.exchange.crm.records import Account as CrmAccount
+from keyplan.exchange.crm.salesforce.terms import (
+    ACCOUNT_PREFIX,
+    ACTIVITY_KINDS,
+    CONTACT_PREFIX,
+    LEAD_PREFIX,
+    OPPORTUNITY_PREFIX,
+    OWNERSHIP,
+    ROLES,
+    normal_id,
+    stage_of,
+)
+from keyplan.growth.models import Play
+from keyplan.growth.models import Product as CatalogProduct
+from keyplan.relationships.models import InteractionKind, Stakeholder
+
+LABEL = "Salesforce"
+OBJECTS = (
+    "Account",
+    "Contact",
+    "Opportunity",
+    "OpportunityContactRole",
+    "Product2",
+    "OpportunityLineItem",
+    "User",
+    "Task",
+    "Event",
+)
+REQUIRED = {
+    "Account": ("Id", "Name"),
+    "Contact": ("Id", "AccountId", ("LastName", "Name")),
+    "Opportunity": ("Id", "AccountId", "Name", "StageName"),
+    "OpportunityContactRole": ("OpportunityId", "ContactId"),
+    "Product2": ("Id", "Name"),
+    "OpportunityLineItem": ("OpportunityId", "Product2Id"),
+    "User": ("Id", ("Email", "Username")),
+    "Task": ("Id",),
+    "Event": ("Id",),
+}
+
+
+class SalesforceReader(VendorReader):
+    label = LABEL
+    vendor = Source.SALESFORCE
+    mapped_objects = {"Account": Account, "Contact": Stakeholder, "Opportunity": Play}
+    normal_id = staticmethod(normal_id)
+
+    def read(self):
+        by_name = {crm_csv.base_name(f).lower(): f for f in self.files}
+        if "account" not in by_name:
+            crm_csv.refuse(
+                self.name,
+                "there is no Account.csv here; is this a Salesforce Data Export "
+                "(the folder or .zip of CSV files it sends)?",
+            )
+        self.tables: dict[str, Table] = {}
+        for object_name in OBJECTS:
+            file = by_name.get(object_name.lower())
+            if file is None:
+                continue
+            table = crm_csv.read_table(file, object_name)
+            if table.require(self.problems, *REQUIRED[object_name]):
+                self.tables[object_name] = table
+            self.export.read[object_name] = len(table.rows)
+        self.problems.check()
+        export = self.export
+        export.objects = [o for o in OBJECTS if o in self.tables]
+        export.missing = [f"{o}.csv" for o in ("Contact", "Opportunity") if o not in self.tables]
+        self._users()
+        self._accounts()
+        self._contacts()
+        self._opportunities()
+        self._roles()
+        self._lines_and_products()
+        self._activities()
+        self.problems.check()
+        return export
+
+    def _deleted(self, table: Table, values) -> bool:
+        column = table.first("IsDeleted")
+        try:
+            return bool(column and YES.parse(table.value(values, column)))
+        except ValueError:
+            return False
+
+    # ---- objects
+
+    def _users(self) -> None:
+        table = self.tables.get("User")
+        if table is None:
+            return
+        rows = dict(table.rows)
+        for number, crm_id in self.ids(table, "Id", unique=True).items():
+            values = rows[number]
+            name = " ".join(
+                filter(None, (table.value(values, "FirstName"), table.value(values, "LastName")))
+            ) or table.value(values, "Name")
+            self.export.owners[crm_id] = Owner(
+                email=table.value(values, "Email"),
+                login=table.value(values, "Username"),
+                name=name,
+            )
+
+    def _accounts(self) -> None:
+        table = self.tables["Account"]
+        export = self.export
+        ids = self.ids(table, "Id", unique=True)
+        parents = self.ids(table, "ParentId")
+        rows = dict(table.rows)
+        names, live = {}, {}
+        for number in rows.keys() - ids.keys():
+            if not table.value(rows[number], "Id"):
+                self.problems.add(table.problem(number, "Id is required.", "Id"))
+        for number, crm_id in ids.items():
+            values = rows[number]
+            if self._deleted(table, values):
+                export.skip("Account", "deleted in Salesforce")
+                continue
+            name = table.value(values, "Name")
+            if not name:
+                self.problems.add(table.problem(number, "Name is required.", "Name"))
+                continue
+            names[crm_id], live[crm_id] = name, number
+        chosen = self.chosen_accounts(table, names, live, parents, "accounts")
+        self.account_ids = set(ids.values())
+        self.chosen_ids = chosen
+        columns = [
+            ("Industry", "industry", kind_for(Account, "industry")),
+            ("AnnualRevenue", "annual_revenue", kinds.Money()),
+            ("NumberOfEmployees", "employees", kinds.Integer(low=0)),
+            ("Website", "website", crm_csv.Website()),
+            *self.mapped(table, "Account"),
+        ]
+        for crm_id, number in live.items():
+            if crm_id not in chosen:
+                continue
+            values = rows[number]
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            place.cells.setdefault("name", table.cell("Name"))
+            read["name"] = names[crm_id]
+            headquarters = self._address(table, number, values)
+            if headquarters:
+                read["headquarters"] = headquarters[:200]
+                place.cells["headquarters"] = table.cell(
+                    table.first("BillingCity", "BillingAddress", "BillingStreet") or table.header[0]
+                )
+            ownership = OWNERSHIP.get(table.value(values, "Ownership").lower())
+            if ownership and "ownership" not in read:
+                read["ownership"] = ownership
+            account_type = table.value(values, "Type").lower()
+            relationship = (
+                Relationship.CUSTOMER
+                if account_type.startswith("customer")
+                else Relationship.PROSPECT
+                if account_type.startswith("prospect")
+                else ""
+            )
+            parent = parents.get(number, "")
+            if table.has("ParentId"):
+                place.cells["parent"] = table.cell("ParentId")
+            if parent and parent not in self.account_ids:
+                self.nowhere(table, number, "ParentId", parent, "account in Account.csv")
+            export.accounts.append(
+                CrmAccount(
+                    crm_id,
+                    place,
+                    read,
+                    name=names[crm_id],
+                    parent_id=parent,
+                    owner_id=self._owner(table, values),
+                    relationship=read.pop("relationship", relationship),
+                )
+            )
+
+    def _owner(self, table: Table, values) -> str:
+        raw = table.value(values, "OwnerId")
+        try:
+            return normal_id(raw) if raw else ""
+        except ValueError:
+            return ""
+
+    def _address(self, table: Table, number: int, values) -> str:
+        parts = {
+            key: table.value(values, f"Billing{key}")
+            for key in ("Street", "City", "State", "PostalCode", "Country")
+        }
+        if not any(parts.values()):
+            compound = table.value(values, "BillingAddress")
+            if not compound:
+                return ""
+            try:
+                address = json.loads(compound)
+                if not isinstance(address, dict):
+                    raise ValueError
+            except ValueError:
+                self.problems.add(
+                    table.problem(
+                        number,
+                        "BillingAddress is not a compound address (a JSON object).",
+                        "BillingAddress",
+                    )
+                )
+                return ""
+            keys = {"Street": "street", "City": "city", "State": "state"}
+            keys |= {"PostalCode": "postalCode", "Country": "country"}
+            parts = {k: str(address.get(v) or "").strip() for k, v in keys.items()}
+        region = " ".join(filter(None, (parts["State"], parts["PostalCode"])))
+        lines = (parts["Street"].replace("\n", ", "), parts["City"], region, parts["Country"])
+        return ", ".join(filter(None, lines))
+
+    def _placed(self, object_name: str, table: Table, account_ids: dict[int, str]):
+        """The rows of `table` on a chosen account, skipping (and counting) the rest."""
+        export = self.export
+        for number, values in table.rows:
+            if self._deleted(table, values):
+                export.skip(object_name, "deleted in Salesforce")
+                continue
+            account = account_ids.get(number)
+            if not account:
+                export.skip(object_name, "without an account")
+            elif account in self.chosen_ids:
+                yield number, values, account
+            elif account not in self.account_ids and self.everything:
+                self.nowhere(table, number, "AccountId", account, "account in Account.csv")
+            else:
+                export.skip(object_name, "of accounts not chosen")
+
+    def _contacts(self) -> None:
+        table = self.tables.get("Contact")
+        self.contact_accounts: dict[str, str] = {}
+        if table is None:
+            return
+        export = self.export
+        export.contacts = []
+        ids = self.ids(table, "Id", unique=True)
+        accounts = self.ids(table, "AccountId")
+        managers = self.ids(table, "ReportsToId")
+        self.contact_accounts = {ids[n]: accounts.get(n, "") for n in ids}
+        columns = [
+            ("Title", "title", kind_for(Stakeholder, "title")),
+            ("Department", "department", kind_for(Stakeholder, "department")),
+            ("Email", "email", crm_csv.Email()),
+            ("Phone", "phone", kind_for(Stakeholder, "phone")),
+            ("MobilePhone", "mobile", kind_for(Stakeholder, "phone")),
+            *self.mapped(table, "Contact"),
+        ]
+        name_column = table.first("Name", "LastName")
+        for number, values, account in self._placed("Contact", table, accounts):
+            if number not in ids:
+                self.problems.add(table.problem(number, "Id is required.", "Id"))
+                continue
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            fill_from(read, place, "phone", "mobile")
+            name = " ".join(
+                filter(None, (table.value(values, "FirstName"), table.value(values, "LastName")))
+            ) or table.value(values, "Name")
+            place.cells["name"] = table.cell(name_column)
+            if not name:
+                self.problems.add(place.problem("the contact has no name.", "name"))
+                continue
+            manager = managers.get(number, "")
+            if manager and manager not in self.contact_accounts:
+                self.nowhere(table, number, "ReportsToId", manager, "contact in Contact.csv")
+            place.cells.setdefault("reports_to", table.cell(table.first("ReportsToId") or "Id"))
+            export.contacts.append(
+                Contact(
+                    ids[number],
+                    place,
+                    read,
+                    account_id=account,
+                    name=name[:120],
+                    email=read.get("email", ""),
+                    reports_to_id=manager,
+                )
+            )
+
+    def _opportunities(self) -> None:
+        table = self.tables.get("Opportunity")
+        self.deal_accounts: dict[str, str] = {}
+        self.chosen_deals: dict[str, Deal] = {}
+        if table is None:
+            return
+        export = self.export
+        export.deals = []
+        ids = self.ids(table, "Id", unique=True)
+        accounts = self.ids(table, "AccountId")
+        self.deal_accounts = {ids[n]: accounts.get(n, "") for n in ids}
+        columns = [
+            ("Amount", "target_arr", kinds.Money()),
+            ("Probability", "probability", Percent()),
+            ("CloseDate", "target_close_date", Moment()),
+            ("Description", "description", kind_for(Play, "description")),
+            *self.mapped(table, "Opportunity"),
+        ]
+        for number, values, account in self._placed("Opportunity", table, accounts):
+            if number not in ids:
+                self.problems.add(table.problem(number, "Id is required.", "Id"))
+                continue
+            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            found = self.deal_name_and_flags(
+                table, values, place, name="Name", stage="StageName", won="IsWon",
+                closed="IsClosed", flags="IsClosed or IsWon",
+            )  # fmt: skip
+            if found is None:
+                continue
+            name, won, closed = found
+            stage = stage_of(
+                table.value(values, "StageName"),
+                table.value(values, "ForecastCategoryName")
+                or table.value(values, "ForecastCategory"),
+                read.get("probability"),
+            )
+            status, read["stage"] = deal_status(stage, won, closed)
+            self.deal_kind(table, values, read, place, "Type")
+            deal = Deal(
+                ids[number],
+                place,
+                read,
+                account_id=account,
+                name=name[:200],
+                status=status,
+                amount=read.get("target_arr"),
+                close_date=read.get("target_close_date"),
+                owner_id=self._owner(table, values),
+            )
+            self.add_deal(deal, place, "a won opportunity needs its CloseDate.")
+            self.chosen_deals[deal.crm_id] = deal
+
+    def _roles(self) -> None:
+        table = self.tables.get("OpportunityContactRole")
+        if table is None:
+            return
+        deals = self.ids(table, "OpportunityId")
+        contacts = self.ids(table, "ContactId")
+        for number, values in table.rows:
+            if self._deleted(table, values):
+                self.export.skip("OpportunityContactRole", "deleted in Salesforce")
+                continue
+            deal, contact = deals.get(number), contacts.get(number)
+            if deal not in self.chosen_deals:
+                if deal and deal not in self.deal_accounts and self.everything:
+                    self.nowhere(table, number, "OpportunityId", deal, "opportunity")
+                self.export.skip("OpportunityContactRole", "of opportunities not imported")
+                continue
+            if not contact or contact not in self.contact_accounts:
+                if contact and self.contact_accounts:
+                    self.nowhere(table, number, "ContactId", contact, "contact in Contact.csv")
+                else:
+                    self.export.skip("OpportunityContactRole", "without a contact")
+                continue
+            if self.contact_accounts[contact] != self.chosen_deals[deal].account_id:
+                self.export.skip("OpportunityContactRole", "with a contact of another account")
+                continue
+            place = crm_csv.Place(table.file, table.object, number)
+            if table.has("Role"):
+                place.cells["role_hint"] = table.cell("Role")
+            role = table.value(values, "Role")
+            self.export.roles.append(
+                DealRole(deal, contact, role, place, ROLES.get(role.lower(), ""))
+            )
+
+    def _lines_and_products(self) -> None:
+        items, catalog = self.tables.get("OpportunityLineItem"), self.tables.get("Product2")
+        export = self.export
+        product_rows: dict[str, int] = {}
+        if catalog is not None:
+            product_rows = {v: k for k, v in self.ids(catalog, "Id", unique=True).items()}
+        wanted: set[str] = set()
+        if items is not None:
+            deals = self.ids(items, "OpportunityId")
+            products = self.ids(items, "Product2Id")
+            for number, values in items.rows:
+                deal = self.chosen_deals.get(deals.get(number, ""))
+                if self._deleted(items, values):
+                    export.skip("OpportunityLineItem", "deleted in Salesforce")
+                elif deal is None or deal.status != WON:
+                    export.skip("OpportunityLineItem", "of opportunities not won or not imported")
+                elif catalog is None:
+                    export.skip("OpportunityLineItem", "with no Product2.csv to name the product")
+                elif products.get(number) not in product_rows:
+                    if products.get(number):
+                        self.nowhere(
+                            items, number, "Product2Id", products[number], "product in Product2.csv"
+                        )
+                    else:
+                        self.problems.add(items.problem(number, "Product2Id is required."))
+                else:
+                    columns = [
+                        ("Quantity", "quantity", kinds.Number()),
+                        ("TotalPrice", "arr", kinds.Money()),
+                    ]
+                    read, place = crm_csv.parse(items, self.problems, number, values, columns)
+                    quantity = read.get("quantity")
+                    quantity = 1 if quantity is None else max(int(quantity.to_integral_value()), 1)
+                    arr = read.get("arr") or Decimal(0)
+                    export.lines.append(Line(deal.crm_id, products[number], quantity, arr, place))
+                    wanted.add(products[number])
+        if catalog is None:
+            return
+        rows = dict(catalog.rows)
+        columns = [
+            ("Family", "family", kind_for(CatalogProduct, "family")),
+            ("Description", "description", kind_for(CatalogProduct, "description")),
+            ("IsActive", "active", kinds.YesNo()),
+        ]
+        for crm_id, number in product_rows.items():
+            if crm_id not in wanted:
+                export.skip("Product2", "not on a won opportunity of a chosen account")
+                continue
+            values = rows[number]
+            read, place = crm_csv.parse(catalog, self.problems, number, values, columns)
+            name = catalog.value(values, "Name")
+            place.cells["name"] = catalog.cell("Name")
+            if not name:
+                self.problems.add(place.problem("Name is required.", "name"))
+                continue
+            read["name"] = name[:120]
+            export.products.append(Product(crm_id, place, read, name=name[:120]))
+
+    def _activities(self) -> None:
+        export = self.export
+        for object_name in ("Task", "Event"):
+            table = self.tables.get(object_name)
+            if table is None:
+                continue
+            if export.activities is None:
+                export.activities = []
+            ids = self.ids(table, "Id", unique=True)
+            whos = self.ids(table, "WhoId")
+            whats = self.ids(table, "WhatId")
+            direct = self.ids(table, "AccountId")
+            date_columns = ("ActivityDate", "ActivityDateTime", "StartDateTime", "CreatedDate")
+            when = next((c for c in date_columns if table.has(c)), None)
+            columns = [
+                (when, "date", Moment()),
+                ("Subject", "subject", Limited(200)),
+                ("Description", "summary", kinds.Text()),
+            ]
+            for number, values in table.rows:
+                if self._deleted(table, values):
+                    export.skip(object_name, "deleted in Salesforce")
+                    continue
+                who, what = whos.get(number, ""), whats.get(number, "")
+                account = direct.get(number, "")
+                if not account and what.startswith(ACCOUNT_PREFIX):
+                    account = what
+                if not account and what.startswith(OPPORTUNITY_PREFIX):
+                    account = self.deal_accounts.get(what, "")
+                if who.startswith(CONTACT_PREFIX) and self.contact_accounts:
+                    if who not in self.contact_accounts:
+                        if account in self.chosen_ids or self.everything:
+                            self.nowhere(table, number, "WhoId", who, "contact in Contact.csv")
+                        elif account:
+                            export.skip(object_name, "of accounts not chosen")
+                        else:
+                            export.skip(object_name, "with a contact not in Contact.csv")
+                        continue
+                    account = account or self.contact_accounts[who]
+                if not account:
+                    reason = "not tied to an account"
+                    if who.startswith(LEAD_PREFIX):
+                        reason = "about a lead, not a contact"
+                    elif who in self.contact_accounts:
+                        reason = "about a contact without an account"
+                    export.skip(object_name, reason)
+                    continue
+                if account not in self.chosen_ids:
+                    export.skip(object_name, "of accounts not chosen")
+                    continue
+                if number not in ids:
+                    self.problems.add(table.problem(number, "Id is required.", "Id"))
+                    continue
+                read, place = crm_csv.parse(table, self.problems, number, values, columns)
+                if "date" not in read:
+                    export.skip(object_name, "without a date")
+                    continue
+                kind = self._activity_kind(table, values, object_name)
+                read["kind"] = kind
+                read.setdefault("subject", InteractionKind(kind).label)
+                done = object_name == "Event" or self._done(table, values)
+                read["meaningful"] = done and kind in (
+                    InteractionKind.CALL,
+                    InteractionKind.MEETING,
+                )
+                contacts = [who] if who in self.contact_accounts else []
+                export.activities.append(
+                    Activity(
+                        ids[number],
+                        place,
+                        read,
+                        account_id=account,
+                        contact_ids=[c for c in contacts if self.contact_accounts[c] == account],
+                        owner_id=self._owner(table, values),
+                    )
+                )
+
+    def _activity_kind(self, table: Table, values, object_name: str) -> str:
+        for column in ("TaskSubtype", "EventSubtype", "Type"):
+            kind = ACTIVITY_KINDS.get(table.value(values, column).lower())
+            if kind and not (column.endswith("Subtype") and kind == InteractionKind.MEETING):
+                return kind
+        return InteractionKind.MEETING if object_name == "Event" else InteractionKind.OTHER
+
+    def _done(self, table: Table, values) -> bool:
+        if table.value(values, "Status").lower() == "completed":
+            return True
+        try:
+            return bool(YES.parse(table.value(values, "IsClosed")))
+        except ValueError:
+            return False
+
+
+# What the import command and the CRM import page call.
+read_export = SalesforceReader.read_export

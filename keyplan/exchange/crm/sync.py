@@ -1,0 +1,246 @@
+"""Bring the chosen key accounts' plans in line with a CRM export (crm_records).
+
+Records are matched by their CRM id (a keyplan record without one is adopted by
+its name), so importing the same export again changes nothing. Only the fields the
+CRM owns are written, and only where the CRM holds a value: power, relationship
+strength, notes, the whitespace grid and every other keyplan-only field are never
+touched, and nothing keyplan holds is removed. Every write goes through the
+services (access, validation, versions, history), all in one transaction: a
+problem anywhere undoes everything, and a dry run does the work and rolls it back,
+so its report is exactly what applying does.
+"""
+
+from django.db import transaction
+
+from keyplan.accounts import services as account_services
+from keyplan.accounts.models import Account, Relationship
+from keyplan.core import access, services
+from keyplan.exchange.crm import records as crm
+from keyplan.exchange.crm.deals import DealSteps
+from keyplan.exchange.crm.people import PeopleSteps
+from keyplan.exchange.crm.report import AccountReport, CrmReport
+from keyplan.exchange.crm.writer import PROFILE, SERVICE_ERRORS, Refused, free_name, same_value
+from keyplan.exchange.problems import ImportRefused
+from keyplan.growth.models import Product
+from keyplan.team.models import User
+
+MANAGER_FIELDS = ("relationship",)
+
+
+def apply(export: crm.Export, *, by, dry_run: bool = False) -> CrmReport:
+    """Import `export` as `by`. Raises ImportRefused, having written nothing."""
+    report = CrmReport(export.label, export.name, export.files)
+    try:
+        with transaction.atomic():
+            Sync(export, by, report).run()
+            report.applied = not dry_run
+            if dry_run:
+                transaction.set_rollback(True)
+    except Refused as exc:
+        raise ImportRefused(exc.problems[:50]) from None
+    return report
+
+
+class Sync(PeopleSteps, DealSteps):
+    """One import: each step matches the export's records to keyplan's, writes what
+    differs and words it in the report (see the module's docstring)."""
+
+    # ---- the run
+
+    def run(self) -> None:
+        self._owners()
+        self._catalog()
+        self._accounts()
+        self._parents()
+        if self.export.contacts is not None:
+            self._stakeholders()
+        if self.export.deals is not None:
+            self._deals()
+            self._revenue()
+            self._play_people()
+        if self.export.activities is not None:
+            self._activities()
+        for missing in self.export.missing:
+            self.report.notes.append(
+                f"no {missing} in the export: that part of the plans is left as it is"
+            )
+
+    # ---- owners and the catalog
+
+    def _owners(self) -> None:
+        self.owners: dict[str, User | None] = {}
+        if not self.export.owners:
+            return
+        tally = self._tally("user") if "user" in self.export.names else None
+        users = list(User.objects.filter(is_active=True))
+        by_email = {u.email.lower(): u for u in users if u.email}
+        by_login = {u.username.lower(): u for u in users}
+        by_name = {u.get_full_name().lower(): u for u in users if u.get_full_name()}
+        for crm_id, owner in self.export.owners.items():
+            self.owners[crm_id] = next(
+                (
+                    found
+                    for table, key in (
+                        (by_email, owner.email),
+                        (by_login, owner.login),
+                        (by_login, owner.email),
+                        (by_name, owner.name),
+                    )
+                    if key and (found := table.get(key.lower())) is not None
+                ),
+                None,
+            )
+            if tally is None:
+                continue
+            if self.owners[crm_id] is None:
+                tally.skipped["with no keyplan user of that email or login"] += 1
+            else:
+                tally.matched += 1
+
+    def _catalog(self) -> None:
+        if not self.export.products:
+            return
+        stored = list(Product.objects.all())
+        by_crm = self._index(stored)
+        by_name = {p.name: p for p in stored}
+        position = max((p.position for p in stored), default=0)
+        tally = self._tally("product")
+        may_change = self.by.is_superuser or self.by.role in Product.managed_by
+        differing = 0
+        for product in self.export.products:
+            record = by_crm.get((product.crm_id,))
+            values = dict(product.values)
+            if record is None and product.name in by_name:
+                record = by_name[product.name]
+                if self._normal(record.crm_id) not in (None, product.crm_id):
+                    raise Refused([product.place.problem(
+                        f"the catalog already has a product named “{product.name}”, tied to "
+                        f"another {self.label} product ({record.crm_id}).", "name",
+                    )])  # fmt: skip
+                values["crm_id"] = product.crm_id
+            if record is None:
+                position += 1
+                try:
+                    record = services.create(
+                        Product, by=self.by, position=position, crm_id=product.crm_id, **values
+                    )
+                except SERVICE_ERRORS as exc:
+                    self._fail(product.place, exc, f"cannot add “{product.name}” to the catalog: ")
+                self.report.catalog.created.append(product.name)
+                tally.created += 1
+            elif not may_change:
+                differs = any(not same_value(record, k, v) for k, v in values.items())
+                differing += differs
+                tally.unchanged += 1
+            else:
+                record, words = self._update(record, product.place, values)
+                if words:
+                    self.report.catalog.changed[record.name] = words
+                tally.updated += bool(words)
+                tally.unchanged += not words
+            self.products[product.crm_id] = record
+        if differing:
+            self.report.notes.append(
+                f"{differing} catalog products differ from {self.label}; only an administrator "
+                "can update the catalog"
+            )
+
+    # ---- accounts
+
+    def _accounts(self) -> None:
+        export = self.export
+        stored = list(Account.objects.all())
+        by_crm = self._index(stored)
+        self.stored_accounts = by_crm
+        by_name = {a.name.lower(): a for a in stored}
+        won = {d.account_id for d in export.deals or () if d.status == crm.WON}
+        self.account_status: dict[str, str] = {}
+        taken = set(by_name)
+        for account in export.accounts:
+            record = by_crm.get((account.crm_id,))
+            adopted = False
+            values = dict(account.values)
+            name = values.pop("name")
+            if record is None:
+                same = by_name.get(name.lower())
+                if same is not None and self._normal(same.crm_id) is None:
+                    record, adopted = same, True
+                    values["crm_id"] = account.crm_id
+            relationship = account.relationship or (
+                Relationship.CUSTOMER if account.crm_id in won else ""
+            )
+            if relationship:
+                values.setdefault("relationship", relationship)
+            outside = self._subsidiaries(account, by_crm)
+            if outside:
+                values["subsidiaries"] = outside
+            if record is None:
+                name = free_name([name, f"{name} ({account.crm_id})"], taken, 200)
+                taken.add(name.lower())
+                values.setdefault("relationship", Relationship.PROSPECT)
+                owner = self._owner(account.owner_id) if self.by.sees_all_accounts else None
+                try:
+                    record = account_services.create_account(
+                        by=self.by,
+                        name=name,
+                        source=export.vendor,
+                        crm_id=account.crm_id,
+                        owner=owner or self.by,
+                        **values,
+                    )
+                except SERVICE_ERRORS as exc:
+                    self._fail(account.place, exc)
+                self.reports[record.pk] = AccountReport(record.name, account.crm_id, new=True)
+                self.account_status[account.crm_id] = "created"
+            else:
+                if not access.can_edit_account(self.by, record):
+                    raise Refused([account.place.problem(
+                        f"keyplan's account “{record.name}” is not one you may change.", "name"
+                    )])  # fmt: skip
+                if not access.can_manage_account(self.by, record):
+                    for field_name in MANAGER_FIELDS:
+                        values.pop(field_name, None)
+                if name.lower() == record.name.lower() or name.lower() not in taken:
+                    values["name"] = name
+                self.reports[record.pk] = AccountReport(
+                    record.name, account.crm_id, adopted=adopted
+                )
+                record, words = self._update(record, account.place, values)
+                self._changed(record, PROFILE, record.name, words)
+                self.reports[record.pk].name = record.name
+                changed = bool(words) or adopted
+                self.account_status[account.crm_id] = "updated" if changed else "unchanged"
+            self.accounts[account.crm_id] = record
+            self.report.accounts.append(self.reports[record.pk])
+
+    def _subsidiaries(self, account: crm.Account, stored: dict) -> str:
+        """The account's subsidiaries in the CRM that are not keyplan accounts."""
+        chosen = {a.crm_id for a in self.export.accounts}
+        return "\n".join(
+            sorted(
+                name
+                for crm_id, name in self.export.children.get(account.crm_id, ())
+                if crm_id not in chosen and (crm_id,) not in stored
+            )
+        )
+
+    def _parents(self) -> None:
+        for account in self.export.accounts:
+            record = self.accounts[account.crm_id]
+            values = {}
+            if account.parent_id:
+                parent = self.accounts.get(account.parent_id) or self.stored_accounts.get(
+                    (account.parent_id,)
+                )
+                if parent is not None and parent.pk != record.pk:
+                    values["parent"] = parent
+            if values:
+                record, words = self._update(record, account.place, values)
+                self.accounts[account.crm_id] = record
+                self._changed(record, PROFILE, record.name, words)
+                if words and self.account_status[account.crm_id] == "unchanged":
+                    self.account_status[account.crm_id] = "updated"
+        tally = self._tally("account") if self.export.objects else None
+        for status in self.account_status.values():
+            if tally is not None:
+                setattr(tally, status, getattr(tally, status) + 1)

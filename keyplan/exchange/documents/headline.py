@@ -1,0 +1,65 @@
+"""The headline numbers of one plan, as the exports print them.
+
+Every number comes from `keyplan.insights` (the same functions as the dashboard and the
+plan page), so a PDF or a Markdown plan never shows a figure computed another way. Each
+comes with its rule, which the full exports print beside it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from keyplan.accounts.models import Account
+from keyplan.core import clock
+from keyplan.core.money import format_money
+from keyplan.insights import accounts, health, pipeline, relationships, risk, whitespace
+from keyplan.insights.figures import Figure
+
+
+@dataclass(frozen=True)
+class Number:
+    key: str
+    label: str
+    shown: str  # the value as people read it ("$180,000", "72.5", "not enough data")
+    formula: str  # how it is computed
+    note: str = ""  # a short qualifier ("by Dec 2027", "in 61 days")
+
+
+def _number(figure: Figure, note: str = "") -> Number:
+    return Number(figure.key, figure.label, figure.shown, figure.formula, note)
+
+
+def day(value: date | None) -> str:
+    """15 Jun 2026; a dash when there is no date."""
+    return f"{value.day} {value:%b %Y}" if value else "-"
+
+
+def numbers(account: Account, *, renewal: date | None, today: date | None = None) -> list[Number]:
+    """ARR, target, renewal, open whitespace, weighted pipeline, risk exposure, health and
+    coverage of `account` (live). `renewal` is the plan's nearest contract end."""
+    today = today or clock.today()
+    one = Account.objects.filter(pk=account.pk)
+    target = Number(
+        "target_arr",
+        "Target ARR",
+        format_money(account.target_arr),
+        "the ARR the growth plan aims for",
+        f"by {account.target_date:%b %Y}" if account.target_date else "",
+    )
+    days = (renewal - today).days if renewal else None
+    when = Number(
+        "renewal",
+        "Renewal",
+        day(renewal),
+        "the nearest end of a live contract",
+        "" if days is None else (f"in {days} days" if days >= 0 else f"{-days} days ago"),
+    )
+    return [
+        _number(accounts.arr(one, today)),
+        target,
+        when,
+        _number(whitespace.open_whitespace(one)),
+        _number(pipeline.weighted_pipeline(one)),
+        _number(risk.risk_exposure(one)),
+        _number(health.health_score(one, today).score),
+        _number(relationships.coverage(one, today)),
+    ]
