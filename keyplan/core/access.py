@@ -81,10 +81,33 @@ def _restrict(queryset: QuerySet, scope: Q, *, catalog_visible: bool) -> QuerySe
 
 def team_accounts(user) -> QuerySet:
     """The accounts whose team `user` is on (owner, member or sponsor) and may read:
-    "my accounts" for digests and calendars."""
+    "my accounts" for digests, calendars and the alerts of My week."""
     if not _active(user):
         return _accounts().none()
     return visible(_accounts().filter(_team_q(user)), user)
+
+
+def reviewable_accounts(user) -> QuerySet:
+    """The plans `user` reviews: those whose team they are on and may change."""
+    if not _active(user):
+        return _accounts().none()
+    return editable(_accounts().filter(_team_q(user)), user)
+
+
+def owned_accounts(user) -> QuerySet:
+    """The accounts `user` answers for (renewals, reviews due, trigger follow-ups):
+    every account for leaders and administrators, their own for anyone else."""
+    accounts = visible(_accounts(), user)
+    return accounts if _active(user) and user.sees_all_accounts else accounts.filter(owner=user)
+
+
+def book(user) -> QuerySet:
+    """The accounts a portfolio view speaks about for `user`: leaders and administrators
+    every account, a key account manager their own book, anyone else the plans they
+    may read."""
+    if _active(user) and user.role == Role.KAM:
+        return owned_accounts(user)
+    return visible(_accounts(), user)
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:
@@ -95,13 +118,25 @@ def visible(queryset: QuerySet, user) -> QuerySet:
 def editable(queryset: QuerySet, user) -> QuerySet:
     """The records of `queryset` that `user` may change (catalog rows by their roles)."""
     managed_by = queryset.model.managed_by
-    if managed_by is not None and not _has_role(user, managed_by):
+    if managed_by is not None and not has_role(user, managed_by):
         return queryset.none()
     return _restrict(queryset, _edit_scope(user), catalog_visible=True)
 
 
-def _has_role(user, roles) -> bool:
+def has_role(user, roles) -> bool:
+    """Whether `user` holds one of `roles` (a superuser holds every role)."""
     return _active(user) and (user.is_superuser or user.role in roles)
+
+
+def is_administrator(user) -> bool:
+    """Administrators manage users, the product catalog and the settings."""
+    return has_role(user, {Role.ADMIN})
+
+
+def can_import(user) -> bool:
+    """Importing creates and changes plans: anyone but a viewer may try (each account
+    is then checked like any other change)."""
+    return _active(user) and user.role != Role.VIEWER
 
 
 def _on_team(user, account, member_ids=None) -> bool:
@@ -170,7 +205,7 @@ def check_edit(user, record, *, fields=(), deleting: bool = False) -> None:
         check_view(user, record)
     name = record._meta.verbose_name
     if record.managed_by is not None:
-        if not _has_role(user, record.managed_by):
+        if not has_role(user, record.managed_by):
             roles = " or ".join(sorted(Role(role).label.lower() for role in record.managed_by))
             raise Forbidden(f"Only an {roles} can change the {name}.")
         return

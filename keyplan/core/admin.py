@@ -8,11 +8,8 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from keyplan.core import services
+from keyplan.core.access import is_administrator
 from keyplan.core.errors import Forbidden, NotFound
-
-
-def is_administrator(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or getattr(user, "role", "") == "admin"))
 
 
 class AdministratorsOnly:

@@ -13,15 +13,14 @@ from functools import partial
 
 from django.db.models import QuerySet
 
-from keyplan.accounts.models import Account, Tier
-from keyplan.core import clock
+from keyplan.accounts.models import Tier
+from keyplan.core import access, clock
 from keyplan.core.ids import parse_id
 from keyplan.insights import accounts as account_figures
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
 from keyplan.insights.figures import Figure
-from keyplan.team.models import Role
 
 
 def book(user, *, tier=None, owner=None, team=None) -> tuple[QuerySet, dict[str, str]]:
@@ -29,10 +28,8 @@ def book(user, *, tier=None, owner=None, team=None) -> tuple[QuerySet, dict[str,
     and the filters as they were understood (ignored when not a tier or an id).
 
     Leaders and administrators see every account, a KAM their own book, anyone else
-    the accounts whose team they are on."""
-    accounts = Account.objects.visible_to(user)
-    if user.role == Role.KAM and not user.sees_all_accounts:
-        accounts = accounts.filter(owner=user)
+    the plans they may read (core.access.book)."""
+    accounts = access.book(user)
     chosen = {}
     if str(tier) in {str(value) for value in Tier.values}:
         chosen["tier"] = str(tier)

@@ -3,7 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from keyplan.core import services
+from keyplan.core import access, services
 from keyplan.core.errors import Forbidden
 from keyplan.team.models import AccountMember, Role, TeamRole, User
 
@@ -13,7 +13,7 @@ def create_user(
 ) -> User:
     """Create a user. Only administrators may; `by=None` is the installation itself
     (first administrator, demo users)."""
-    if by is not None and not (by.is_superuser or by.role == Role.ADMIN):
+    if by is not None and not access.is_administrator(by):
         raise Forbidden("Only an administrator can add users.")
     user = User(username=username, role=role, **fields)
     if check_password:

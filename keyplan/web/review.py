@@ -20,7 +20,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -43,7 +43,7 @@ from keyplan.cadence.models import (
     TriggerKind,
     TriggerStatus,
 )
-from keyplan.core import clock, services
+from keyplan.core import access, clock, services
 from keyplan.core.choices import Level
 from keyplan.core.errors import Forbidden
 from keyplan.growth import services as growth_services
@@ -59,7 +59,6 @@ from keyplan.rhythm.snoozes import snooze_alert, wake_alert
 from keyplan.rhythm.triggers import close_trigger as close_trigger_service
 from keyplan.risks.forms import RerateForm
 from keyplan.risks.models import OPEN_RISK_STATUSES, Impact, Risk, RiskStatus
-from keyplan.team.models import AccountMember
 from keyplan.web import editing
 from keyplan.web.page import PlanPage, Row
 
@@ -75,8 +74,7 @@ def review_queue(user, today=None) -> list[Account]:
     """The plans `user` reviews: those they own or are on the team of and may change,
     tier 1 first, the most overdue first within a tier (one query)."""
     today = today or clock.today()
-    team = Q(owner=user) | Q(pk__in=AccountMember.objects.filter(user=user).values("account_id"))
-    accounts = Account.objects.editable_by(user).filter(team).select_related("owner")
+    accounts = access.reviewable_accounts(user).select_related("owner")
     rows = review_cadence.with_review_state(accounts, today)
     return list(rows.order_by("tier", F("review_late").desc(), "name", "pk"))
 

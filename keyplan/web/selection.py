@@ -38,7 +38,8 @@ from keyplan.accounts.models import (
     SelectionScore,
     Tier,
 )
-from keyplan.core import services
+from keyplan.core import access, services
+from keyplan.core.choices import Role
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.core.ids import parse_id
 from keyplan.insights.selection import explain, narrow, scorecard
@@ -49,7 +50,7 @@ SORTS = {"rank": None, "name": ("name", "pk")}  # None: the scorecard's own orde
 
 
 def _require_leader(user) -> None:
-    if not user.sees_all_accounts:
+    if not access.has_role(user, {Role.LEADER, Role.ADMIN}):
         raise PermissionDenied("Only sales leaders and administrators choose and tier accounts.")
 
 

@@ -9,16 +9,16 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from keyplan.rhythm.handoff_brief import RECENT_DAYS
 from keyplan.accounts.models import Account, Handoff, Relationship, Tier
 from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
-from keyplan.core import clock
+from keyplan.core import access, clock
 from keyplan.core.ids import parse_id
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import with_figures
-from keyplan.team.models import AccountMember, Role, User
+from keyplan.rhythm.handoff_brief import RECENT_DAYS
+from keyplan.team.models import User
 
 SORTS = {
     "name": "name",
@@ -99,10 +99,7 @@ def my_week(request):
         .select_related("account")
         .order_by("date")
     )
-    mine = visible if user.role in (Role.ADMIN, Role.LEADER) else visible.filter(owner=user)
-    on_my_teams = visible.filter(
-        Q(owner=user) | Q(pk__in=AccountMember.objects.filter(user=user).values("account_id"))
-    )
+    mine = access.owned_accounts(user)
     renewals = (
         with_figures(mine)
         .filter(renewal__isnull=False, renewal__lte=today + timedelta(days=90))
@@ -125,7 +122,7 @@ def my_week(request):
             "due": [a for a in actions if a.due_date >= today],
             "touchpoints": touchpoints,
             "renewals": renewals,
-            "alerts": alerts.alerts(on_my_teams, today=today),
+            "alerts": alerts.alerts(access.team_accounts(user), today=today),
             "reviews": [(a, review_cadence.review_due(a, today)) for a in reviews],
             "updates": updates.select_related("account").order_by("date", "pk"),
             "handed": handed.select_related("account", "previous_owner").order_by("-created_at"),

@@ -1,12 +1,16 @@
 """The plan page in Chromium: the journeys a KAM makes on a Monday."""
 
+import os
 import re
+from io import StringIO
 
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from keyplan.demo import novatech as sample
 from keyplan.growth.models import Action, BusinessUnit, Product
 from keyplan.relationships.models import Stakeholder
+from tests.browser.conftest import PASSWORD
 
 SECTIONS = [
     "1. Profile and strategic context",
@@ -154,3 +158,26 @@ def test_a_viewer_sees_no_edit_controls(novatech, sign_in):
     ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^(Edit|Add|Remove|Mark)"))).to_have_count(0)
     expect(page.locator("#whitespace-grid a")).to_have_count(0)
+
+
+def test_a_superuser_made_by_createsuperuser_edits_any_plan(novatech, sign_in):
+    """The README's first-run path: the superuser is an administrator, not a viewer."""
+    os.environ["DJANGO_SUPERUSER_PASSWORD"] = PASSWORD
+    try:
+        call_command(
+            "createsuperuser", interactive=False, username="boss", email="boss@example.com",
+            stdout=StringIO(),
+        )  # fmt: skip
+    finally:
+        del os.environ["DJANGO_SUPERUSER_PASSWORD"]
+    page = sign_in("boss")
+    open_plan(page, novatech)
+    marcus = page.locator("li.person", has_text="Marcus Weber").first
+    marcus.get_by_role("button", name="Edit Marcus Weber").click()
+    marcus.get_by_label("Relationship strength").select_option(label="Warm")
+    marcus.get_by_role("button", name="Save").click()
+
+    expect(dot(page, "Marcus Weber")).to_have_attribute("data-colour", "green")
+    assert Stakeholder.objects.get(name="Marcus Weber").history.first().history_user.username == (
+        "boss"
+    )
