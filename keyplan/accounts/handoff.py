@@ -14,6 +14,9 @@ core.access) may hand it over, and only to an active user who can own accounts
 The brief the new owner reads first is keyplan.rhythm.handoff_brief.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -99,9 +102,11 @@ def hand_over(
     move=("actions",),
     keep_previous: bool = True,
     note: str = "",
+    changes: Mapping[str, Any] | None = None,
 ) -> Handoff:
     """Give `account` (read at `version`) to `new_owner`; see the module's docstring.
-    `move` names what of the previous owner's moves with it (MOVABLE's keys)."""
+    `move` names what of the previous owner's moves with it (MOVABLE's keys);
+    `changes` are other fields of the account changed in the same save."""
     current = services.lock(Account, account.pk)
     check(current, new_owner, by=by)
     services.check_version(current, version)
@@ -139,7 +144,9 @@ def hand_over(
     membership = AccountMember.objects.filter(account=current, user=new_owner).first()
     if membership is not None:  # the owner is on the team as its owner, not as a member
         services.delete(membership, by=by, version=membership.version)
-    current = services.update(current, by=by, version=current.version, owner=new_owner)
+    current = services.update(
+        current, by=by, version=current.version, owner=new_owner, **(changes or {})
+    )
     if keep_previous and previous is not None and previous.is_active:
         _stay_on_team(current, previous, new_owner, by)
     return handoff

@@ -24,23 +24,22 @@ def create_account(*, by, **values) -> Account:
 
 @transaction.atomic
 def update_account(account: Account, *, by, version=None, keep_previous=True, **values):
-    """Change `account`'s own fields, read at `version`. A new owner is a handoff
-    (accounts.handoff.hand_over) wherever the owner is changed, so the new owner always
-    has a brief and the history says who handed the account over; the previous owner's
-    open actions stay theirs (the handoff page moves them on request) and the previous
-    owner stays on the team unless `keep_previous` is false. Taking the owner away
-    (no new owner) is a plain change."""
+    """Change `account`'s own fields, read at `version`, in one save. A new owner is a
+    handoff (accounts.handoff.hand_over) wherever the owner is changed, so the new owner
+    always has a brief and the history says who handed the account over; the previous
+    owner's open actions stay theirs (the handoff page moves them on request) and the
+    previous owner stays on the team unless `keep_previous` is false. Taking the owner
+    away (no new owner) is a plain change."""
     new_owner = values.get("owner")
-    if new_owner is not None:
-        del values["owner"]  # handed over below
-    # The other fields first: `by`'s rights are those they hold before handing over.
-    account = services.update(account, by=by, version=version, **values)
-    if new_owner is None or new_owner.pk == account.owner_id:
-        return account
+    # The stored owner: a form may already have set the new one on `account`.
+    stored = services.lock(Account, account.pk)
+    if new_owner is None or new_owner.pk == stored.owner_id:
+        return services.update(account, by=by, version=version, **values)
+    del values["owner"]  # handed over, with the other changes, below
     try:
         handoff.hand_over(
-            account, new_owner, by=by, version=account.version, move=(),
-            keep_previous=keep_previous,
+            account, new_owner, by=by, version=version, move=(),
+            keep_previous=keep_previous, changes=values,
         )  # fmt: skip
     except ValidationError as exc:  # said of the field the caller changed
         errors = exc.message_dict

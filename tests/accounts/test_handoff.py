@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from keyplan.accounts import handoff
+from keyplan.accounts.services import update_account
 from keyplan.accounts.models import Account, Handoff
 from keyplan.cadence import calendar_feed
 from keyplan.core import access, clock, services
@@ -311,3 +312,23 @@ def test_changing_the_owner_in_the_admin_hands_the_account_over(
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     handed(plan, owner, nina, admin_user)
+
+
+def test_a_new_owner_and_another_field_are_one_change_in_the_history(plan, owner, nina):
+    before = plan.history.count()
+
+    update_account(plan, by=owner, version=plan.version, owner=nina, tier=2)
+
+    stored = Account.objects.get(pk=plan.pk)
+    assert (stored.owner, stored.tier, stored.version) == (nina, 2, plan.version + 1)
+    assert plan.history.count() == before + 1
+    latest = plan.history.first()
+    assert (latest.owner_id, latest.tier, latest.history_user) == (nina.pk, 2, owner)
+
+
+def test_a_refused_field_beside_a_new_owner_hands_nothing_over(plan, owner, nina):
+    with pytest.raises(ValidationError) as refused:
+        update_account(plan, by=owner, version=plan.version, owner=nina, tier=7)
+    assert "tier" in refused.value.message_dict
+    assert Account.objects.get(pk=plan.pk).owner == owner
+    assert not Handoff.objects.filter(account=plan).exists()
