@@ -9,7 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from keyplan.core import clock
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
 from keyplan.core.ids import parse_id
 from keyplan.core.models import PlanQuerySet, Tracked, Versioned
@@ -314,13 +313,6 @@ class Contract(Versioned):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-
-    @property
-    def is_live(self) -> bool:
-        today = clock.today()
-        return self.status == ContractStatus.ACTIVE and (
-            self.end_date is None or self.end_date >= today
-        )
 
 
 class ContractLine(Versioned):

@@ -101,10 +101,6 @@ class Summary:
     users: list[tuple[str, str]]
 
 
-def users_by_name() -> dict[str, User]:
-    return {user.username: user for user in User.objects.filter(username__in=[u[0] for u in USERS])}
-
-
 def build_novatech() -> dict[str, User]:
     """Only NovaTech (with the users and the catalog): a small plan for page tests."""
     users = create_users()

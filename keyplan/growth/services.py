@@ -34,9 +34,3 @@ def complete_action(action: Action, *, by, version, on=None) -> Action:
     return services.update(
         action, by=by, version=version, status=ActionStatus.DONE, completed_on=on or clock.today()
     )
-
-
-def reopen_action(action: Action, *, by, version) -> Action:
-    return services.update(
-        action, by=by, version=version, status=ActionStatus.OPEN, completed_on=None
-    )

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from keyplan.accounts.models import Account
 from keyplan.cadence.models import TouchpointStatus
 from keyplan.core import access, clock
-from keyplan.growth.models import OPEN_STAGES, ActionStatus, Stage
+from keyplan.growth.models import OPEN_STAGES, Stage
 from keyplan.plan.loader import Plan
 from keyplan.relationships import heatmap
 from keyplan.relationships.models import BuyingRole, StakeholderStatus
@@ -408,10 +408,6 @@ class PlanPage:
             key=lambda r: r.record.completed_on or r.record.due_date, reverse=True
         )
         return groups
-
-    @property
-    def action_statuses(self):
-        return ActionStatus
 
 
 def as_of_moment(value: str | None) -> datetime | None:

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from keyplan.accounts import handoff
-from keyplan.accounts.services import update_account
 from keyplan.accounts.models import Account, Handoff
+from keyplan.accounts.services import update_account
 from keyplan.cadence import calendar_feed
 from keyplan.core import access, clock, services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
