@@ -4,6 +4,7 @@ revenue and team; and the handoff to a new owner."""
 from django import forms
 from django.contrib.auth import get_user_model
 
+from keyplan.accounts.handoff import MOVABLE
 from keyplan.accounts.models import (
     CONTEXT_FIELDS,
     PROFILE_FIELDS,
@@ -85,8 +86,6 @@ class HandoffForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates, moving: dict[str, int], **kwargs):
-        from keyplan.accounts.handoff import MOVABLE
-
         super().__init__(*args, **kwargs)
         self.fields["new_owner"].widget.choices = [("", "Choose the new owner")] + [
             (user.pk, f"{user.get_full_name() or user.username} ({user.get_role_display()})")

@@ -13,7 +13,7 @@ from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
 from keyplan.core.ids import parse_id
 from keyplan.core.models import PlanQuerySet, Tracked, Versioned
 from keyplan.core.money import MoneyField
-from keyplan.team.models import Role
+from keyplan.team.models import Role, TeamRole
 
 
 class Tier(models.IntegerChoices):
@@ -235,8 +235,6 @@ class Account(Versioned):
 
     def team(self) -> list[tuple]:
         """(user, role) for everyone on the account team, the owner first."""
-        from keyplan.team.models import TeamRole
-
         team = [(self.owner, TeamRole.OWNER)] if self.owner_id else []
         team += [(member.user, member.role) for member in self.members.select_related("user")]
         return team

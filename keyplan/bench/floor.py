@@ -20,8 +20,10 @@ from keyplan.accounts.models import Account, ContractStatus
 from keyplan.core.choices import Level
 from keyplan.growth.models import OPEN_STAGES, STAGE_PROBABILITY, CellStatus
 from keyplan.insights import alerts, health
+from keyplan.insights.figures import percent
 from keyplan.insights.relationships import month_before
 from keyplan.insights.risk import PROBABILITY_WEIGHTS
+from keyplan.insights.sql import tenth
 from keyplan.relationships.models import BuyingRole, Priority, StakeholderStatus, Strength
 from keyplan.risks.models import OPEN_RISK_STATUSES
 from keyplan.team.models import Organisation
@@ -268,9 +270,6 @@ def _known(figures) -> dict:
 
 def disagreements(board, values: dict) -> list[str]:
     """Where the floor's values differ from the dashboard's (an empty list: they agree)."""
-    from keyplan.insights.figures import percent
-    from keyplan.insights.revenue import tenth
-
     base, later, kept = values["retention"]
     wallet_arr, wallet = values["wallet"]
     path = board.path_to_target

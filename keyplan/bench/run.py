@@ -21,8 +21,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from keyplan.accounts.models import Account, Source
-from keyplan.bench import api_load as api_bench
-from keyplan.bench import floor
+from keyplan.bench import api_load, floor, import_load
 from keyplan.core import clock, services
 from keyplan.demo.synthetic import generate
 from keyplan.insights.portfolio import dashboard
@@ -143,8 +142,8 @@ def run(
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         page_timing = measure(plan_page, runs)
     try:
-        api = api_bench.measure(account, seconds=api_seconds)
-    except api_bench.ServerError as exc:
+        api = api_load.measure(account, seconds=api_seconds)
+    except api_load.ServerError as exc:
         raise BenchError(f"The API figure could not be measured: {exc}") from exc
 
     return {
@@ -168,10 +167,8 @@ def run(
 def import_figure(rows: int, *, runs: int = 1, seed: int = 1) -> dict:
     """The Salesforce import of `rows` contacts against a raw bulk insert of the same
     rows (bench.import_load); both are rolled back, leaving the database as it was."""
-    from keyplan.bench import import_load as import_bench
-
     if rows < 1:
         raise BenchError(f"--import-rows must be at least 1, not {rows}.")
     if runs < 1:
         raise BenchError(f"--import-runs must be at least 1, not {runs}.")
-    return {"vendor": connection.vendor, **import_bench.run(rows, runs=runs, seed=seed)}
+    return {"vendor": connection.vendor, **import_load.run(rows, runs=runs, seed=seed)}

@@ -6,20 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from keyplan.core import clock
+from keyplan.core import access, clock
 
 
 class PlanQuerySet(models.QuerySet):
     """Querysets of plan records answer the one access rule (see core.access)."""
 
     def visible_to(self, user):
-        from keyplan.core import access
-
         return access.visible(self, user)
 
     def editable_by(self, user):
-        from keyplan.core import access
-
         return access.editable(self, user)
 
 

@@ -11,8 +11,10 @@ Around those facts the plan is filled out as a KAM would have over the past year
 from datetime import date, timedelta
 from decimal import Decimal
 
+from keyplan.accounts import services as account_services
 from keyplan.core import clock
 from keyplan.demo.builder import PlanBuilder, add_months, on
+from keyplan.team import services as team_services
 
 NAME = "NovaTech"
 OBJECTIVE = "Close analytics module deal with Engineering by Q3 2026, adding $45K ARR"
@@ -68,9 +70,6 @@ GRID = {
 
 def build(users: dict, products: list) -> None:
     """Write NovaTech's plan, starting eleven months ago."""
-    from keyplan.accounts import services as account_services
-    from keyplan.team import services as team_services
-
     kam, today = users["kam"], clock.today()
     start = today - timedelta(days=335)
     catalog = {p.name: p for p in products}

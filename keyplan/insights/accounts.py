@@ -7,28 +7,20 @@ number of accounts).
 """
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from keyplan.accounts.models import Contract, ContractStatus
 from keyplan.core import clock
 from keyplan.growth.models import CellStatus, WhitespaceCell
 from keyplan.insights.figures import MONEY as MONEY_UNIT
 from keyplan.insights.figures import Figure
-
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+from keyplan.insights.sql import subtotal
 
 
 def live_contracts(today: date) -> Q:
     """Contracts that count towards ARR on `today` (as Plan.live_contracts)."""
     return Q(status=ContractStatus.ACTIVE) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-
-
-def _sum(queryset: QuerySet, field: str) -> Coalesce:
-    total = queryset.values("account").annotate(total=Sum(field)).values("total")
-    return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
 
 
 def with_figures(accounts: QuerySet, today: date | None = None) -> QuerySet:
@@ -38,9 +30,9 @@ def with_figures(accounts: QuerySet, today: date | None = None) -> QuerySet:
     cells = WhitespaceCell.objects.filter(account=OuterRef("pk"), status=CellStatus.OPEN)
     renewal = live.filter(end_date__isnull=False).order_by("end_date").values("end_date")[:1]
     return accounts.annotate(
-        arr=_sum(live, "arr"),
+        arr=subtotal(live, "arr"),
         renewal=Subquery(renewal),
-        open_whitespace=_sum(cells, "estimated_value"),
+        open_whitespace=subtotal(cells, "estimated_value"),
     )
 
 

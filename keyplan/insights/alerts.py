@@ -50,6 +50,7 @@ from keyplan.core.money import format_money
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import live_contracts
+from keyplan.insights.sql import tally
 from keyplan.relationships import models as people
 from keyplan.relationships.heatmap import RED, colour_expression
 from keyplan.relationships.models import BuyingRole, Stakeholder, Strength
@@ -156,12 +157,6 @@ def _midnight(value: date) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` (filtered on OuterRef("pk")) per account."""
-    rows = queryset.order_by().values("account").annotate(n=models.Count("pk")).values("n")
-    return Coalesce(Subquery(rows, output_field=models.IntegerField()), Value(0))
-
-
 def _ids(accounts: QuerySet) -> QuerySet:
     return accounts.values("pk")  # Django drops the ordering of an unsliced `__in`
 
@@ -216,7 +211,7 @@ def single_threaded(accounts, settings, today):
         account=OuterRef("pk"), status=ACTIVE, strength__gte=Strength.WARM
     )
     first = warm.order_by("-strength", "priority", "name").values("name")[:1]
-    rows = _plans(accounts).annotate(threads=_count(warm), thread=Subquery(first))
+    rows = _plans(accounts).annotate(threads=tally(warm), thread=Subquery(first))
     rows = rows.filter(threads__lte=1).values("threads", "thread", **ACCOUNT)
 
     def explain(row):

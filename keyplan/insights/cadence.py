@@ -44,7 +44,7 @@ from keyplan.accounts.models import Tier
 from keyplan.cadence.models import PlanReview, ReviewKind
 from keyplan.core import clock
 from keyplan.insights.figures import COUNT, DAYS, PERCENT, Figure, percent
-from keyplan.insights.plans import DaysSince
+from keyplan.insights.sql import DaysSince
 from keyplan.team.models import REVIEW_KINDS, Organisation
 
 KINDS: tuple[str, ...] = tuple(ReviewKind.values)

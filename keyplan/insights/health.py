@@ -40,8 +40,9 @@ from keyplan.core import clock
 from keyplan.insights.accounts import live_contracts
 from keyplan.insights.figures import SCORE, Figure
 from keyplan.insights.relationships import KEY, met_since
-from keyplan.insights.revenue import ZERO, current_arr, ranked, tenth
+from keyplan.insights.revenue import current_arr
 from keyplan.insights.risk import exposure_per_account
+from keyplan.insights.sql import ZERO, ranked, tenth
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import HealthSnapshot
 from keyplan.team.models import Organisation

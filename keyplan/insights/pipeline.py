@@ -22,10 +22,10 @@ from django.db.models.functions import Coalesce
 
 from keyplan.core import clock
 from keyplan.growth.models import OPEN_STAGES, STAGE_PROBABILITY, Play, Stage
-from keyplan.insights.accounts import MONEY
 from keyplan.insights.figures import COUNT, PERCENT, Figure, percent
 from keyplan.insights.figures import MONEY as MONEY_UNIT
-from keyplan.insights.revenue import ZERO, current_arr, ranked, sql_percent, subtotal, tally
+from keyplan.insights.revenue import current_arr
+from keyplan.insights.sql import MONEY, ZERO, ranked, sql_percent, subtotal, tally
 
 PROBABILITY = DecimalField(max_digits=5, decimal_places=4)
 WEIGHT_RULE = (

@@ -30,7 +30,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -60,30 +59,10 @@ from keyplan.growth.models import (
     WhitespaceCell,
 )
 from keyplan.insights.figures import DAYS, PERCENT, Figure, percent
-from keyplan.insights.revenue import ranked, sql_percent, tally, tenth
+from keyplan.insights.sql import DaysSince, ranked, sql_percent, tally, tenth
 from keyplan.relationships.models import BuyingRole, Stakeholder, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES, Risk, SwotItem, SwotKind
 from keyplan.team.models import Organisation
-
-
-class DaysSince(Func):
-    """Whole days from a date expression to `today`, in SQL (negative if it is later)."""
-
-    output_field = IntegerField()
-    arg_joiner = " - "
-    template = "(%(expressions)s)"  # PostgreSQL: date - date is a number of days
-
-    def __init__(self, expression, today: date):
-        super().__init__(Value(today, output_field=DateField()), expression)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
 
 
 def _of(model, **filters) -> QuerySet:

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from keyplan.core import clock
 from keyplan.core.choices import Level
 from keyplan.insights.figures import COUNT, PERCENT, RATIO, Figure, percent, ratio
-from keyplan.insights.revenue import ranked, sql_percent, tally, tenth
+from keyplan.insights.sql import ranked, sql_percent, tally, tenth
 from keyplan.relationships.heatmap import RED, RULE, colour_expression
 from keyplan.relationships.models import (
     InteractionStakeholder,

@@ -1,5 +1,5 @@
 """Revenue numbers: retention (NRR and GRR), share of wallet, revenue growth, cost to
-serve and profitability; and the SQL building blocks the other insights modules share.
+serve and profitability.
 
 Rules
 - Retention compares a base year with a later year (by default the last two complete
@@ -27,10 +27,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -39,66 +36,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, Round
+from django.db.models.functions import Coalesce
 
 from keyplan.accounts.models import Contract, RevenueYear
 from keyplan.core import clock
 from keyplan.growth.models import ResourceKind, ResourceRequest, ResourceStatus
-from keyplan.insights.accounts import MONEY, live_contracts
+from keyplan.insights.accounts import live_contracts
 from keyplan.insights.figures import MONEY as MONEY_UNIT
 from keyplan.insights.figures import PERCENT, Figure, percent
+from keyplan.insights.sql import MONEY, ZERO, ranked, sql_percent, subtotal
 from keyplan.team.models import Organisation
-
-ZERO = Decimal("0.00")
-TENTH = Decimal("0.1")
-SHARE = DecimalField(max_digits=9, decimal_places=1)  # a percentage with one decimal
-
-
-# Shared SQL building blocks ------------------------------------------------------------
-
-
-def subtotal(rows: QuerySet, value, *, by: str = "account", output=MONEY) -> Coalesce:
-    """The sum of `value` over `rows` (filtered on `by`=OuterRef("pk")), as a subquery
-    per account: 0 when there are none. A subquery per relation avoids join fan-out."""
-    total = rows.order_by().values(by).annotate(total=Sum(value)).values("total")
-    zero = Value(ZERO if isinstance(output, DecimalField) else 0)
-    return Coalesce(Subquery(total, output_field=output), zero, output_field=output)
-
-
-def tally(rows: QuerySet, *, by: str = "account") -> Coalesce:
-    """The number of `rows` per account, as a subquery: 0 when there are none."""
-    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def sql_percent(numerator, denominator) -> Round:
-    """numerator / denominator x 100 in SQL, one decimal, NULL when the denominator is 0.
-    Both sides go through floating point: SQLite divides integers as integers."""
-    share = (
-        Cast(numerator, FloatField())
-        * Value(100.0)
-        / NullIf(Cast(denominator, FloatField()), Value(0.0))
-    )
-    return Round(Cast(share, SHARE), 1)
-
-
-def ranked(accounts: QuerySet, contribution, *, ascending: bool = False) -> QuerySet:
-    """`accounts` annotated with `contribution` and ordered by it: largest first, or smallest
-    first when `ascending` (shares where a low value needs attention); NULLs last."""
-    order = F("contribution").asc(nulls_last=True)
-    if not ascending:
-        order = F("contribution").desc(nulls_last=True)
-    return accounts.annotate(contribution=contribution).order_by(order, "name", "pk")
 
 
 def current_arr(today: date) -> Coalesce:
     """Per-account expression: the ARR of the account's live contracts on `today`."""
     return subtotal(Contract.objects.filter(live_contracts(today), account=OuterRef("pk")), "arr")
-
-
-def tenth(value) -> Decimal | None:
-    """An average from SQL (float or Decimal) to one decimal, rounded as figures.percent."""
-    return None if value is None else Decimal(str(value)).quantize(TENTH)
 
 
 def check_period(start: date, end: date) -> None:

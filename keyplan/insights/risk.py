@@ -28,10 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from keyplan.core.choices import Level
-from keyplan.insights.accounts import MONEY
 from keyplan.insights.figures import MONEY as MONEY_UNIT
 from keyplan.insights.figures import PERCENT, Figure, percent
-from keyplan.insights.revenue import ZERO, ranked, subtotal
+from keyplan.insights.sql import MONEY, ZERO, ranked, subtotal
 from keyplan.risks.models import OPEN_RISK_STATUSES, Risk, RiskCategory
 
 PROBABILITY_WEIGHTS = {

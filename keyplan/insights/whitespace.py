@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from keyplan.accounts.models import Tier
 from keyplan.growth.models import CellStatus, WhitespaceCell
-from keyplan.insights.accounts import MONEY
 from keyplan.insights.figures import COUNT, Figure
 from keyplan.insights.figures import MONEY as MONEY_UNIT
-from keyplan.insights.revenue import ZERO, check_period, ranked, subtotal, tally
+from keyplan.insights.revenue import check_period
+from keyplan.insights.sql import MONEY, ZERO, ranked, subtotal, tally
 
 OPEN_RULE = "sum of the estimated value of open (unsold) whitespace cells"
 UNSOLD = (CellStatus.OPEN, CellStatus.EVALUATING)

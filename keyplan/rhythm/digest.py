@@ -36,7 +36,7 @@ from keyplan.insights import alerts as alert_rules
 from keyplan.insights import plans
 from keyplan.insights.accounts import with_figures
 from keyplan.plan import timeline
-from keyplan.team.models import Organisation
+from keyplan.team.models import Organisation, User
 
 DUE_WITHIN_DAYS = 7  # a review due before the next weekly digest is due now
 RENEWAL_DAYS = 90
@@ -242,8 +242,6 @@ def _due_reviews(owned, organisation, today: date) -> list[DueReview]:
 
 def recipients(username: str | None = None):
     """Active users, or the one named; raises User.DoesNotExist for an unknown name."""
-    from keyplan.team.models import User
-
     users = User.objects.filter(is_active=True).order_by("username")
     if username is None:
         return list(users)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keyplan.rhythm import handoff_views, views
+from keyplan.rhythm import views
 
 urlpatterns = [
     path(
@@ -10,10 +10,10 @@ urlpatterns = [
     ),
     path("my/calendar/", views.my_calendar, name="my-calendar"),
     path("calendar/<str:secret>.ics", views.calendar_feed_view, name="calendar-feed"),
-    path("accounts/<int:pk>/handoff/", handoff_views.hand_over, name="account-handoff"),
+    path("accounts/<int:pk>/handoff/", views.hand_over, name="account-handoff"),
     path(
         "accounts/<int:pk>/handoffs/<int:handoff_id>/",
-        handoff_views.handoff_brief,
+        views.handoff_brief,
         name="account-handoff-brief",
     ),
 ]

@@ -21,9 +21,11 @@ from django.utils.dateparse import parse_date
 from keyplan.accounts.models import Account
 from keyplan.cadence.models import TouchpointStatus
 from keyplan.core import access, clock
+from keyplan.growth import pictures as growth_pictures
 from keyplan.growth.models import OPEN_STAGES, Stage
 from keyplan.plan.loader import Plan
 from keyplan.relationships import heatmap
+from keyplan.relationships import pictures as people_pictures
 from keyplan.relationships.models import BuyingRole, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES
 
@@ -241,27 +243,21 @@ class PlanPage:
 
     @cached_property
     def heat_map_svg(self):
-        from keyplan.relationships.pictures import heat_map_svg
-
-        return heat_map_svg(self.plan, link=self._stakeholder_link)
+        return people_pictures.heat_map_svg(self.plan, link=self._stakeholder_link)
 
     @cached_property
     def interest_grid_svg(self):
-        from keyplan.relationships.pictures import interest_grid_svg
-
-        return interest_grid_svg(self.plan, link=self._stakeholder_link)
+        return people_pictures.interest_grid_svg(self.plan, link=self._stakeholder_link)
 
     @cached_property
     def org_chart_svg(self):
-        from keyplan.relationships.pictures import org_chart_svg
-
-        return org_chart_svg(self.plan, link=self._stakeholder_link)
+        return people_pictures.org_chart_svg(self.plan, link=self._stakeholder_link)
 
     @cached_property
     def whitespace_svg(self):
-        from keyplan.growth.pictures import whitespace_grid_svg
-
-        return whitespace_grid_svg(self.plan, link=self._cell_link if self.can_edit else None)
+        return growth_pictures.whitespace_grid_svg(
+            self.plan, link=self._cell_link if self.can_edit else None
+        )
 
     # 6. Growth
     @property

@@ -15,8 +15,7 @@ from django.urls import Resolver404, resolve
 
 from keyplan.accounts.models import Account
 from keyplan.api.models import ApiToken
-from keyplan.bench import bare as views
-from keyplan.bench import floor
+from keyplan.bench import bare, floor
 from keyplan.core import clock
 from keyplan.demo.portfolio import build_novatech
 from keyplan.demo.synthetic import generate
@@ -127,18 +126,21 @@ def test_bench_refuses_a_portfolio_of_another_size(db):
     assert Account.objects.count() == 3
 
 
-def test_the_bare_plan_view_is_off_on_a_normal_server(db):
+def test_the_bare_plan_view_is_off_on_a_normal_server(db, monkeypatch):
+    # Not even with the bench's key in the environment: only the bench's own URLs route it.
+    monkeypatch.setenv(bare.BARE_KEY_VARIABLE, "the-key")
     with pytest.raises(Resolver404):
         resolve("/bench/bare-plan/1")
+    assert resolve("/bench/bare-plan/1", urlconf="keyplan.bench.urls").func is bare.bare_plan
 
 
 def test_the_bare_plan_view_answers_only_with_the_benchs_key(db, rf, monkeypatch):
     build_novatech()
     account = Account.objects.get(name="NovaTech")
-    monkeypatch.setenv(views.BARE_KEY_VARIABLE, "the-key")
+    monkeypatch.setenv(bare.BARE_KEY_VARIABLE, "the-key")
 
     def ask(key):
-        return views.bare_plan(rf.get("/", headers={views.BARE_KEY_HEADER: key}), account.pk)
+        return bare.bare_plan(rf.get("/", headers={bare.BARE_KEY_HEADER: key}), account.pk)
 
     with pytest.raises(Http404):
         ask("a-guess")
