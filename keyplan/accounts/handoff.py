@@ -14,8 +14,8 @@ core.access) may hand it over, and only to an active user who can own accounts
 The brief the new owner reads first is keyplan.rhythm.handoff_brief.
 """
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,14 +24,17 @@ from django.db.models import Q
 from keyplan.accounts.models import Account, Handoff
 from keyplan.core import access, clock, services
 from keyplan.core.errors import Forbidden
-from keyplan.core.history import acting_as
+from keyplan.core.history import acting_as, author
+from keyplan.core.protocols import Actor
 from keyplan.growth.models import OPEN_STAGES, Action, ActionStatus, Play
 from keyplan.relationships.models import Stakeholder, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES, Risk
 from keyplan.team.models import AccountMember, TeamRole, User
 
+Movable: TypeAlias = Action | Stakeholder | Play | Risk
+
 # What can move to the new owner: (model, owner field, which records, label).
-MOVABLE = {
+MOVABLE: dict[str, tuple[type[Movable], str, Q, str]] = {
     "actions": (
         Action,
         "owner",
@@ -49,14 +52,16 @@ MOVABLE = {
 }
 
 
-def candidates(account: Account):
+def candidates(account: Account) -> list[User]:
     """Who the account can be handed to: active users who can own accounts."""
-    users = User.objects.filter(is_active=True).exclude(pk=account.owner_id)
+    users = User.objects.filter(is_active=True)
+    if account.owner_id is not None:  # excluding pk=None would exclude nobody too
+        users = users.exclude(pk=account.owner_id)
     return [user for user in users.order_by("first_name", "last_name", "username")
             if access.can_own_accounts(user)]  # fmt: skip
 
 
-def movable(account: Account, previous: User | None) -> dict[str, list]:
+def movable(account: Account, previous: User | None) -> dict[str, list[Movable]]:
     """The previous owner's records that can move, by kind (MOVABLE's keys)."""
     if previous is None:
         return {kind: [] for kind in MOVABLE}
@@ -70,7 +75,7 @@ def movable(account: Account, previous: User | None) -> dict[str, list]:
     }
 
 
-def check(account: Account, new_owner: User | None, *, by) -> None:
+def check(account: Account, new_owner: User | None, *, by: Actor) -> None:
     """Raise (Forbidden, ValidationError) if `by` may not hand `account` to `new_owner`."""
     access.check_view(by, account)
     if not access.can_manage_account(by, account):
@@ -97,9 +102,9 @@ def hand_over(
     account: Account,
     new_owner: User | None,
     *,
-    by,
-    version,
-    move=("actions",),
+    by: Actor,
+    version: int | str | None,
+    move: Collection[str] = ("actions",),
     keep_previous: bool = True,
     note: str = "",
     changes: Mapping[str, Any] | None = None,
@@ -109,6 +114,7 @@ def hand_over(
     `changes` are other fields of the account changed in the same save."""
     current = services.lock(Account, account.pk)
     check(current, new_owner, by=by)
+    assert new_owner is not None  # check() refuses a handoff to nobody
     services.check_version(current, version)
     unknown = sorted(set(move) - MOVABLE.keys())
     if unknown:
@@ -152,7 +158,7 @@ def hand_over(
     return handoff
 
 
-def _stay_on_team(account: Account, previous: User, new_owner: User, by) -> None:
+def _stay_on_team(account: Account, previous: User, new_owner: User, by: Actor) -> None:
     """The previous owner stays on the team as a member. Written here rather than through
     services.create: the handoff was authorised above, and a previous owner handing
     over their own account may no longer manage its team once the owner has changed."""
@@ -163,6 +169,6 @@ def _stay_on_team(account: Account, previous: User, new_owner: User, by) -> None
         note=f"Owner until {clock.today():%d %b %Y}; handed over to {new_owner}",
     )
     member.full_clean()
-    member._history_user = by
+    member._history_user = author(by)
     with acting_as(by):
         member.save()

@@ -1,6 +1,7 @@
 """Accounts, contracts, revenue and the selection scorecard."""
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,16 +15,24 @@ from keyplan.accounts.models import (
     SelectionScore,
 )
 from keyplan.core import services
+from keyplan.core.protocols import Actor
 
 
-def create_account(*, by, **values) -> Account:
+def create_account(*, by: Actor, **values: Any) -> Account:
     """A new account; a KAM who names no owner owns it."""
     values.setdefault("owner", by)
     return services.create(Account, by=by, **values)
 
 
 @transaction.atomic
-def update_account(account: Account, *, by, version=None, keep_previous=True, **values):
+def update_account(
+    account: Account,
+    *,
+    by: Actor,
+    version: int | str | None = None,
+    keep_previous: bool = True,
+    **values: Any,
+) -> Account:
     """Change `account`'s own fields, read at `version`, in one save. A new owner is a
     handoff (accounts.handoff.hand_over) wherever the owner is changed, so the new owner
     always has a brief and the history says who handed the account over; the previous
@@ -50,7 +59,9 @@ def update_account(account: Account, *, by, version=None, keep_previous=True, **
 
 
 @transaction.atomic
-def add_contract(account: Account, *, by, lines: Iterable[Mapping] = (), **values) -> Contract:
+def add_contract(
+    account: Account, *, by: Actor, lines: Iterable[Mapping[str, Any]] = (), **values: Any
+) -> Contract:
     """A contract with its product lines (each a dict of product, quantity, arr)."""
     contract = services.create(Contract, by=by, account=account, **values)
     for number, line in enumerate(lines, start=1):
@@ -64,7 +75,9 @@ def add_contract(account: Account, *, by, lines: Iterable[Mapping] = (), **value
 
 
 @transaction.atomic
-def set_weights(weights: Mapping[str, int], *, by, versions: Mapping[str, int]) -> None:
+def set_weights(
+    weights: Mapping[str, int], *, by: Actor, versions: Mapping[str, int | str | None]
+) -> None:
     """Set the scorecard's weights (criterion key to percent) at once; they must
     total 100%. `versions` holds the version each criterion was read at."""
     criteria = {c.key: c for c in SelectionCriterion.objects.all()}
@@ -79,8 +92,14 @@ def set_weights(weights: Mapping[str, int], *, by, versions: Mapping[str, int]) 
 
 
 def score(
-    account: Account, criterion: SelectionCriterion, value: int, *, by, version=None, note=None
-):
+    account: Account,
+    criterion: SelectionCriterion,
+    value: int,
+    *,
+    by: Actor,
+    version: int | str | None = None,
+    note: str | None = None,
+) -> SelectionScore:
     """Score `account` 1-5 on `criterion`: a new score, or a change to the one read at
     `version`. An existing note is kept unless a note is given."""
     notes = {} if note is None else {"note": note}

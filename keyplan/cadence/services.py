@@ -5,10 +5,12 @@ by the plan's changes since (keyplan.rhythm.triggers) and snoozing an alert
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from keyplan.accounts.models import Account
 from keyplan.cadence.models import (
     PlanReview,
     Touchpoint,
@@ -18,12 +20,20 @@ from keyplan.cadence.models import (
     TriggerStatus,
 )
 from keyplan.core import access, clock, services
-from keyplan.growth.models import Action
+from keyplan.core.protocols import Actor
+from keyplan.growth.models import Action, Objective, Play
+from keyplan.relationships.models import Stakeholder
+from keyplan.team.models import User
 
 
 @transaction.atomic
 def plan_touchpoint(
-    account, *, by, hosts: Iterable = (), attendees: Iterable = (), **values
+    account: Account,
+    *,
+    by: Actor,
+    hosts: Iterable[User] = (),
+    attendees: Iterable[Stakeholder] = (),
+    **values: Any,
 ) -> Touchpoint:
     """An executive touchpoint with who attends from our side (`hosts`) and theirs."""
     touchpoint = services.create(Touchpoint, by=by, account=account, **values)
@@ -39,7 +49,9 @@ def plan_touchpoint(
     return touchpoint
 
 
-def record_review(account, kind: str, *, by, date=None, notes="") -> PlanReview:
+def record_review(
+    account: Account, kind: str, *, by: Actor, date: date | None = None, notes: str = ""
+) -> PlanReview:
     return services.create(
         PlanReview,
         by=by,
@@ -51,7 +63,9 @@ def record_review(account, kind: str, *, by, date=None, notes="") -> PlanReview:
     )
 
 
-def log_trigger(account, kind: str, description: str, *, by, date=None) -> TriggerEvent:
+def log_trigger(
+    account: Account, kind: str, description: str, *, by: Actor, date: date | None = None
+) -> TriggerEvent:
     return services.create(
         TriggerEvent,
         by=by,
@@ -62,7 +76,14 @@ def log_trigger(account, kind: str, description: str, *, by, date=None) -> Trigg
     )
 
 
-def handle_trigger(trigger: TriggerEvent, note: str, *, by, version, on=None) -> TriggerEvent:
+def handle_trigger(
+    trigger: TriggerEvent,
+    note: str,
+    *,
+    by: Actor,
+    version: int | str | None,
+    on: date | None = None,
+) -> TriggerEvent:
     """Mark a trigger event handled, saying how the plan was updated for it (or why it
     needs no update): its "plan update needed" task is done. A blank note is refused
     (TriggerEvent.clean)."""
@@ -82,10 +103,10 @@ class Commitment:
     """A follow-up commitment made at a touchpoint, to become an action of the plan."""
 
     title: str
-    owner: object | None  # a User
+    owner: User | None
     due_date: date | None
-    objective: object | None = None  # an Objective of the account
-    play: object | None = None  # a Play of the account
+    objective: Objective | None = None  # of the touchpoint's account
+    play: Play | None = None  # of the touchpoint's account
 
     @property
     def blank(self) -> bool:
@@ -93,7 +114,9 @@ class Commitment:
 
 
 @transaction.atomic
-def commit_follow_ups(touchpoint: Touchpoint, commitments: Iterable[Commitment], *, by):
+def commit_follow_ups(
+    touchpoint: Touchpoint, commitments: Iterable[Commitment], *, by: Actor
+) -> list[Action]:
     """Turn a touchpoint's follow-up commitments into actions of its account's plan,
     each tied to the objective or play chosen for it, and linked to the touchpoint.
 

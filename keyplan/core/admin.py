@@ -1,31 +1,39 @@
 """Admin-site base classes: the admin site is for administrators, and every
 change it makes goes through the services (validation, versions, history)."""
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from keyplan.core import services
 from keyplan.core.access import is_administrator
 from keyplan.core.errors import Forbidden, NotFound
+from keyplan.core.models import Tracked
+
+if TYPE_CHECKING:
+    pass
 
 
 class AdministratorsOnly:
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return is_administrator(request.user)
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_administrator(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return is_administrator(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return is_administrator(request.user)
 
 
@@ -34,13 +42,14 @@ class VersionedAdminForm(forms.ModelForm):
 
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["based_on_version"].initial = self.instance.version
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # a model form's clean() gives back its cleaned_data
+        cleaned = self.cleaned_data
         opened_at = cleaned.get("based_on_version")
         if self.instance.pk and opened_at is not None and opened_at != self.instance.version:
             raise forms.ValidationError(
@@ -61,24 +70,30 @@ class PlanAdmin(AdministratorsOnly, SimpleHistoryAdmin):
     def versioned(self) -> bool:
         return any(f.name == "version" for f in self.model._meta.concrete_fields)
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Tracked | None = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if self.versioned:
             kwargs.setdefault("form", VersionedAdminForm)
         return super().get_form(request, obj, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Tracked | None = None
+    ) -> Sequence[str]:
         stamps = ("version", "created_at", "updated_at") if self.versioned else ("created_at",)
         return (*super().get_readonly_fields(request, obj), *stamps)
 
-    def _model_values(self, form, names):
+    def _model_values(self, form: forms.ModelForm, names: Iterable[str]) -> dict[str, Any]:
         fields = {f.name for f in self.model._meta.concrete_fields}
         return {name: form.cleaned_data[name] for name in names if name in fields}
 
-    def update(self, record, **kwargs):
+    def update(self, record: Tracked, **kwargs: Any) -> Tracked:
         """The service that changes a record of this model."""
         return services.update(record, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Tracked, form: forms.ModelForm, change: bool
+    ) -> None:
         try:
             if change:
                 saved = self.update(
@@ -98,10 +113,10 @@ class PlanAdmin(AdministratorsOnly, SimpleHistoryAdmin):
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Tracked) -> None:
         services.delete(obj, by=request.user, version=getattr(obj, "version", None))
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
 
@@ -112,13 +127,13 @@ class RecordAdmin(AdministratorsOnly, admin.ModelAdmin):
 
     list_per_page = 50
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -129,11 +144,13 @@ class LinkInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> list[str]:
         return [f.name for f in self.model._meta.concrete_fields if f.name != "id"]

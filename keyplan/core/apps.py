@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "keyplan core"
 
-    def ready(self):
+    def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record
 
         from keyplan.core.history import stamp

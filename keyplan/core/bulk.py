@@ -10,11 +10,19 @@ are ours), so records can point at each other before they are written: foreign
 keys are checked at commit on both databases.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, models
+
+if TYPE_CHECKING:
+    from django.db.models.options import Options
+
+# Per column of an INSERT: the attribute its value comes from, and the conversion of
+# that value for the database (a field's get_db_prep_save), or None when none is needed.
+Columns = list[tuple[str, Callable[..., Any] | None]]
 
 BATCH = 2000  # rows per executemany call
 
@@ -27,7 +35,7 @@ PLAIN = {
 }  # fmt: skip
 
 
-def reserve_ids(model, count: int) -> Sequence[int]:
+def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
     if count == 0:
         return []
     meta = model._meta
@@ -49,7 +57,7 @@ def reserve_ids(model, count: int) -> Sequence[int]:
 
 
 @cache
-def statement(meta, *, with_pk: bool) -> tuple[str, list]:
+def statement(meta: "Options[Any]", *, with_pk: bool) -> tuple[str, Columns]:
     """The INSERT of every concrete column of a table (its primary key only if
     `with_pk`) and, per column, (attname, converter or None) for Prepare."""
     fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
@@ -58,13 +66,13 @@ def statement(meta, *, with_pk: bool) -> tuple[str, list]:
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    columns = [
+    columns: Columns = [
         (f.attname, None if f.get_internal_type() in PLAIN else f.get_db_prep_save) for f in fields
     ]
     return sql, columns
 
 
-def execute(sql: str, rows: list) -> None:
+def execute(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """Run `sql` for every row, BATCH rows per executemany."""
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
@@ -76,11 +84,11 @@ class Prepare:
     column's value from `values` where it is there and from the record otherwise.
     Conversions are memoised: most rows of a batch share their timestamps."""
 
-    def __init__(self, columns: list):
+    def __init__(self, columns: Columns):
         self.columns = columns
-        self.memo: dict = {}
+        self.memo: dict[tuple[str, Any], Any] = {}
 
-    def __call__(self, obj, values: dict) -> list:
+    def __call__(self, obj: models.Model, values: Mapping[str, Any]) -> list[Any]:
         row = []
         for attname, convert in self.columns:
             value = values[attname] if attname in values else getattr(obj, attname)
@@ -93,7 +101,13 @@ class Prepare:
         return row
 
 
-def insert(model, records: list, *, user_id: int | None, moment: datetime) -> None:
+def insert(
+    model: type[models.Model],
+    records: Sequence[models.Model],
+    *,
+    user_id: int | None,
+    moment: datetime,
+) -> None:
     """Insert `records` (with their pks set) and a "+" history row for each."""
     if not records:
         return

@@ -7,13 +7,21 @@ the database keeps the check as the last line for writes that bypass validation
 (bulk inserts, raw SQL).
 """
 
+from typing import Any
+
 from django.db import models
 
 
 class DatabaseCheck(models.CheckConstraint):
     """A CheckConstraint enforced by the database; Python validation is the model's."""
 
-    def validate(self, model, instance, exclude=None, using=None):
+    def validate(
+        self,
+        model: type[models.Model],
+        instance: models.Model,
+        exclude: Any = None,
+        using: str | None = None,
+    ) -> None:
         return None
 
 

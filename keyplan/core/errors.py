@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
+from keyplan.core.protocols import VersionedRecord
+
 __all__ = ["ConflictError", "Forbidden", "NotFound", "ValidationError"]
 
 
@@ -19,7 +21,7 @@ class ConflictError(Exception):
     `current` is the record as stored now, so the caller can show what changed.
     """
 
-    def __init__(self, current, expected_version: int):
+    def __init__(self, current: VersionedRecord, expected_version: int):
         self.current = current
         self.expected_version = expected_version
         name = current._meta.verbose_name

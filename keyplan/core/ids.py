@@ -5,7 +5,7 @@
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value) -> int | None:
+def parse_id(value: object) -> int | None:
     """`value` as a record id, or None when it cannot be one (not digits, 0, too large)."""
     text = str(value or "").strip()
     if not text.isascii() or not text.isdigit():

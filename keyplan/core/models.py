@@ -1,21 +1,23 @@
 """Base models: every plan record carries timestamps, a version and its history."""
 
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from keyplan.core import access, clock
+from keyplan.core.protocols import Actor, Member, PlanAccount
 
 
 class PlanQuerySet(models.QuerySet):
     """Querysets of plan records answer the one access rule (see core.access)."""
 
-    def visible_to(self, user):
+    def visible_to(self, user: Actor) -> Self:
         return access.visible(self, user)
 
-    def editable_by(self, user):
+    def editable_by(self, user: Actor) -> Self:
         return access.editable(self, user)
 
 
@@ -39,36 +41,42 @@ class Tracked(models.Model):
     # Whether saving one counts as a change to its plan (Account.last_changed).
     touches_plan: ClassVar[bool] = True
 
+    # What simple-history writes on the next history row, when set (declared, never
+    # defaulted: simple-history and core.history ask whether they are there).
+    _history_user: Member | None  # who made the change (core.services sets it)
+    _history_date: datetime  # when, by keyplan's clock
+
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         stamp = clock.now()
         self.updated_at = self._history_date = stamp
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self._history_date = clock.now()
         return super().delete(*args, **kwargs)
 
-    def check_same_account(self, account_id, *fields: str) -> None:
+    def check_same_account(self, account_id: int | None, *fields: str) -> None:
         """Refuse foreign keys (by field name) that point into another account's plan."""
         errors = {}
         for name in fields:
             if account_id is None or getattr(self, f"{name}_id") is None:
                 continue
             if getattr(self, name).account_id != account_id:
-                label = self._meta.get_field(name).verbose_name
-                errors[name] = f"The {label} must belong to the same account."
+                field = self._meta.get_field(name)
+                assert isinstance(field, models.ForeignKey)  # it has `{name}_id`, read above
+                errors[name] = f"The {field.verbose_name} must belong to the same account."
         if errors:
             raise ValidationError(errors)
 
     @property
-    def plan_account(self):
+    def plan_account(self) -> PlanAccount | None:
         """The account this record belongs to, or None."""
         if self.account_path is None:
             return None
-        target = self
+        target: Any = self  # each step of the path is a foreign key
         for step in filter(None, self.account_path.split("__")):
             target = getattr(target, step)
         return target
@@ -86,7 +94,7 @@ class Versioned(Tracked):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)

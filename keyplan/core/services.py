@@ -8,28 +8,41 @@ packages' services.py build their workflows on these.
 """
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError
 
 from keyplan.core import access, bulk, clock
 from keyplan.core.errors import ConflictError, NotFound
-from keyplan.core.history import acting_as
-from keyplan.core.models import Tracked
+from keyplan.core.history import acting_as, author
+from keyplan.core.models import Tracked, Versioned
+from keyplan.core.protocols import Actor, PlanAccount
 
 T = TypeVar("T", bound=Tracked)
+V = TypeVar("V", bound=Versioned)
 
 NOT_SETTABLE = {"id", "version", "created_at", "updated_at"}
 
 
 def _field(model: type[models.Model], name: str) -> models.Field | None:
+    """The field `name` (or attname) of `model`; None when there is none or the name is
+    a relation from another model (not settable either way)."""
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return next((f for f in model._meta.concrete_fields if f.attname == name), None)
+    return field if isinstance(field, models.Field) else None
+
+
+def _column(model: type[models.Model], name: str) -> models.Field:
+    """The concrete field `name` of `model`, as unique rules name them."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # Django's model checks: rules name columns
+    return field
 
 
 def _parent_field(model: type[Tracked]) -> str | None:
@@ -73,13 +86,9 @@ def assign(record: Tracked, values: Mapping[str, Any], *, creating: bool) -> lis
     return changed
 
 
-def _history_user(user):
-    return user if user is not None and user.is_authenticated else None
-
-
-def _save(record: Tracked, user) -> None:
+def _save(record: Tracked, user: Actor) -> None:
     record.full_clean()
-    record._history_user = _history_user(user)
+    record._history_user = author(user)
     try:
         with transaction.atomic():
             record.save()
@@ -98,21 +107,34 @@ def _touch_plan(record: Tracked) -> None:
     if record.account_path is None or not record.touches_plan:
         return
     account = record.plan_account
-    if account is not None and account.pk is not None:
-        type(account).objects.filter(pk=account.pk).update(last_changed=clock.now())
+    if account is not None:
+        _mark_changed(account)
 
 
-def _plan_account_or_error(record: Tracked):
+def _mark_changed(account: PlanAccount) -> None:
+    if account.pk is not None:
+        _accounts().filter(pk=account.pk).update(last_changed=clock.now())
+
+
+# Accounts are a model of a package above this one: named through the app registry.
+def _accounts() -> models.QuerySet[Any]:
+    return apps.get_model("accounts", "Account").objects.all()
+
+
+def _plan_account_or_error(record: Tracked) -> PlanAccount | None:
+    parent = _parent_field(type(record))
+    if parent is None:  # the account itself, or a record outside any plan
+        return record.plan_account
     try:
         account = record.plan_account
     except models.ObjectDoesNotExist as exc:
-        raise ValidationError({_parent_field(type(record)): "No such record."}) from exc
-    if account is None and record.account_path:
-        raise ValidationError({_parent_field(type(record)): "This field is required."})
+        raise ValidationError({parent: "No such record."}) from exc
+    if account is None:
+        raise ValidationError({parent: "This field is required."})
     return account
 
 
-def create(model: type[T], *, by, **values) -> T:
+def create(model: type[T], *, by: Actor, **values: Any) -> T:
     """Create a `model` record from `values` (field name to value)."""
     record = model()
     assign(record, values, creating=True)
@@ -136,13 +158,13 @@ class Row(int):
     """In create_many()'s rows, a foreign key to the record made from another row."""
 
 
-def create_many(model: type[T], rows: list[Mapping[str, Any]], *, by) -> list[T]:
+def create_many(model: type[T], rows: Sequence[Mapping[str, Any]], *, by: Actor) -> list[T]:
     """Create a record of `model` from each of `rows`, as create() would one by one
     (access, whole-record validation, history) but with one INSERT per batch: for
     imports of thousands of rows. A foreign key may be `Row(i)`, the record made from
     `rows[i]`. Raises InvalidRow for the first row refused, having written nothing."""
     records = [model() for _ in rows]
-    allowed: set = set()
+    allowed: set[Any] = set()
     for index, (record, values) in enumerate(zip(records, rows, strict=True)):
         try:
             values = {k: records[v] if isinstance(v, Row) else v for k, v in values.items()}
@@ -164,7 +186,7 @@ def create_many(model: type[T], rows: list[Mapping[str, Any]], *, by) -> list[T]
         except ValidationError as exc:
             raise InvalidRow(index, exc) from exc
     _check_unique_together(model, records)
-    stamp, user = clock.now(), _history_user(by)
+    stamp, user = clock.now(), author(by)
     with transaction.atomic():
         for record, pk in zip(records, bulk.reserve_ids(model, len(records)), strict=True):
             record.pk = pk
@@ -184,28 +206,27 @@ def create_many(model: type[T], rows: list[Mapping[str, Any]], *, by) -> list[T]
         if model.account_path is not None:
             touched = {r.plan_account.pk for r in records if r.plan_account is not None}
             if touched:
-                account_model = type(records[0].plan_account)
-                account_model.objects.filter(pk__in=touched).update(last_changed=stamp)
+                _accounts().filter(pk__in=touched).update(last_changed=stamp)
     return records
 
 
-def _check_unique_together(model: type[models.Model], records: list) -> None:
+def _check_unique_together(model: type[models.Model], records: Sequence[models.Model]) -> None:
     """Each unique field or field set, among `records` and against the stored rows,
     with a query per rule (validate_unique would make one per record and rule)."""
-    rules = [
+    rules: list[tuple[tuple[str, ...], models.UniqueConstraint | None]] = [
         ((f.name,), None) for f in model._meta.concrete_fields if f.unique and not f.primary_key
     ]
-    others = []
-    for constraint in model._meta.constraints:
-        if not isinstance(constraint, models.UniqueConstraint):
+    others: list[models.UniqueConstraint] = []
+    for unique in model._meta.constraints:
+        if not isinstance(unique, models.UniqueConstraint):
             continue
-        if constraint.fields and not (constraint.condition or constraint.expressions):
-            rules.append((tuple(constraint.fields), constraint))
+        if unique.fields and not (unique.condition or unique.expressions):
+            rules.append((tuple(unique.fields), unique))
         else:
-            others.append(constraint)
+            others.append(unique)
     for names, constraint in rules:
-        attnames = [model._meta.get_field(n).attname for n in names]
-        seen: dict[tuple, int] = {}
+        attnames = [_column(model, n).attname for n in names]
+        seen: dict[tuple[Any, ...], int] = {}
         for index, record in enumerate(records):
             value = tuple(getattr(record, a) for a in attnames)
             if None in value:
@@ -224,21 +245,26 @@ def _check_unique_together(model: type[models.Model], records: list) -> None:
     for index, record in enumerate(records):
         for constraint in others:
             try:
-                constraint.validate(model, record)
+                # django-stubs 5.2 lacks BaseConstraint.validate (Django 4.1+)
+                constraint.validate(model, record)  # type: ignore[attr-defined]
             except ValidationError as exc:
                 raise InvalidRow(index, exc) from exc
 
 
-def _unique_error(model, names, constraint) -> ValidationError:
+def _unique_error(
+    model: type[models.Model],
+    names: tuple[str, ...],
+    constraint: models.UniqueConstraint | None,
+) -> ValidationError:
     if constraint is not None and constraint.violation_error_message:
         message = constraint.get_violation_error_message()
     else:
-        label = model._meta.get_field(names[0]).verbose_name
+        label = _column(model, names[0]).verbose_name
         message = f"A {model._meta.verbose_name} with this {label} already exists."
     return ValidationError({names[-1]: message})
 
 
-def lock(model: type[T], pk) -> T:
+def lock(model: type[T], pk: Any) -> T:
     """The stored record, locked for this transaction (SQLite locks at BEGIN IMMEDIATE)."""
     try:
         return model.objects.select_for_update().get(pk=pk)
@@ -246,20 +272,20 @@ def lock(model: type[T], pk) -> T:
         raise NotFound(f"This {model._meta.verbose_name} no longer exists.") from exc
 
 
-def check_version(current: Tracked, version) -> None:
+def check_version(current: Versioned, version: int | str | None) -> None:
     if version is None or version == "":
         raise ValidationError(
             {"version": "Say which version of the record this change is based on."}
         )
     try:
-        version = int(version)
+        expected = int(version)
     except (TypeError, ValueError) as exc:
         raise ValidationError({"version": "The version is a whole number."}) from exc
-    if current.version != version:
-        raise ConflictError(current, version)
+    if current.version != expected:
+        raise ConflictError(current, expected)
 
 
-def update(record: T, *, by, version=None, **values) -> T:
+def update(record: T, *, by: Actor, version: int | str | None = None, **values: Any) -> T:
     """Change `record`, which the caller read at `version`; returns the stored record.
 
     Nothing is written when the stored record has moved past `version`
@@ -270,7 +296,7 @@ def update(record: T, *, by, version=None, **values) -> T:
     with transaction.atomic():
         current = lock(model, record.pk)
         access.check_edit(by, current)
-        if hasattr(current, "version"):
+        if isinstance(current, Versioned):
             check_version(current, version)
         stored = copy.copy(current)  # rights are judged on the record as stored
         changed = assign(current, values, creating=False)
@@ -281,7 +307,7 @@ def update(record: T, *, by, version=None, **values) -> T:
     return current
 
 
-def delete(record: Tracked, *, by, version=None) -> None:
+def delete(record: Tracked, *, by: Actor, version: int | str | None = None) -> None:
     """Delete `record` (read at `version`) and what belongs to it.
 
     Records that merely point at it (a stakeholder's manager, a play's objective)
@@ -291,10 +317,10 @@ def delete(record: Tracked, *, by, version=None) -> None:
     with transaction.atomic():
         current = lock(model, record.pk)
         access.check_edit(by, current, deleting=True)
-        if hasattr(current, "version"):
+        if isinstance(current, Versioned):
             check_version(current, version)
         _detach_dependents(current, by)
-        current._history_user = _history_user(by)
+        current._history_user = author(by)
         account = current.plan_account if current.account_path else None
         try:
             with transaction.atomic(), acting_as(by):
@@ -306,36 +332,39 @@ def delete(record: Tracked, *, by, version=None) -> None:
                 f"{' and '.join(kinds)} still use it; change or remove those first."
             ) from exc
         if account is not None and account is not current and current.touches_plan:
-            _touch_plan(account)
+            _mark_changed(account)
 
 
-def _detach_dependents(record: models.Model, user) -> None:
+def _detach_dependents(record: models.Model, user: Actor) -> None:
     for relation in record._meta.related_objects:
         if relation.many_to_many or relation.on_delete is not models.SET_NULL:
             continue
-        field = relation.field
-        for dependent in relation.related_model._base_manager.filter(**{field.name: record}):
+        field, model = relation.field, relation.related_model
+        assert not isinstance(model, str)  # "self" is resolved once the models are loaded
+        for dependent in model._base_manager.filter(**{field.name: record}):
             setattr(dependent, field.name, None)
             if isinstance(dependent, Tracked):
-                dependent._history_user = _history_user(user)
+                dependent._history_user = author(user)
             dependent.save()
 
 
 def set_links(
-    owner: Tracked,
+    owner: V,
     relation: str,
     targets: Iterable[models.Model],
     *,
-    by,
-    version,
+    by: Actor,
+    version: int | str | None,
     extra: Mapping[int, Mapping[str, Any]] | None = None,
-) -> Tracked:
+) -> V:
     """Make `owner.<relation>` (a many-to-many through a tracked link model) hold
     exactly `targets`. Each added or removed link is its own history row; the owner's
     version moves, so a stale form cannot undo someone's change to the set.
     `extra` maps a target's pk to values for the link's own fields (a role hint)."""
     field = type(owner)._meta.get_field(relation)
+    assert isinstance(field, models.ManyToManyField), f"{relation} is not a many-to-many field"
     through = field.remote_field.through
+    assert through is not None and issubclass(through, Tracked), f"{relation}: untracked links"
     source_name, target_name = field.m2m_field_name(), field.m2m_reverse_field_name()
     extra = extra or {}
     wanted = {target.pk: target for target in targets}
@@ -350,7 +379,7 @@ def set_links(
         changed = False
         for target_pk, link in links.items():
             if target_pk not in wanted:
-                link._history_user = _history_user(by)
+                link._history_user = author(by)
                 link.delete()
                 changed = True
             elif extra.get(target_pk) and assign(link, extra[target_pk], creating=False):
@@ -363,7 +392,7 @@ def set_links(
                 _save(link, by)
                 changed = True
         if changed:
-            current._history_user = _history_user(by)
+            current._history_user = author(by)
             current.save()
             _touch_plan(current)
     return current

@@ -15,7 +15,7 @@ FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"  # what browsers and print ha
 INK, MUTED = "#1f2937", "#6b7280"
 
 
-def attrs(**values) -> str:
+def attrs(**values: object) -> str:
     """` name="value"` pairs, escaped; `class_` is `class`, `data_x` is `data-x`."""
     pairs = []
     for name, value in values.items():
@@ -27,13 +27,15 @@ def attrs(**values) -> str:
     return "".join(pairs)
 
 
-def el(tag: str, *children: str, **attributes) -> str:
+def el(tag: str, *children: str, **attributes: object) -> str:
     """An element; its attributes are escaped here, its children are markup already."""
     head = tag + attrs(**attributes)
     return f"<{head}>{''.join(children)}</{tag}>" if children else f"<{head}/>"
 
 
-def text(x: float, y: float, content: str, *, size: float = 12, fill: str = INK, **extra) -> str:
+def text(
+    x: float, y: float, content: str, *, size: float = 12, fill: str = INK, **extra: object
+) -> str:
     return el("text", escape(content), x=x, y=y, font_size=size, fill=fill, **extra)
 
 

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 
+from keyplan.accounts.models import Account
 from keyplan.cadence.models import AlertSnooze
 from keyplan.core import access, clock, services
+from keyplan.core.protocols import Actor
 from keyplan.insights import alerts
 from keyplan.team.models import Organisation
 
@@ -14,7 +16,13 @@ SNOOZE_DAYS = 7
 
 
 def snooze_alert(
-    account, rule: str, record_id, reason: str, *, by, days: int = SNOOZE_DAYS
+    account: Account,
+    rule: str,
+    record_id: int | str,
+    reason: str,
+    *,
+    by: Actor,
+    days: int | str = SNOOZE_DAYS,
 ) -> AlertSnooze:
     """Set an alert on `account` aside for `days` (a week by default), with the reason.
 
@@ -49,6 +57,6 @@ def snooze_alert(
     )
 
 
-def wake_alert(snooze: AlertSnooze, *, by, version) -> None:
+def wake_alert(snooze: AlertSnooze, *, by: Actor, version: int | str | None) -> None:
     """End a snooze now: the alert fires again."""
     services.delete(snooze, by=by, version=version)

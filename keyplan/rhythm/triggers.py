@@ -6,20 +6,23 @@ from django.core.exceptions import ValidationError
 from keyplan.cadence.models import TriggerEvent
 from keyplan.cadence.services import handle_trigger
 from keyplan.core import access
+from keyplan.core.protocols import Actor
 from keyplan.plan import timeline
 
 # What changing these records says about the plan: they are the rhythm, not the plan.
 NOT_PLAN_UPDATES = frozenset({"trigger event", "plan review", "snoozed alert"})
 
 
-def plan_updates_since(trigger: TriggerEvent, limit: int = 5):
+def plan_updates_since(trigger: TriggerEvent, limit: int = 5) -> list[timeline.Change]:
     """Changes to the trigger's plan since it was logged (from history), other than
     trigger events, reviews and snoozes: what answered it."""
     found = timeline.changes(trigger.account, since=trigger.created_at, limit=50)
     return [change for change in found if change.model not in NOT_PLAN_UPDATES][:limit]
 
 
-def close_trigger(trigger: TriggerEvent, note: str = "", *, by, version) -> TriggerEvent:
+def close_trigger(
+    trigger: TriggerEvent, note: str = "", *, by: Actor, version: int | str | None
+) -> TriggerEvent:
     """Clear a trigger's "plan update needed" task: with a note, or, without one, because
     the plan has been updated since the trigger was logged (the note then names the
     changes, read from history). Neither: refused, nothing changes."""

@@ -1,15 +1,24 @@
 """Users and account teams."""
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from keyplan.core import access, services
 from keyplan.core.errors import Forbidden
+from keyplan.core.protocols import Actor, PlanAccount
 from keyplan.team.models import AccountMember, Role, TeamRole, User
 
 
 def create_user(
-    *, by, username: str, password: str, role: str = Role.VIEWER, check_password=True, **fields
+    *,
+    by: User | None,
+    username: str,
+    password: str,
+    role: str = Role.VIEWER,
+    check_password: bool = True,
+    **fields: Any,
 ) -> User:
     """Create a user. Only administrators may; `by=None` is the installation itself
     (first administrator, demo users)."""
@@ -27,6 +36,8 @@ def create_user(
     return user
 
 
-def add_member(account, member: User, *, by, role=TeamRole.MEMBER, **fields) -> AccountMember:
+def add_member(
+    account: PlanAccount, member: User, *, by: Actor, role: str = TeamRole.MEMBER, **fields: Any
+) -> AccountMember:
     """Put `member` on the account team; its owner, leaders and admins may."""
     return services.create(AccountMember, by=by, account=account, user=member, role=role, **fields)
