@@ -46,6 +46,30 @@ def test_the_team_reads_the_plan(client, account, champion, member, viewer):
         assert "1 green" in response.text
 
 
+def test_section_headings_count_their_records(client, account, champion, owner):
+    from keyplan.growth.models import Play
+
+    relationship_services.log_interaction(
+        account, by=owner, date="2026-04-01", subject="Kick-off", stakeholders=[champion]
+    )
+    client.force_login(owner)
+    url = reverse("plan", args=[account.pk])
+
+    def heading(page, section):
+        return page.split(f'id="section-{section}"')[1].split("</small>")[0].split("<small>")[1]
+
+    page = client.get(url).text
+    assert heading(page, "stakeholders") == "1 stakeholder"
+    assert heading(page, "interactions") == "1 interaction"
+    assert heading(page, "growth").startswith("0 open plays ·")
+
+    services.create(Stakeholder, by=owner, account=account, name="James Park")
+    services.create(Play, by=owner, account=account, name="Analytics upsell")
+    page = client.get(url).text
+    assert heading(page, "stakeholders") == "2 stakeholders"
+    assert heading(page, "growth").startswith("1 open play ·")
+
+
 def test_the_plan_page_costs_the_same_queries_for_more_stakeholders(
     client, account, champion, owner
 ):
