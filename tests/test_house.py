@@ -42,9 +42,7 @@ def _name(path: Path) -> str:
 
 
 def _sources() -> dict[str, Path]:
-    return {
-        _name(path): path for path in ROOT.rglob("*.py") if "migrations" not in path.parts
-    }
+    return {_name(path): path for path in ROOT.rglob("*.py") if "migrations" not in path.parts}
 
 
 MODULES = _sources()

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from keyplan.rhythm.handoff_brief import RECENT_DAYS
 from keyplan.accounts.models import Account, Handoff, Relationship, Tier
 from keyplan.cadence.models import Touchpoint, TouchpointStatus, TriggerEvent, TriggerStatus
 from keyplan.core import clock
@@ -18,6 +17,7 @@ from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights.accounts import with_figures
+from keyplan.rhythm.handoff_brief import RECENT_DAYS
 from keyplan.team.models import AccountMember, Role, User
 
 SORTS = {

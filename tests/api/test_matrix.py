@@ -30,7 +30,9 @@ SNOOZE_OPERATIONS = {"list_snoozes": "list", "create_snooze": "create", "delete_
 
 def _operations() -> dict[str, tuple[str | None, str]]:
     """operation id -> (kind path or None for the account's own, verb)."""
-    operations = {name: (None, name) for name in [*ACCOUNT_OPERATIONS, *sorted(PORTFOLIO_OPERATIONS)]}
+    operations = {
+        name: (None, name) for name in [*ACCOUNT_OPERATIONS, *sorted(PORTFOLIO_OPERATIONS)]
+    }
     operations |= {name: ("snoozes", verb) for name, verb in SNOOZE_OPERATIONS.items()}
     for path in KIND_PATHS:
         for verb in SUCCESS:
