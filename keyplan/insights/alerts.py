@@ -39,6 +39,7 @@ from functools import partial
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Replace, TruncDate
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from keyplan.accounts.models import Account, Contract
@@ -140,7 +141,7 @@ def _day(value: date) -> str:
 
 
 def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count:,} days"
+    return f"{count:,} day{pluralize(count)}"
 
 
 def _roles(row: dict) -> str:

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 
 from keyplan.accounts.models import Account
@@ -110,10 +111,10 @@ class Digest:
     @property
     def subject(self) -> str:
         parts = [
-            _count(len(self.due_reviews), "review due", "reviews due"),
-            _count(len(self.overdue_actions), "overdue action", "overdue actions"),
-            _count(len(self.new_alerts) + self.more_alerts, "new alert", "new alerts"),
-            _count(len(self.renewals), "renewal", "renewals"),
+            _count(len(self.due_reviews), "review{s} due"),
+            _count(len(self.overdue_actions), "overdue action{s}"),
+            _count(len(self.new_alerts) + self.more_alerts, "new alert{s}"),
+            _count(len(self.renewals), "renewal{s}"),
         ]
         summary = ", ".join(part for part in parts if part) or "changes on your accounts"
         return f"Your keyplan week of {self.today:%d %b %Y}: {summary}"
@@ -147,10 +148,9 @@ def _tidy(text: str) -> str:
     return text + "\n"
 
 
-def _count(n: int, one: str, many: str) -> str:
-    if not n:
-        return ""
-    return f"1 {one}" if n == 1 else f"{n} {many}"
+def _count(n: int, words: str) -> str:
+    """3, "review{s} due" -> "3 reviews due"; nothing for none."""
+    return f"{n} {words.format(s=pluralize(n))}" if n else ""
 
 
 def _address(user) -> str:

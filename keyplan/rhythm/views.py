@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET
 
 from keyplan.accounts import handoff
@@ -52,7 +53,7 @@ def touchpoint_brief(request, pk: int, touchpoint_id: int):
                 count = len(created)
                 messages.success(
                     request,
-                    f"{count} follow-up action{'' if count == 1 else 's'} added to the plan.",
+                    f"{count} follow-up action{pluralize(count)} added to the plan.",
                 )
                 return redirect(request.path + "#follow-ups")
         else:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from keyplan.accounts.models import Tier
@@ -90,7 +91,7 @@ def portfolio(request):
                     charts.Bar(label, f.value, explain("depth"))
                     for label, f in board.depth.distribution
                 ],
-                lambda v: f"{v} accounts",
+                lambda v: f"{v} account{pluralize(v)}",
             ),
         },
         # (key, title, count, link): a Rule is callable, which templates would call.

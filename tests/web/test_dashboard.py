@@ -57,6 +57,19 @@ def test_a_leader_sees_the_whole_portfolio(client, book, leader):
     assert 'data-rule="single_threaded">2<' in text
 
 
+def test_the_multithreading_chart_counts_accounts_in_words(client, book, owner, leader):
+    def depth(person):
+        client.force_login(person)
+        chart = client.get(reverse("portfolio")).text.split("multithread depth")[1]
+        return dict(
+            re.findall(r'<g class="bar" data-label="([^"]+)".*?<title>[^:]+: ([^<]+)<', chart)
+        )
+
+    # Neither account has a warm or champion stakeholder.
+    assert depth(owner)["0-1"] == "1 account"
+    assert depth(leader)["0-1"] == "2 accounts"
+
+
 def test_a_kam_sees_their_own_book(client, book, owner):
     client.force_login(owner)
     text = client.get(reverse("portfolio")).text

@@ -46,6 +46,30 @@ def test_the_team_reads_the_plan(client, account, champion, member, viewer):
         assert "1 green" in response.text
 
 
+def test_section_headings_count_their_records(client, account, champion, owner):
+    from keyplan.growth.models import Play
+
+    relationship_services.log_interaction(
+        account, by=owner, date="2026-04-01", subject="Kick-off", stakeholders=[champion]
+    )
+    client.force_login(owner)
+    url = reverse("plan", args=[account.pk])
+
+    def heading(page, section):
+        return page.split(f'id="section-{section}"')[1].split("</small>")[0].split("<small>")[1]
+
+    page = client.get(url).text
+    assert heading(page, "stakeholders") == "1 stakeholder"
+    assert heading(page, "interactions") == "1 interaction"
+    assert heading(page, "growth").startswith("0 open plays ·")
+
+    services.create(Stakeholder, by=owner, account=account, name="James Park")
+    services.create(Play, by=owner, account=account, name="Analytics upsell")
+    page = client.get(url).text
+    assert heading(page, "stakeholders") == "2 stakeholders"
+    assert heading(page, "growth").startswith("1 open play ·")
+
+
 def test_the_plan_page_costs_the_same_queries_for_more_stakeholders(
     client, account, champion, owner
 ):
@@ -308,3 +332,35 @@ def test_amounts_are_shown_in_the_organisation_s_currency(
         services.update(organisation, by=admin_user, version=organisation.version, currency="eu")
     assert error.value.message_dict["currency"][0].startswith("A currency is its three-letter")
     assert Organisation.current().currency == "EUR"
+
+
+def test_yen_amounts_have_the_yen_sign_and_no_decimals(
+    client, account, owner, admin_user, unit, product
+):
+    import re
+    from datetime import date
+    from decimal import Decimal
+
+    from keyplan.accounts import services as account_services
+    from keyplan.growth import services as growth_services
+    from keyplan.team.models import Organisation
+
+    organisation = Organisation.current()
+    services.update(organisation, by=admin_user, version=organisation.version, currency="JPY")
+    account_services.add_contract(
+        account, by=owner, name="MSA", arr=Decimal("1234567.80"), start_date=date(2026, 1, 1)
+    )
+    growth_services.set_cell(unit, product, by=owner, status="open", estimated_value=4_500_000)
+    client.force_login(owner)
+
+    page = client.get(reverse("plan", args=[account.pk])).text
+    summary = page.split('id="section-summary"')[1].split("</section>")[0]
+    assert "¥1,234,568" in summary  # ARR, in whole yen
+    assert "¥4,500,000" in summary  # open whitespace
+    assert "¥50,000,000" in page.split('id="section-profile"')[1]  # annual revenue
+    assert "¥4.5M" in page.split('id="section-whitespace"')[1]  # the grid's open cell
+    assert not re.search(r"\$\d|JPY|¥[\d,]+\.\d\d", page)
+
+    dashboard = client.get(reverse("portfolio")).text
+    assert "¥1,234,568" in dashboard and "¥4.5M" in dashboard
+    assert not re.search(r"\$\d|JPY|¥[\d,]+\.\d\d", dashboard)

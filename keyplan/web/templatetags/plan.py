@@ -21,12 +21,6 @@ def label(record, name: str):
 
 
 @register.filter
-def plural(count: int, word: str) -> str:
-    """3|plural:"stakeholder" -> "3 stakeholders"."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-@register.filter
 def show(figure) -> str:
     """A Figure's value as people read it, by its unit (insights.figures.shown)."""
     return figure.shown

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from keyplan.accounts.models import Account
 from keyplan.core import access
@@ -44,4 +45,4 @@ class Command(BaseCommand):
             return
         for a in found:
             self.stdout.write(f"[{a.severity}] {a.account_name}: {a.title}. {a.why}.")
-        self.stdout.write(f"{len(found)} alert{'' if len(found) == 1 else 's'}.")
+        self.stdout.write(f"{len(found)} alert{pluralize(len(found))}.")

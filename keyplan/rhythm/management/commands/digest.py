@@ -1,6 +1,7 @@
 """keyplan digest [--user U] [--send] [--force]: each user's weekly digest."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from keyplan.rhythm import digest
 from keyplan.team.models import User
@@ -41,13 +42,13 @@ class Command(BaseCommand):
             line = f"{result.user.username}: {result.status}"
             self.stdout.write(line + (f" ({result.reason})" if result.reason else ""))
         self.stdout.write(
-            f"Sent {len(sent)} digest{'' if len(sent) == 1 else 's'}; "
+            f"Sent {len(sent)} digest{pluralize(len(sent))}; "
             f"{len(failed)} not sent; {len(results) - len(sent) - len(failed)} skipped."
         )
         if failed:
             names = ", ".join(f"{r.user.username} ({r.reason})" for r in failed)
             raise CommandError(
-                f"Not sent to {len(failed)} user{'' if len(failed) == 1 else 's'}: {names}. "
+                f"Not sent to {len(failed)} user{pluralize(len(failed))}: {names}. "
                 "They are not marked sent; run the command again to retry them."
             )
 
@@ -62,6 +63,5 @@ class Command(BaseCommand):
             self.stdout.write(f"To: {address}\nSubject: {outcome.digest.subject}\n\n{text}")
             shown += 1
         self.stdout.write(
-            f"# {shown} digest{'' if shown == 1 else 's'} printed; nothing was sent "
-            "(--send emails them)."
+            f"# {shown} digest{pluralize(shown)} printed; nothing was sent (--send emails them)."
         )
