@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
 
 from keyplan.api import tokens
 from keyplan.api.models import ApiToken
@@ -22,4 +23,4 @@ class ApiTokenAdmin(RecordAdmin):
         live = list(queryset.filter(revoked_at__isnull=True))
         for token in live:
             tokens.revoke(token)
-        self.message_user(request, f"Revoked {len(live)} token(s).")
+        self.message_user(request, f"Revoked {len(live)} token{pluralize(len(live))}.")

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from random import Random
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from keyplan.accounts.models import (
     Account,
@@ -68,8 +69,9 @@ def generate(
     others = Account.objects.exclude(source=Source.SYNTHETIC)
     if not force and others.exists():
         examples = ", ".join(f"“{name}”" for name in others.values_list("name", flat=True)[:3])
+        count = others.count()
         raise GenerateError(
-            f"The database holds {others.count()} account(s) that are not synthetic "
+            f"The database holds {count} account{pluralize(count)} that are not synthetic "
             f"({examples}); synthetic plans would mix into their rollups. "
             "Nothing was written. Use --force (force=True) to generate anyway."
         )

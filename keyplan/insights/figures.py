@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.template.defaultfilters import pluralize
 
 from keyplan.core.money import format_money
 
@@ -55,7 +56,8 @@ def shown(value, unit: str) -> str:
     if unit == PERCENT:
         return f"{value:.1f}%".replace(".0%", "%")
     if unit == DAYS:
-        return f"{value:.0f} days"
+        days = f"{value:.0f}"
+        return f"{days} day{pluralize(int(days))}"
     if unit == RATIO:
         return f"{value:.2f}"
     if unit == COUNT:
