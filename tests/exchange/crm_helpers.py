@@ -14,8 +14,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from keyplan.exchange.crm import sync as crm_sync
-from keyplan.exchange.crm.salesforce.reader import normal_id
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.exchange.problems import ImportRefused
 from tests.exchange.xlsx_helpers import snapshot
 
@@ -100,7 +100,7 @@ def import_or_refuse(read, contents: dict[str, bytes], user, **choice) -> None:
         try:
             with transaction.atomic():
                 export = read(folder, **choice)
-                crm_sync.apply(export, by=user)
+                apply_export(export, by=user)
                 transaction.set_rollback(True)  # the next example starts from scratch
         except ImportRefused as refusal:
             assert refusal.problems, "a refusal names its problems"

@@ -5,11 +5,11 @@ from django.apps import apps
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from keyplan.exchange.workbook import export as xlsx_export
+from keyplan.exchange.workbook.export import export_plan
 
 
 def export(account, path):
-    xlsx_export.export_plan(account, path)
+    export_plan(account, path)
     return path
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from keyplan.accounts.models import Account, Contract, ContractLine, ContractStatus, RevenueYear
 from keyplan.core import clock, services
-from keyplan.exchange.crm import records as crm
 from keyplan.exchange.crm.files import Place
+from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal
 from keyplan.exchange.crm.writer import (
     CONTRACTS,
     LINES,
@@ -42,9 +42,9 @@ class DealSteps(Writer):
             listed.add((account.pk, deal.crm_id))
             play = plays.get((account.pk, deal.crm_id))
             statuses = []
-            if deal.status == crm.OPEN or play is not None:
+            if deal.status == OPEN or play is not None:
                 statuses.append(self._play(deal, account, play, play_names[account.pk]))
-            if deal.status == crm.WON:
+            if deal.status == WON:
                 contract = contracts.get((account.pk, deal.crm_id))
                 statuses.append(self._contract(deal, account, contract))
             if not statuses:
@@ -60,11 +60,11 @@ class DealSteps(Writer):
             setattr(tally, status, getattr(tally, status) + 1)
         self._no_longer(stored_plays, {plays[k].pk for k in listed if k in plays}, PLAYS)
 
-    def _play(self, deal: crm.Deal, account: Account, play: Play | None, names: set) -> str:
+    def _play(self, deal: Deal, account: Account, play: Play | None, names: set) -> str:
         values = dict(deal.values)
-        if deal.status == crm.WON:
+        if deal.status == WON:
             values.update(stage=Stage.WON, probability=values.get("probability", 100))
-        elif deal.status == crm.LOST:
+        elif deal.status == LOST:
             values.update(stage=Stage.LOST, probability=values.get("probability", 0))
         owner = self._owner(deal.owner_id)
         if owner is not None:
@@ -91,7 +91,7 @@ class DealSteps(Writer):
         self._changed(account, PLAYS, old_name, words)
         return "updated" if words else "unchanged"
 
-    def _contract(self, deal: crm.Deal, account: Account, contract: Contract | None) -> str:
+    def _contract(self, deal: Deal, account: Account, contract: Contract | None) -> str:
         values = {"name": deal.name, "arr": deal.amount or Decimal(0)}
         if deal.close_date is not None:
             values["start_date"] = deal.close_date
@@ -120,7 +120,7 @@ class DealSteps(Writer):
             status = self._contract_lines(account, contract, lines, status)
         return status
 
-    def _lines_of(self, deal: crm.Deal) -> dict[str, tuple[int, Decimal, Place]]:
+    def _lines_of(self, deal: Deal) -> dict[str, tuple[int, Decimal, Place]]:
         if not hasattr(self, "_lines_by_deal"):
             self._lines_by_deal = defaultdict(list)
             for line in self.export.lines:
@@ -156,7 +156,7 @@ class DealSteps(Writer):
     def _revenue(self) -> None:
         won = defaultdict(lambda: defaultdict(list))
         for deal in self.export.deals:
-            if deal.status == crm.WON and deal.close_date is not None:
+            if deal.status == WON and deal.close_date is not None:
                 won[deal.account_id][deal.close_date.year].append(deal)
         for crm_id, years in won.items():
             account = self.accounts[crm_id]
@@ -230,7 +230,7 @@ class DealSteps(Writer):
             for label, words in hinted:
                 self._changed(account, PLAY_PEOPLE, label, [words])
 
-    def _deal(self, crm_id: str) -> crm.Deal:
+    def _deal(self, crm_id: str) -> Deal:
         if not hasattr(self, "_deals_by_id"):
             self._deals_by_id = {d.crm_id: d for d in self.export.deals}
         return self._deals_by_id[crm_id]

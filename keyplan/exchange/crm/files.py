@@ -1,9 +1,9 @@
 """Reading a CRM's CSV export: from a folder, a zip or files to checked rows.
 
-Both vendors' importers (salesforce.py, hubspot.py) read through here. A file is
+Both vendors' readers (salesforce/, hubspot/) read through here. A file is
 refused before it is parsed when it is over KEYPLAN_IMPORT_MAX_BYTES, not UTF-8
 (with or without a byte-order mark) or not CSV; then every value a vendor module
-asks for is parsed by a kind (xlsx_kinds, shared with the Excel import) and every
+asks for is parsed by a kind (values.py, shared with the workbook import) and every
 problem is reported at once, by file, object, row and column, before anything is
 written. Rows are numbered as a spreadsheet shows them: the header is row 1, and a
 quoted value with line breaks stays in its row.
@@ -24,8 +24,8 @@ from django.db import models
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from keyplan.exchange import values as kinds
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.exchange.values import Integer, Kind, Number, Text, YesNo
 
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a zip unpacking to more than this many times the limit is a zip bomb
@@ -196,7 +196,7 @@ def base_name(file: CsvFile) -> str:
 
 
 @dataclass
-class Table:
+class CsvTable:
     file: str
     object: str
     header: list[str]
@@ -264,7 +264,7 @@ class Table:
         return ok
 
 
-def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> Table:
+def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> CsvTable:
     """Parse one CSV file into rows of text. Refuses a file that is not UTF-8 CSV."""
     data = file.read() if data is None else data
     try:
@@ -314,7 +314,7 @@ def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) ->
     for index, name in enumerate(header):
         if name and name.lower() not in positions:
             positions[name.lower()] = index
-    table = Table(file.name, object_name, header, [], positions)
+    table = CsvTable(file.name, object_name, header, [], positions)
     problems = Problems()
     for number, values in records:
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
@@ -331,10 +331,10 @@ def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) ->
     return table
 
 
-# ---- kinds of values a CRM writes (beyond those of xlsx_kinds)
+# ---- kinds of values a CRM writes (beyond those of values.py)
 
 
-class Moment(kinds.Kind):
+class Moment(Kind):
     """A CRM timestamp (2024-07-11T21:22:07.000+0000, 2024-07-11 21:22, or a date),
     read as the day it was in the organisation's time zone."""
 
@@ -354,7 +354,7 @@ class Moment(kinds.Kind):
         return timezone.localtime(moment).date()
 
 
-class Percent(kinds.Kind):
+class Percent(Kind):
     """A probability: 0-100, or a fraction of 1 when `fractions` (HubSpot writes 0.2)."""
 
     blank = None
@@ -363,7 +363,7 @@ class Percent(kinds.Kind):
         self.fractions = fractions
 
     def read(self, raw):
-        number = kinds.Number().read(str(raw).strip().rstrip("%"))
+        number = Number().read(str(raw).strip().rstrip("%"))
         if self.fractions and number <= 1 and "%" not in str(raw):
             number *= 100
         if number > 100:
@@ -371,7 +371,7 @@ class Percent(kinds.Kind):
         return int(number.to_integral_value())
 
 
-class Email(kinds.Kind):
+class Email(Kind):
     blank = ""
 
     def read(self, raw):
@@ -383,7 +383,7 @@ class Email(kinds.Kind):
         return text
 
 
-class Website(kinds.Kind):
+class Website(Kind):
     """A web address; a CRM often leaves out the scheme (www.example.com)."""
 
     blank = ""
@@ -398,7 +398,7 @@ class Website(kinds.Kind):
         return address
 
 
-class Limited(kinds.Text):
+class Limited(Text):
     """Text that fits its model field."""
 
     def __init__(self, limit: int | None, *, required=False):
@@ -412,18 +412,18 @@ class Limited(kinds.Text):
         return text
 
 
-def kind_for(model: type[models.Model], name: str) -> kinds.Kind:
+def kind_for(model: type[models.Model], name: str) -> Kind:
     """How to read a CSV value into `model`'s field `name` (for mapped custom columns
     and the vendors' standard ones)."""
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return _ChoiceOf(model_field)
     if isinstance(model_field, models.BooleanField):
-        return kinds.YesNo()
+        return YesNo()
     if isinstance(model_field, models.IntegerField):
-        return kinds.Integer(low=0 if "Positive" in type(model_field).__name__ else None)
+        return Integer(low=0 if "Positive" in type(model_field).__name__ else None)
     if isinstance(model_field, models.DecimalField):
-        return kinds.Number()
+        return Number()
     if isinstance(model_field, models.DateField):
         return Moment()
     if isinstance(model_field, models.EmailField):
@@ -433,7 +433,7 @@ def kind_for(model: type[models.Model], name: str) -> kinds.Kind:
     return Limited(model_field.max_length if isinstance(model_field, models.CharField) else None)
 
 
-class _ChoiceOf(kinds.Kind):
+class _ChoiceOf(Kind):
     """A model field's choices, by value or label, any case."""
 
     blank = None
@@ -454,11 +454,11 @@ class _ChoiceOf(kinds.Kind):
 
 
 def parse(
-    table: Table,
+    table: CsvTable,
     problems: Problems,
     number: int,
     values: list[str],
-    columns: list[tuple[str | None, str, kinds.Kind]],
+    columns: list[tuple[str | None, str, Kind]],
 ) -> tuple[dict, Place]:
     """Read `columns` ((header or None, field, kind)) of one row. Blank values are left
     out: a blank in the CRM never erases what keyplan holds. Bad values are added

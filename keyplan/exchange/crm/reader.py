@@ -8,11 +8,10 @@ import functools
 from collections.abc import Iterable
 
 from keyplan.accounts.models import Account
-from keyplan.exchange import values as kinds
-from keyplan.exchange.crm import files as crm_csv
-from keyplan.exchange.crm.files import Place, Problems, Table
+from keyplan.exchange.crm.files import CsvTable, Place, Problems, kind_for, list_files
 from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal, Export, choose
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.exchange.values import YesNo
 from keyplan.growth.models import Play, PlayKind, Stage
 from keyplan.relationships.models import Stakeholder
 
@@ -29,7 +28,7 @@ MAPPABLE = {
     Play: ("kind", "description", "dependencies", "probability", "target_arr"),
 }  # fmt: skip
 
-YES = kinds.YesNo()
+YES = YesNo()
 
 
 def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
@@ -119,7 +118,7 @@ class VendorReader:
         self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
         name=None,
     ):  # fmt: skip
-        self.name, files = crm_csv.list_files(paths, max_bytes=max_bytes)
+        self.name, files = list_files(paths, max_bytes=max_bytes)
         self.name = name or self.name
         self.files = files
         self.accounts_text, self.everything = accounts, everything
@@ -152,7 +151,7 @@ class VendorReader:
     def normal_id(text: str) -> str:
         raise NotImplementedError
 
-    def ids(self, table: Table, header: str, *, unique: bool = False) -> dict[int, str]:
+    def ids(self, table: CsvTable, header: str, *, unique: bool = False) -> dict[int, str]:
         """Each row's id in `header` (rows without one left out); a bad or repeated id
         is a problem."""
         found, seen = {}, {}
@@ -179,14 +178,14 @@ class VendorReader:
             found[number] = crm_id
         return found
 
-    def nowhere(self, table: Table, number: int, header: str, crm_id: str, target: str):
+    def nowhere(self, table: CsvTable, number: int, header: str, crm_id: str, target: str):
         self.problems.add(
             table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
         )
 
     # ---- the chosen accounts
 
-    def chosen(self, table: Table, names: dict[str, str]) -> set[str]:
+    def chosen(self, table: CsvTable, names: dict[str, str]) -> set[str]:
         """The ids of the key accounts to import, out of `names` (id -> name)."""
         if self.everything:
             return set(names)
@@ -204,7 +203,7 @@ class VendorReader:
         return set(picked)
 
     def chosen_accounts(
-        self, table: Table, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
+        self, table: CsvTable, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
         plural: str,
     ) -> set[str]:  # fmt: skip
         """chosen(), counting the accounts (`plural`) left out as skipped, and noting
@@ -223,7 +222,7 @@ class VendorReader:
 
     # ---- custom columns
 
-    def mapped(self, table: Table, object_name: str) -> list[tuple[str, str, object]]:
+    def mapped(self, table: CsvTable, object_name: str) -> list[tuple[str, str, object]]:
         """(header, field, kind) of the custom columns mapped for `object_name`."""
         model = self.mapped_objects.get(object_name)
         columns = []
@@ -240,14 +239,14 @@ class VendorReader:
                     )
                 )
                 continue
-            columns.append((column, target, crm_csv.kind_for(model, target)))
+            columns.append((column, target, kind_for(model, target)))
         return columns
 
     # ---- deals
 
     def deal_name_and_flags(
-        self, table: Table, values, place: Place, *, name: str, stage: str, won: str, closed: str,
-        flags: str,
+        self, table: CsvTable, values, place: Place, *, name: str, stage: str, won: str,
+        closed: str, flags: str,
     ) -> tuple[str, bool, bool] | None:  # fmt: skip
         """A deal's name and whether it is won and closed, from the columns so named
         (`place` points at its name and stage cells); None, with a problem, when it has
@@ -264,7 +263,7 @@ class VendorReader:
             self.problems.add(place.problem(f"{flags} {exc}.", "stage"))
             return None
 
-    def deal_kind(self, table: Table, values, read: dict, place: Place, type_column: str):
+    def deal_kind(self, table: CsvTable, values, read: dict, place: Place, type_column: str):
         """A deal's kind from `type_column` (unless mapped) into `read`, and its ARR and
         start date placed at its amount's and close date's cells."""
         kind = kind_of(table.value(values, type_column))

@@ -1,6 +1,6 @@
 """What every step of a CRM import shares: matching records by CRM id, writing
-through the services and wording each change for the report (crm_sync runs the
-steps; crm_people and crm_deals hold most of them)."""
+through the services and wording each change for the report (apply.py runs the
+steps; people.py and deals.py hold most of them)."""
 
 import functools
 from decimal import Decimal
@@ -11,18 +11,21 @@ from django.db import models
 from keyplan.accounts.models import Account
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
-from keyplan.exchange.crm import records as crm
 from keyplan.exchange.crm.files import Place
+from keyplan.exchange.crm.records import Export
 from keyplan.exchange.crm.report import AccountReport, CrmReport
 from keyplan.exchange.problems import Problem
+from keyplan.exchange.workbook import layout
 from keyplan.growth.models import Play, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import User
 
 SERVICE_ERRORS = (ValidationError, NotFound, Forbidden, ConflictError)
-PROFILE, CONTRACTS, LINES = "1. Profile", "2. Contracts", "2. Contract lines"
-REVENUE, PEOPLE, TOUCHES = "2. Revenue by year", "3. Stakeholders", "3. Interactions"
-PLAYS, PLAY_PEOPLE = "6. Growth plays", "6. Play stakeholders"
+# The sections of the report, as the workbook's sheets name them.
+PROFILE, CONTRACTS = layout.PROFILE.section, layout.CONTRACTS_TABLE.section
+LINES, REVENUE = layout.LINES.section, layout.REVENUE.section
+PEOPLE, TOUCHES = layout.STAKEHOLDERS_TABLE.section, layout.INTERACTIONS.section
+PLAYS, PLAY_PEOPLE = layout.PLAYS_TABLE.section, layout.PLAY_PEOPLE.section
 
 
 class Refused(Exception):
@@ -80,7 +83,7 @@ def free_name(candidates: list[str], taken: set[str], limit: int) -> str:
 class Writer:
     """The state of one import and the writing every step does."""
 
-    def __init__(self, export: crm.Export, by, report: CrmReport):
+    def __init__(self, export: Export, by, report: CrmReport):
         self.export, self.by, self.report = export, by, report
         self.label = export.label
         for name in export.objects:

@@ -31,7 +31,7 @@ from keyplan.exchange.documents.outline import (
     Items,
     Picture,
     Section,
-    Table,
+    TableBlock,
     amount,
     date_,
     flat,
@@ -86,7 +86,7 @@ def load(account: Account) -> Loaded:
 
 # The sections
 def build(plan: Plan, doc: dict, numbers: list[Number]) -> list[Section]:
-    """Every section of the plan; `numbers` are its headline numbers (see headline.py)."""
+    """Every section of the plan; `numbers` are its headline numbers (see `headline`)."""
     by_key = {n.key: n for n in numbers}
     return [
         _summary(doc, numbers),
@@ -192,13 +192,13 @@ def _history(doc: dict, numbers: dict[str, Number]) -> Section:
                 ]
             ),
             number_fields(numbers, "arr", "renewal"),
-            Table(
+            TableBlock(
                 "Contract | Status | ARR | Start | "
                 "End | Auto-renew | Notice | Products | Renewal terms",
                 contracts,
                 "Contracts",
             ),
-            Table("Year | Revenue | Note", revenue, "Revenue by year"),
+            TableBlock("Year | Revenue | Note", revenue, "Revenue by year"),
         ],
         "history",
     )
@@ -244,18 +244,18 @@ def _stakeholders(plan: Plan, doc: dict, numbers: dict[str, Number]) -> Section:
     ]
     blocks = [
         number_fields(numbers, "coverage"),
-        Table(
+        TableBlock(
             "Name | Title | Unit | Role | Power | Interest | "
             "Relationship | Priority | Reports to | Our owner | Last met | Next",
             rows,
             f"{len(people)} stakeholders",
         ),
-        Table(
+        TableBlock(
             "Name | Cares about professionally | Personally | Competitors' relationships",
             cares,
             "What they care about",
         ),
-        Table("Who | Influences | How strongly | Note", influence, "Who influences whom"),
+        TableBlock("Who | Influences | How strongly | Note", influence, "Who influences whom"),
     ]
     if plan.stakeholders:
         blocks.append(Picture(people_pictures.org_chart_svg(plan), "Org chart"))
@@ -276,7 +276,7 @@ def _interactions(doc: dict) -> Section:
     ]
     return Section(
         "Interaction log",
-        [Table("Date | Kind | Subject | With | Logged by | Note", rows)],
+        [TableBlock("Date | Kind | Subject | With | Logged by | Note", rows)],
         "interactions",
     )
 
@@ -289,7 +289,7 @@ def _heat_map(plan: Plan, doc: dict) -> Section:
             f"{MARKS[dot['colour']]} {dot['name']}"
         )
     strengths = list(Strength)
-    grid = Table(
+    grid = TableBlock(
         ["Power", *(s.label for s in strengths)],
         [
             [power.label, *(", ".join(cells.get((power.name.lower(), s), [])) for s in strengths)]
@@ -298,7 +298,7 @@ def _heat_map(plan: Plan, doc: dict) -> Section:
         "Power against relationship strength",
     )
     counts = heat["counts"]
-    quadrants = Table(
+    quadrants = TableBlock(
         "Quadrant | Stakeholders",
         [[q.replace("_", " ").capitalize(), ", ".join(p)] for q, p in heat["grid"].items()],
         "Interest and influence",
@@ -325,7 +325,7 @@ def _heat_map(plan: Plan, doc: dict) -> Section:
 
 def _whitespace(plan: Plan, doc: dict, numbers: dict[str, Number]) -> Section:
     cells = {(c.business_unit_id, c.product_id): c for c in plan.cells}
-    grid = Table(
+    grid = TableBlock(
         ["Business unit", *(p.name for p in plan.products)],
         [
             [
@@ -356,7 +356,7 @@ def _whitespace(plan: Plan, doc: dict, numbers: dict[str, Number]) -> Section:
         [
             number_fields(numbers, "open_whitespace"),
             Picture(growth_pictures.whitespace_grid_svg(plan), "Whitespace", grid),
-            Table(
+            TableBlock(
                 "Business unit | Product | Status | Estimated value | Fit | Champion | Notes",
                 unsold,
                 "Open and in evaluation",
@@ -389,7 +389,7 @@ def _growth(doc: dict, numbers: dict[str, Number]) -> Section:
         [
             Fields([("Thesis", flat(growth["thesis"]))]),
             number_fields(numbers, "arr", "target_arr", "weighted_pipeline"),
-            Table(
+            TableBlock(
                 "Play | Kind | Stage | Target ARR | Win chance | "
                 "Owner | Their owner | Close | Converts | Objective | Blocker",
                 plays,
@@ -419,7 +419,7 @@ def _risks(doc: dict, numbers: dict[str, Number]) -> Section:
         "7. Risk register",
         [
             number_fields(numbers, "risk_exposure"),
-            Table(
+            TableBlock(
                 "Risk | Category | Probability | Impact | "
                 "ARR at risk | Owner | Mitigation | Next action | Status",
                 rows,
@@ -477,13 +477,13 @@ def _cadence(doc: dict) -> Section:
                     ),
                 ]
             ),
-            Table(
+            TableBlock(
                 "Date | Kind | Title | Status | Ours | Theirs | Agenda | Asks | Commitments",
                 touchpoints,
                 "Executive touchpoints",
             ),
-            Table("Date | Kind | Reviewer | Notes", reviews, "Plan reviews"),
-            Table("Date | Kind | What happened | Status | Handled", triggers, "Triggers"),
+            TableBlock("Date | Kind | Reviewer | Notes", reviews, "Plan reviews"),
+            TableBlock("Date | Kind | What happened | Status | Handled", triggers, "Triggers"),
         ],
         "cadence",
     )
@@ -511,7 +511,7 @@ def _resources(doc: dict) -> Section:
     return Section(
         "9. Resources and dependencies",
         [
-            Table(
+            TableBlock(
                 "Need | Kind | When | Requested | "
                 "Committed | Delivered | Status | Owner | Needed by",
                 rows,
@@ -543,7 +543,7 @@ def _objectives(doc: dict) -> Section:
     ]
     return Section(
         "SMART objectives",
-        [Table("Objective | Metric | From → to | By | Status | Owner", rows)],
+        [TableBlock("Objective | Metric | From → to | By | Status | Owner", rows)],
         "objectives",
     )
 
@@ -561,7 +561,7 @@ def _actions(doc: dict) -> Section:
     ]
     return Section(
         "Action plan",
-        [Table("Due | Action | Owner | Status | Serves", rows)],
+        [TableBlock("Due | Action | Owner | Status | Serves", rows)],
         "actions",
     )
 
@@ -584,7 +584,7 @@ def _health(doc: dict, numbers: dict[str, Number]) -> Section:
         "Health",
         [
             number_fields(numbers, "health_score"),
-            Table(
+            TableBlock(
                 "Date | Active / licensed seats | Adoption | Open tickets | "
                 "Escalations | NPS | CSAT | Negative signals",
                 rows,
@@ -602,6 +602,6 @@ def _selection(plan: Plan, doc: dict) -> Section:
     ]
     return Section(
         "Selection scorecard",
-        [Table("Criterion | Score | Note", rows)],
+        [TableBlock("Criterion | Score | Note", rows)],
         "selection",
     )

@@ -1,6 +1,6 @@
 """Bring one account's plan in line with the rows of an imported workbook.
 
-Rows are matched to stored records by their key columns (xlsx_layout): a matched
+Rows are matched to stored records by their key columns (see layout): a matched
 record is updated where its values differ, an unmatched row is created, and a
 stored record no row matched is removed. Every write goes through the services
 (access, validation, versions, history), all in one transaction: a problem
@@ -26,10 +26,10 @@ from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.exchange.report import Report
 from keyplan.exchange.values import Choice, Names
 from keyplan.exchange.workbook import layout
-from keyplan.exchange.workbook.read import Incoming, Row
+from keyplan.exchange.workbook.read import Incoming, SheetRecord
+from keyplan.exchange.workbook.report import WorkbookReport
 from keyplan.growth.models import (
     Action,
     BusinessUnit,
@@ -51,12 +51,12 @@ class Refused(Exception):
         self.problems = problems
 
 
-def apply(incoming: Incoming, *, by, dry_run: bool = False) -> Report:
+def apply_workbook(incoming: Incoming, *, by, dry_run: bool = False) -> WorkbookReport:
     """Import `incoming` as `by`. Raises ImportRefused, having written nothing."""
-    report = Report(incoming.file, untouched=incoming.missing)
+    report = WorkbookReport(incoming.file, untouched=incoming.missing)
     try:
         with transaction.atomic():
-            Sync(incoming, by, report).run()
+            WorkbookImport(incoming, by, report).run()
             report.applied = not dry_run
             if dry_run:
                 transaction.set_rollback(True)
@@ -90,12 +90,12 @@ def _version(record):
     return type(record).objects.filter(pk=record.pk).values_list("version", flat=True).first()
 
 
-class Sync:
-    def __init__(self, incoming: Incoming, by, report: Report):
+class WorkbookImport:
+    def __init__(self, incoming: Incoming, by, report: WorkbookReport):
         self.incoming, self.by, self.report = incoming, by, report
         self.tables = incoming.tables
         self.account: Account | None = None
-        self.removals: list[tuple[layout.Table, object, str]] = []
+        self.removals: list[tuple[layout.TableSheet, object, str]] = []
         # Records by the names rows use for them, filled as each sheet is synced.
         self.named: dict[str, dict] = defaultdict(dict)
 
@@ -258,10 +258,10 @@ class Sync:
 
     # ---- writing
 
-    def _fail(self, row: Row | None, exc: Exception, prefix: str = ""):
+    def _fail(self, row: SheetRecord | None, exc: Exception, prefix: str = ""):
         if not isinstance(exc, SERVICE_ERRORS):
             raise exc
-        row = row or Row(self.incoming.file, None, None)
+        row = row or SheetRecord(self.incoming.file, None, None)
         problems = []
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for name, messages in exc.message_dict.items():
@@ -274,13 +274,13 @@ class Sync:
             problems = [row.problem(prefix + str(exc))]
         raise Refused(problems) from exc
 
-    def _create(self, model, row: Row | None, **values):
+    def _create(self, model, row: SheetRecord | None, **values):
         try:
             return services.create(model, by=self.by, **values)
         except SERVICE_ERRORS as exc:
             self._fail(row, exc)
 
-    def _update(self, record, row: Row | None, values: dict) -> tuple[object, list[str]]:
+    def _update(self, record, row: SheetRecord | None, values: dict) -> tuple[object, list[str]]:
         changed = {k: v for k, v in values.items() if _differs(record, k, v)}
         if not changed:
             return record, []
@@ -296,7 +296,9 @@ class Sync:
             self._fail(row, exc)
         return record, list(changed)
 
-    def _note_changed(self, section: str, name: str, fields: list[str], row: Row | None) -> None:
+    def _note_changed(
+        self, section: str, name: str, fields: list[str], row: SheetRecord | None
+    ) -> None:
         if not fields:
             return
         labels = {}
@@ -308,7 +310,7 @@ class Sync:
             if label not in entry:
                 entry.append(label)
 
-    def _values(self, table, row: Row, skip=()) -> dict:
+    def _values(self, table, row: SheetRecord, skip=()) -> dict:
         values = {}
         for column in table.writable:
             if column.field in row.values and column.field not in skip:
@@ -366,7 +368,7 @@ class Sync:
             except SERVICE_ERRORS as exc:
                 self._fail(row, exc, f"cannot add “{name}” to the catalog: ")
             self.products[name] = product
-            self.report.sections["Products (catalog)"].created.append(name)
+            self.report.sections[layout.PRODUCTS_SECTION].created.append(name)
 
     def _pair(self, table, records, key_of):
         """(row, record or None) for each row, and the records no row matched."""
@@ -592,6 +594,6 @@ class Sync:
             try:
                 services.delete(record, by=self.by, version=version)
             except SERVICE_ERRORS as exc:
-                place = Row(self.incoming.file, table.sheet, None)
+                place = SheetRecord(self.incoming.file, table.sheet, None)
                 self._fail(place, exc, f"cannot remove {name}: ")
             section.removed.append(name)

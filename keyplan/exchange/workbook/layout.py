@@ -106,7 +106,7 @@ def text(header, field_name, width=30, *, required=False, doc=None, help=""):
 
 
 @dataclass(frozen=True)
-class Table:
+class TableSheet:
     sheet: str
     section: str  # the heading the dry run reports under
     columns: tuple[Column, ...]
@@ -125,7 +125,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Form:
+class FormSheet:
     sheet: str
     section: str
     fields: tuple[Column, ...]
@@ -138,7 +138,7 @@ LEVEL = Choice(Level, doc="name", default=Level.MEDIUM)
 
 # ---- Forms: the account's own fields ---------------------------------------------
 
-PROFILE = Form(
+PROFILE = FormSheet(
     "1 Profile",
     "1. Profile",
     (
@@ -191,7 +191,7 @@ PROFILE = Form(
     help="One field a row. The account name says which plan the workbook updates.",
 )
 
-HISTORY = Form(
+HISTORY = FormSheet(
     "2 History",
     "2. History",
     (
@@ -204,7 +204,7 @@ HISTORY = Form(
     },
 )
 
-GROWTH = Form(
+GROWTH = FormSheet(
     "6 Growth",
     "6. Growth plan",
     (
@@ -219,7 +219,7 @@ GROWTH = Form(
     },
 )
 
-CADENCE = Form(
+CADENCE = FormSheet(
     "8 Cadence",
     "8. QBR cadence",
     (
@@ -265,7 +265,7 @@ def _swot(d):
     return [{"kind": kinds[k], "text": t} for k, texts in d["swot"].items() for t in texts]
 
 
-TEAM = Table(
+TEAM = TableSheet(
     "1 Team",
     "1. Account team",
     (
@@ -284,7 +284,7 @@ TEAM = Table(
     help="Our side: one owner (the KAM), members and executive sponsors, by login.",
 )
 
-CONTRACTS_TABLE = Table(
+CONTRACTS_TABLE = TableSheet(
     "2 Contracts",
     "2. Contracts",
     (
@@ -304,7 +304,7 @@ CONTRACTS_TABLE = Table(
     names=CONTRACTS,
 )
 
-LINES = Table(
+LINES = TableSheet(
     "2 Contract lines",
     "2. Contract lines",
     (
@@ -317,7 +317,7 @@ LINES = Table(
     rows=_lines,
 )
 
-REVENUE = Table(
+REVENUE = TableSheet(
     "2 Revenue",
     "2. Revenue by year",
     (
@@ -329,7 +329,7 @@ REVENUE = Table(
     rows=lambda d: d["history"]["revenue"],
 )
 
-UNITS_TABLE = Table(
+UNITS_TABLE = TableSheet(
     "5 Business units",
     "5. Business units",
     (
@@ -344,7 +344,7 @@ UNITS_TABLE = Table(
     names=UNITS,
 )
 
-STAKEHOLDERS_TABLE = Table(
+STAKEHOLDERS_TABLE = TableSheet(
     "3 Stakeholders",
     "3. Stakeholders",
     (
@@ -390,7 +390,7 @@ STAKEHOLDERS_TABLE = Table(
     names=STAKEHOLDERS,
 )
 
-INFLUENCE = Table(
+INFLUENCE = TableSheet(
     "3 Influence",
     "3. Who influences whom",
     (
@@ -403,7 +403,7 @@ INFLUENCE = Table(
     rows=_influences,
 )
 
-INTERACTIONS = Table(
+INTERACTIONS = TableSheet(
     "3 Interactions",
     "3. Interactions",
     (
@@ -421,7 +421,7 @@ INTERACTIONS = Table(
     unique=False,
 )
 
-CELLS = Table(
+CELLS = TableSheet(
     "5 Whitespace cells",
     "5. Whitespace",
     (
@@ -438,7 +438,7 @@ CELLS = Table(
     help="One row per business unit and product; the 5 Whitespace sheet draws them as a grid.",
 )
 
-OBJECTIVES_TABLE = Table(
+OBJECTIVES_TABLE = TableSheet(
     "Objectives",
     "SMART objectives",
     (
@@ -456,7 +456,7 @@ OBJECTIVES_TABLE = Table(
     names=OBJECTIVES,
 )
 
-PLAYS_TABLE = Table(
+PLAYS_TABLE = TableSheet(
     "6 Plays",
     "6. Growth plays",
     (
@@ -485,7 +485,7 @@ PLAYS_TABLE = Table(
     names=PLAYS,
 )
 
-PLAY_PEOPLE = Table(
+PLAY_PEOPLE = TableSheet(
     "6 Play stakeholders",
     "6. Play stakeholders",
     (
@@ -497,7 +497,7 @@ PLAY_PEOPLE = Table(
     rows=_play_people,
 )
 
-PLAY_CELLS = Table(
+PLAY_CELLS = TableSheet(
     "6 Play cells",
     "6. Whitespace the plays convert",
     (
@@ -509,7 +509,7 @@ PLAY_CELLS = Table(
     rows=_play_cells,
 )
 
-RISKS = Table(
+RISKS = TableSheet(
     "7 Risks",
     "7. Risks",
     (
@@ -530,7 +530,7 @@ RISKS = Table(
     unique=False,
 )
 
-TOUCHPOINTS = Table(
+TOUCHPOINTS = TableSheet(
     "8 Touchpoints",
     "8. Executive touchpoints",
     (
@@ -551,7 +551,7 @@ TOUCHPOINTS = Table(
     unique=False,
 )
 
-REVIEWS = Table(
+REVIEWS = TableSheet(
     "8 Plan reviews",
     "8. Plan reviews",
     (
@@ -565,7 +565,7 @@ REVIEWS = Table(
     unique=False,
 )
 
-TRIGGERS = Table(
+TRIGGERS = TableSheet(
     "8 Trigger events",
     "8. Trigger events",
     (
@@ -582,7 +582,7 @@ TRIGGERS = Table(
     unique=False,
 )
 
-RESOURCES = Table(
+RESOURCES = TableSheet(
     "9 Resources",
     "9. Resources",
     (
@@ -605,7 +605,7 @@ RESOURCES = Table(
     "dependency has no amount.",
 )
 
-SWOT = Table(
+SWOT = TableSheet(
     "SWOT",
     "SWOT",
     (
@@ -617,7 +617,7 @@ SWOT = Table(
     unique=False,
 )
 
-ACTIONS = Table(
+ACTIONS = TableSheet(
     "Actions",
     "Action plan",
     (
@@ -636,7 +636,7 @@ ACTIONS = Table(
     help="Every action should serve an objective or a play.",
 )
 
-HEALTH = Table(
+HEALTH = TableSheet(
     "Health",
     "Health signals",
     (
@@ -655,7 +655,7 @@ HEALTH = Table(
     rows=lambda d: d["health"]["snapshots"],
 )
 
-SELECTION = Table(
+SELECTION = TableSheet(
     "Selection",
     "Account selection scores",
     (
@@ -668,8 +668,8 @@ SELECTION = Table(
     help="Scored by leaders and administrators.",
 )
 
-# Every table sheet; SHEET_ORDER places them in the workbook, and plan_sync writes
-# them in the order their references need (units, then stakeholders, then the rest).
+# Every table sheet; SHEET_ORDER places them in the workbook, and the import (apply.py)
+# writes them in the order their references need (units, then stakeholders, then the rest).
 TABLES = (
     TEAM,
     CONTRACTS_TABLE,
@@ -695,7 +695,7 @@ TABLES = (
     SELECTION,
 )
 
-PRODUCTS_SHEET = "Products"
+PRODUCTS_SHEET, PRODUCTS_SECTION = "Products", "Products (catalog)"
 PRODUCT_COLUMNS = (
     Column("Name", "name", Name(required=True), 26),
     Column("Family", "family", Text(), 18),
@@ -741,3 +741,8 @@ SHEET_ORDER = (
     PRODUCTS_SHEET,
     LISTS_SHEET,
 )
+
+# Sections are reported in the plan's order (DESIGN.md section 2), the catalog first.
+SECTION_ORDER = [PRODUCTS_SECTION] + [
+    sheet.section for name in SHEET_ORDER for sheet in (*FORMS, *TABLES) if sheet.sheet == name
+]

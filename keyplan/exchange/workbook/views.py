@@ -21,8 +21,8 @@ from keyplan.accounts.models import Account
 from keyplan.core import access
 from keyplan.exchange.documents import markdown, pdf
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.exchange.workbook import apply as plan_sync
-from keyplan.exchange.workbook import export as xlsx_export
+from keyplan.exchange.workbook.apply import apply_workbook
+from keyplan.exchange.workbook.export import export_plan, filename
 from keyplan.exchange.workbook.read import read_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,9 +37,9 @@ def _visible(request, pk: int) -> Account:
 def download_xlsx(request, pk: int):
     account = _visible(request, pk)
     out = BytesIO()
-    xlsx_export.export_plan(account, out)
+    export_plan(account, out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{xlsx_export.filename(account)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename(account)}"'
     return response
 
 
@@ -62,13 +62,13 @@ def download_pdf(request, pk: int):
     except pdf.Unavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     suffix = "-full.pdf" if full else ".pdf"
-    return _attachment(content, "application/pdf", xlsx_export.filename(account, suffix=suffix))
+    return _attachment(content, "application/pdf", filename(account, suffix=suffix))
 
 
 @login_required
 def download_md(request, pk: int):
     account = _visible(request, pk)
-    name = xlsx_export.filename(account, suffix=".md")
+    name = filename(account, suffix=".md")
     return _attachment(markdown.render(account), "text/markdown; charset=utf-8", name)
 
 
@@ -88,7 +88,7 @@ def _import(account, request, source, name: str, *, dry_run: bool):
         raise ImportRefused(
             [Problem(name, f"this workbook is the plan of “{named}”, not of {account.name}.")]
         )
-    return plan_sync.apply(incoming, by=request.user, dry_run=dry_run)
+    return apply_workbook(incoming, by=request.user, dry_run=dry_run)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Bring the chosen key accounts' plans in line with a CRM export (crm_records).
+"""Bring the chosen key accounts' plans in line with a CRM export (see records.py).
 
 Records are matched by their CRM id (a keyplan record without one is adopted by
 its name), so importing the same export again changes nothing. Only the fields the
@@ -15,9 +15,10 @@ from django.db import transaction
 from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account, Relationship
 from keyplan.core import access, services
-from keyplan.exchange.crm import records as crm
 from keyplan.exchange.crm.deals import DealSteps
 from keyplan.exchange.crm.people import PeopleSteps
+from keyplan.exchange.crm.records import WON, Export
+from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.report import AccountReport, CrmReport
 from keyplan.exchange.crm.writer import PROFILE, SERVICE_ERRORS, Refused, free_name, same_value
 from keyplan.exchange.problems import ImportRefused
@@ -27,12 +28,12 @@ from keyplan.team.models import User
 MANAGER_FIELDS = ("relationship",)
 
 
-def apply(export: crm.Export, *, by, dry_run: bool = False) -> CrmReport:
+def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
     """Import `export` as `by`. Raises ImportRefused, having written nothing."""
     report = CrmReport(export.label, export.name, export.files)
     try:
         with transaction.atomic():
-            Sync(export, by, report).run()
+            CrmImport(export, by, report).run()
             report.applied = not dry_run
             if dry_run:
                 transaction.set_rollback(True)
@@ -41,7 +42,7 @@ def apply(export: crm.Export, *, by, dry_run: bool = False) -> CrmReport:
     return report
 
 
-class Sync(PeopleSteps, DealSteps):
+class CrmImport(PeopleSteps, DealSteps):
     """One import: each step matches the export's records to keyplan's, writes what
     differs and words it in the report (see the module's docstring)."""
 
@@ -153,7 +154,7 @@ class Sync(PeopleSteps, DealSteps):
         by_crm = self._index(stored)
         self.stored_accounts = by_crm
         by_name = {a.name.lower(): a for a in stored}
-        won = {d.account_id for d in export.deals or () if d.status == crm.WON}
+        won = {d.account_id for d in export.deals or () if d.status == WON}
         self.account_status: dict[str, str] = {}
         taken = set(by_name)
         for account in export.accounts:
@@ -213,7 +214,7 @@ class Sync(PeopleSteps, DealSteps):
             self.accounts[account.crm_id] = record
             self.report.accounts.append(self.reports[record.pk])
 
-    def _subsidiaries(self, account: crm.Account, stored: dict) -> str:
+    def _subsidiaries(self, account: CrmAccount, stored: dict) -> str:
         """The account's subsidiaries in the CRM that are not keyplan accounts."""
         chosen = {a.crm_id for a in self.export.accounts}
         return "\n".join(
