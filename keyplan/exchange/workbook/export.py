@@ -6,8 +6,6 @@ sheet (inline lists cannot hold labels with commas); the whitespace sheet draws 
 business-unit x product grid in the cells' colours.
 """
 
-from datetime import date
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -351,9 +349,3 @@ class PlanWorkbook:
                     fill=PatternFill("solid", bgColor=COLOURS[colour]),
                 ),
             )
-
-
-def filename(account: Account, today: date | None = None, suffix: str = ".xlsx") -> str:
-    """A download's file name: the account and the date, safe on every system."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in account.name).strip("-")
-    return f"{safe or 'plan'}-{(today or timezone.localdate()).isoformat()}{suffix}"
