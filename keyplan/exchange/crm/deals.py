@@ -7,24 +7,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from keyplan.accounts.models import Account, Contract, ContractLine, ContractStatus, RevenueYear
-from keyplan.core import clock, services
+from keyplan.core import clock
 from keyplan.exchange.crm.files import Place
 from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal
-from keyplan.exchange.crm.writer import (
+from keyplan.exchange.crm.steps import (
     CONTRACTS,
     LINES,
     PLAY_PEOPLE,
     PLAYS,
     REVENUE,
-    SERVICE_ERRORS,
-    Writer,
+    CrmSteps,
     free_name,
 )
 from keyplan.growth.models import Play, PlayStakeholder, Stage
 from keyplan.relationships.models import Stakeholder
 
 
-class DealSteps(Writer):
+class DealSteps(CrmSteps):
     def _deals(self) -> None:
         pks = [a.pk for a in self.accounts.values()]
         stored_plays = list(Play.objects.filter(account_id__in=pks))
@@ -81,12 +80,13 @@ class DealSteps(Writer):
         values["name"] = name
         if play is None:
             values.setdefault("target_arr", Decimal(0))
-            play = self._create(Play, deal.place, account=account, crm_id=deal.crm_id, **values)
+            values = {"account": account, "crm_id": deal.crm_id, **values}
+            play = self.create(Play, deal.place, values)
             self._section(account, PLAYS).created.append(play.name)
             self.plays[deal.crm_id] = play
             return "created"
         old_name = play.name
-        play, words = self._update(play, deal.place, values)
+        play, words = self._change(play, deal.place, values)
         self.plays[deal.crm_id] = play
         self._changed(account, PLAYS, old_name, words)
         return "updated" if words else "unchanged"
@@ -108,12 +108,12 @@ class DealSteps(Writer):
                 "end_date": end,
                 "status": ContractStatus.ACTIVE if end >= clock.today() else ContractStatus.EXPIRED,
             }
-            contract = self._create(Contract, deal.place, account=account, **values)
+            contract = self.create(Contract, deal.place, {"account": account, **values})
             self._section(account, CONTRACTS).created.append(contract.name)
             status = "created"
         else:
             old_name = contract.name
-            contract, words = self._update(contract, deal.place, values)
+            contract, words = self._change(contract, deal.place, values)
             self._changed(account, CONTRACTS, old_name, words)
             status = "updated" if words else status
         if lines:
@@ -139,15 +139,13 @@ class DealSteps(Writer):
             line = stored.get(product.pk)
             name = f"{contract.name} / {product.name}"
             if line is None:
-                self._create(
-                    ContractLine, place, contract=contract, product=product, quantity=quantity,
-                    arr=arr,
-                )  # fmt: skip
+                values = {"contract": contract, "product": product}
+                self.create(ContractLine, place, {**values, "quantity": quantity, "arr": arr})
                 self._section(account, LINES).created.append(name)
                 tally.created += 1
                 status = "updated" if status == "unchanged" else status
             else:
-                line, words = self._update(line, place, {"quantity": quantity, "arr": arr})
+                line, words = self._change(line, place, {"quantity": quantity, "arr": arr})
                 self._changed(account, LINES, name, words)
                 tally.updated += bool(words)
                 tally.unchanged += not words
@@ -169,10 +167,11 @@ class DealSteps(Writer):
                 values = {"revenue": revenue, "note": f"{self.label}: {len(deals)} won {noun}"}
                 record = stored.get(year)
                 if record is None:
-                    self._create(RevenueYear, deals[0].place, account=account, year=year, **values)
+                    values = {"account": account, "year": year, **values}
+                    self.create(RevenueYear, deals[0].place, values)
                     self._section(account, REVENUE).created.append(str(year))
                 else:
-                    _, words = self._update(record, deals[0].place, values)
+                    _, words = self._change(record, deals[0].place, values)
                     self._changed(account, REVENUE, str(year), words)
 
     def _play_people(self) -> None:
@@ -219,12 +218,7 @@ class DealSteps(Writer):
                 self.people[c] for c in people if self.people[c].pk not in current
             ]
             place = next(iter(people.values()))[1]
-            try:
-                self.plays[deal_id] = services.set_links(
-                    play, "stakeholders", targets, by=self.by, version=play.version, extra=extra
-                )
-            except SERVICE_ERRORS as exc:
-                self._fail(place, exc)
+            self.plays[deal_id] = self.set_links(play, "stakeholders", targets, place, extra=extra)
             section = self._section(account, PLAY_PEOPLE)
             section.created += added
             for label, words in hinted:

@@ -4,7 +4,7 @@ lines, and tasks and events as interactions with who took part."""
 from collections import defaultdict
 
 from keyplan.core import services
-from keyplan.exchange.crm.writer import PEOPLE, SERVICE_ERRORS, TOUCHES, Writer, free_name
+from keyplan.exchange.crm.steps import PEOPLE, TOUCHES, CrmSteps, free_name
 from keyplan.relationships.models import Interaction, InteractionStakeholder, Stakeholder
 
 # The buying role a contact role suggests for a new stakeholder, strongest first.
@@ -19,7 +19,7 @@ ROLE_ORDER = (
 )
 
 
-class PeopleSteps(Writer):
+class PeopleSteps(CrmSteps):
     def _suggested_roles(self) -> dict[str, str]:
         best: dict[str, str] = {}
         for role in self.export.roles:
@@ -81,7 +81,7 @@ class PeopleSteps(Writer):
             if adopted:
                 values["crm_id"] = contact.crm_id
             old_name = record.name
-            record, words = self._update(record, contact.place, values)
+            record, words = self._change(record, contact.place, values)
             self.people[contact.crm_id] = record
             self._changed(account, PEOPLE, old_name, words)
             self.status[contact.crm_id] = "updated" if words else "unchanged"
@@ -99,7 +99,7 @@ class PeopleSteps(Writer):
             if contact.crm_id in roles:
                 values["role"] = roles[contact.crm_id]
             rows.append({"account": account, **values})
-        created = self._create_many(Stakeholder, rows, [m[0].place for m in pending])
+        created = self.create_many(Stakeholder, rows, [m[0].place for m in pending])
         for (contact, account, _, _), record in zip(pending, created, strict=True):
             self.people[contact.crm_id] = record
             self._section(account, PEOPLE).created.append(record.name)
@@ -133,7 +133,7 @@ class PeopleSteps(Writer):
                 )
                 continue
             account = self.accounts[contact.account_id]
-            record, words = self._update(record, contact.place, {"reports_to": manager})
+            record, words = self._change(record, contact.place, {"reports_to": manager})
             managers[record.pk] = manager.pk
             self.people[contact.crm_id] = record
             if self.status.get(contact.crm_id) != "created":
@@ -172,27 +172,22 @@ class PeopleSteps(Writer):
                 self._section(account, TOUCHES).created.append(title)
                 tally.created += 1
                 continue
-            record, words = self._update(record, activity.place, dict(activity.values))
+            record, words = self._change(record, activity.place, dict(activity.values))
             self._changed(account, TOUCHES, title, words)
             current = participants[record.pk]
             missing = [p for p in people if p.pk not in current]
             if missing:
                 targets = list(Stakeholder.objects.filter(pk__in=current)) + missing
-                try:
-                    record = services.set_links(
-                        record, "stakeholders", targets, by=self.by, version=record.version
-                    )
-                except SERVICE_ERRORS as exc:
-                    self._fail(activity.place, exc)
+                record = self.set_links(record, "stakeholders", targets, activity.place)
                 words.append(f"with {', '.join(p.name for p in missing)}")
                 self._changed(account, TOUCHES, title, words[-1:])
             if words:
                 tally.updated += 1
             else:
                 tally.unchanged += 1
-        created = self._create_many(Interaction, new_rows, new_places)
+        created = self.create_many(Interaction, new_rows, new_places)
         links, link_places = [], []
         for record, people, place in zip(created, new_people, new_places, strict=True):
             links += [{"interaction": record, "stakeholder": person} for person in people]
             link_places += [place] * len(people)
-        self._create_many(InteractionStakeholder, links, link_places)
+        self.create_many(InteractionStakeholder, links, link_places)
