@@ -13,12 +13,12 @@ writes the rest of the record and keeps a warning with the cell and the value; a
 record that cannot be written without that value still refuses the import.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, NoReturn, Protocol, TypeVar, cast
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from keyplan.accounts import services as account_services
@@ -45,11 +45,18 @@ class Origin(Protocol):
     def problem(self, message: str, field_name: str | None = None) -> Problem: ...
 
 
+def own_field(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    """`model`'s own field `name` (imports read and write no reverse relation)."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise FieldDoesNotExist(f"{model._meta.label} has no field of its own named {name}")
+    return model_field
+
+
 def same_value(record: models.Model, name: str, value: Any) -> bool:
     """Whether `record` already holds `value` in its field `name` (a related record
     or its key; a decimal however it is written)."""
-    model_field = record._meta.get_field(name)
-    assert isinstance(model_field, models.Field), name  # imports write the record's own fields
+    model_field = own_field(record, name)
     current = getattr(record, model_field.attname)
     if model_field.is_relation:
         return current == (value.pk if isinstance(value, models.Model) else value)
@@ -108,11 +115,11 @@ class Writer:
                 values = self._without_bad_values(origin, exc, values, left_out, prefix)
 
     def create_many(
-        self, model: type[T], rows: list[Mapping[str, Any]], origins: list[Origin]
+        self, model: type[T], rows: Sequence[Mapping[str, Any]], origins: Sequence[Origin]
     ) -> list[T]:
         """A record of `model` from each of `rows` (each from its origin), as create()
         would but with one INSERT per batch (services.create_many)."""
-        rows = list(rows)
+        rows = list(rows)  # a row may lose a bad value
         left_out: dict[int, dict[str, list[Problem]]] = {}
         while rows:
             try:

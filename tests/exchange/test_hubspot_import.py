@@ -206,3 +206,12 @@ def test_a_parent_company_id_that_points_nowhere_is_named(files):
         "object Company, row 4, column S (Parent Company ID): no company in the export has "
         "the id 424242; it points nowhere." in message
     )
+
+
+def test_an_address_of_only_a_region_and_postal_code_is_the_headquarters(files):
+    header, rows = read_csv(files["companies"])
+    kept = [h for h in header if h not in ("Street Address", "City", "Country/Region")]
+    write_csv(files["companies"], kept, [{k: row[k] for k in kept} for row in rows])
+    acme(*files.values())
+
+    assert plan_show("Acme Anvils")["profile"]["headquarters"] == "AZ 85701"

@@ -43,14 +43,15 @@ class CrmImport(PeopleSteps, DealSteps):
         self._catalog()
         self._accounts()
         self._parents()
+        # An export without contacts, deals or activities leaves that part of the plans.
         if self.export.contacts is not None:
-            self._stakeholders()
+            self._stakeholders(self.export.contacts)
         if self.export.deals is not None:
-            self._deals()
-            self._revenue()
-            self._play_people()
+            self._deals(self.export.deals)
+            self._revenue(self.export.deals)
+            self._play_people(self.export.deals)
         if self.export.activities is not None:
-            self._activities()
+            self._activities(self.export.activities)
         for missing in self.export.missing:
             self.report.notes.append(
                 f"no {missing} in the export: that part of the plans is left as it is"
@@ -59,7 +60,6 @@ class CrmImport(PeopleSteps, DealSteps):
     # ---- owners and the catalog
 
     def _owners(self) -> None:
-        self.owners: dict[str, User | None] = {}
         if not self.export.owners:
             return
         tally = self._tally("user") if "user" in self.export.names else None

@@ -24,7 +24,7 @@ from keyplan.relationships.models import Stakeholder
 
 
 class DealSteps(CrmSteps):
-    def _deals(self) -> None:
+    def _deals(self, deals: list[Deal]) -> None:
         pks = [a.pk for a in self.accounts.values()]
         stored_plays = list(Play.objects.filter(account_id__in=pks))
         plays = self._index(stored_plays, key=lambda p: (p.account_id,))
@@ -36,7 +36,7 @@ class DealSteps(CrmSteps):
             play_names[play.account_id].add(play.name)
         tally = self._tally("deal")
         listed = set()
-        for deal in self.export.deals:
+        for deal in deals:
             account = self.accounts[deal.account_id]
             listed.add((account.pk, deal.crm_id))
             play = plays.get((account.pk, deal.crm_id))
@@ -101,6 +101,7 @@ class DealSteps(CrmSteps):
         status = "unchanged"
         if contract is None:
             start = deal.close_date
+            assert start is not None, "a won deal has its close date (the reader says so)"
             # A year's term unless keyplan is told otherwise (the end date is keyplan's).
             end = date(start.year + 1, start.month, 1) + timedelta(days=start.day - 2)
             values |= {
@@ -151,9 +152,9 @@ class DealSteps(CrmSteps):
                 tally.unchanged += not words
         return status
 
-    def _revenue(self) -> None:
-        won = defaultdict(lambda: defaultdict(list))
-        for deal in self.export.deals:
+    def _revenue(self, deals: list[Deal]) -> None:
+        won: dict[str, dict[int, list[Deal]]] = defaultdict(lambda: defaultdict(list))
+        for deal in deals:
             if deal.status == WON and deal.close_date is not None:
                 won[deal.account_id][deal.close_date.year].append(deal)
         for crm_id, years in won.items():
@@ -174,7 +175,7 @@ class DealSteps(CrmSteps):
                     _, words = self._change(record, deals[0].place, values)
                     self._changed(account, REVENUE, str(year), words)
 
-    def _play_people(self) -> None:
+    def _play_people(self, deals: list[Deal]) -> None:
         wanted: dict[str, dict[str, tuple[str, Place]]] = defaultdict(dict)
         tally = self._tally("role") if self.export.roles else None
         for role in self.export.roles:
@@ -182,19 +183,20 @@ class DealSteps(CrmSteps):
                 wanted[role.deal_id][role.contact_id] = (role.role, role.place)
             elif tally is not None:
                 tally.skipped["of opportunities or contacts not imported"] += 1
-        for deal in self.export.deals:
+        for deal in deals:
             for contact_id in deal.contact_ids:
                 if deal.crm_id in self.plays and contact_id in self.people:
                     wanted[deal.crm_id].setdefault(contact_id, ("", deal.place))
         if not wanted:
             return
         plays = [self.plays[d] for d in wanted]
-        links = defaultdict(dict)
+        links: dict[int, dict[int, str]] = defaultdict(dict)  # play -> stakeholder -> hint
+        accounts = {d.crm_id: self.accounts[d.account_id] for d in deals}
         for link in PlayStakeholder.objects.filter(play__in=plays):
             links[link.play_id][link.stakeholder_id] = link.role_hint
         for deal_id, people in wanted.items():
             play = self.plays[deal_id]
-            account = self.accounts[self._deal(deal_id).account_id]
+            account = accounts[deal_id]
             current = links[play.pk]
             extra, added, hinted = {}, [], []
             for contact_id, (hint, _place) in people.items():
@@ -223,8 +225,3 @@ class DealSteps(CrmSteps):
             section.created += added
             for label, words in hinted:
                 self._changed(account, PLAY_PEOPLE, label, [words])
-
-    def _deal(self, crm_id: str) -> Deal:
-        if not hasattr(self, "_deals_by_id"):
-            self._deals_by_id = {d.crm_id: d for d in self.export.deals}
-        return self._deals_by_id[crm_id]

@@ -12,10 +12,11 @@ quoted value with line breaks stays in its row.
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.exchange.values import Integer, Kind, Number, Text, YesNo
+from keyplan.exchange.writer import own_field
 
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a zip unpacking to more than this many times the limit is a zip bomb
@@ -49,7 +51,7 @@ class Problems:
             raise ImportRefused(self.found[:MAX_PROBLEMS])
 
 
-def refuse(file: str, message: str, **where):
+def refuse(file: str, message: str, **where) -> NoReturn:
     raise ImportRefused([Problem(file, message, **where)])
 
 
@@ -67,7 +69,8 @@ class Place:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
 
     def problem(self, message: str, field_name: str | None = None) -> Problem:
-        letter, header = self.cells.get(field_name, (None, None))
+        where = self.cells.get(field_name) if field_name else None
+        letter, header = where or (None, None)
         return Problem(
             self.file,
             message,
@@ -202,7 +205,7 @@ class CsvTable:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, values)
     positions: dict[str, int]  # lower-cased header -> index
-    _cells: dict = field(default_factory=dict, repr=False)
+    _cells: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def has(self, header: str) -> bool:
         return header.lower() in self.positions
@@ -213,6 +216,13 @@ class CsvTable:
             if header.lower() in self.positions:
                 return self.header[self.positions[header.lower()]]
         return None
+
+    def one_of(self, *headers: str) -> str:
+        """The first of `headers` the file has, where it must have one (see require)."""
+        found = self.first(*headers)
+        if found is None:
+            raise KeyError(f"{self.file} has none of the columns {headers}")
+        return found
 
     def value(self, values: list[str], header: str | None) -> str:
         if header is None:
@@ -230,7 +240,9 @@ class CsvTable:
             self._cells[key] = (get_column_letter(index + 1), self.header[index])
         return self._cells[key]
 
-    def problem(self, row: int | None, message: str, header: str | None = None, field_name=None):
+    def problem(
+        self, row: int | None, message: str, header: str | None = None, field_name=None
+    ) -> Problem:
         letter = None
         if header is not None and header.lower() in self.positions:
             letter, header = self.cell(header)
@@ -415,7 +427,7 @@ class Limited(Text):
 def kind_for(model: type[models.Model], name: str) -> Kind:
     """How to read a CSV value into `model`'s field `name` (for mapped custom columns
     and the vendors' standard ones)."""
-    model_field = model._meta.get_field(name)
+    model_field = own_field(model, name)
     if model_field.choices:
         return _ChoiceOf(model_field)
     if isinstance(model_field, models.BooleanField):
@@ -438,13 +450,12 @@ class _ChoiceOf(Kind):
 
     blank = None
 
-    def __init__(self, model_field):
-        self.lookup = {}
-        self.labels = []
+    def __init__(self, model_field: models.Field):
+        self.lookup: dict[str, object] = {}
         for value, label in model_field.flatchoices:
-            self.labels.append(str(label))
             for word in (value, label):
                 self.lookup.setdefault(str(word).strip().lower(), value)
+        self.labels = tuple(str(label) for _, label in model_field.flatchoices)
 
     def read(self, raw):
         text = str(raw).strip()
@@ -458,7 +469,7 @@ def parse(
     problems: Problems,
     number: int,
     values: list[str],
-    columns: list[tuple[str | None, str, Kind]],
+    columns: Sequence[tuple[str | None, str, Kind]],
 ) -> tuple[dict, Place]:
     """Read `columns` ((header or None, field, kind)) of one row. Blank values are left
     out: a blank in the CRM never erases what keyplan holds. Bad values are added

@@ -4,6 +4,7 @@ lines, and tasks and events as interactions with who took part."""
 from collections import defaultdict
 
 from keyplan.core import services
+from keyplan.exchange.crm.records import Activity, Contact
 from keyplan.exchange.crm.steps import PEOPLE, TOUCHES, CrmSteps, free_name
 from keyplan.relationships.models import Interaction, InteractionStakeholder, Stakeholder
 
@@ -31,8 +32,7 @@ class PeopleSteps(CrmSteps):
                 best[role.contact_id] = suggested
         return best
 
-    def _stakeholders(self) -> None:
-        contacts = self.export.contacts
+    def _stakeholders(self, contacts: list[Contact]) -> None:
         tally = self._tally("contact")
         pks = [a.pk for a in self.accounts.values()]
         stored = list(Stakeholder.objects.filter(account_id__in=pks))
@@ -104,15 +104,15 @@ class PeopleSteps(CrmSteps):
             self.people[contact.crm_id] = record
             self._section(account, PEOPLE).created.append(record.name)
             self.status[contact.crm_id] = "created"
-        self._reporting_lines(stored)
+        self._reporting_lines(contacts, stored)
         for status in self.status.values():
             setattr(tally, status, getattr(tally, status) + 1)
 
-    def _reporting_lines(self, stored: list[Stakeholder]) -> None:
+    def _reporting_lines(self, contacts: list[Contact], stored: list[Stakeholder]) -> None:
         managers: dict[int, int | None] = {s.pk: s.reports_to_id for s in stored}
         managers |= {s.pk: s.reports_to_id for s in self.people.values()}
         elsewhere = 0
-        for contact in self.export.contacts:
+        for contact in contacts:
             if not contact.reports_to_id:
                 continue
             record = self.people[contact.crm_id]
@@ -122,7 +122,8 @@ class PeopleSteps(CrmSteps):
                 continue
             if record.reports_to_id == manager.pk:
                 continue
-            step, seen = manager.pk, set()
+            step: int | None = manager.pk
+            seen = set()
             while step is not None and step not in seen and step != record.pk:
                 seen.add(step)
                 step = managers.get(step)
@@ -147,7 +148,7 @@ class PeopleSteps(CrmSteps):
 
     # ---- interactions
 
-    def _activities(self) -> None:
+    def _activities(self, activities: list[Activity]) -> None:
         pks = [a.pk for a in self.accounts.values()]
         stored = self._index(
             Interaction.objects.filter(account_id__in=pks), key=lambda i: (i.account_id,)
@@ -156,7 +157,7 @@ class PeopleSteps(CrmSteps):
         for link in InteractionStakeholder.objects.filter(interaction__account_id__in=pks):
             participants[link.interaction_id].add(link.stakeholder_id)
         new_rows, new_places, new_people = [], [], []
-        for activity in self.export.activities:
+        for activity in activities:
             tally = self.report.tally(activity.place.object)
             account = self.accounts[activity.account_id]
             record = stored.get((account.pk, activity.crm_id))

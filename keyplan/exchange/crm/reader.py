@@ -7,17 +7,19 @@ import difflib
 import functools
 from collections.abc import Iterable
 
+from django.db.models import Model
+
 from keyplan.accounts.models import Account
 from keyplan.exchange.crm.files import CsvTable, Place, Problems, kind_for, list_files
 from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal, Export, choose
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.exchange.values import YesNo
+from keyplan.exchange.values import Kind, YesNo
 from keyplan.growth.models import Play, PlayKind, Stage
 from keyplan.relationships.models import Stakeholder
 
 # The keyplan fields a custom column may fill, by the kind of record. Never the
 # fields keyplan alone keeps (power, relationship strength, notes, cells).
-MAPPABLE = {
+MAPPABLE: dict[type[Model], tuple[str, ...]] = {
     Account: (
         "tier", "relationship", "ownership", "industry", "website", "employees",
         "annual_revenue", "headquarters", "key_offices", "subsidiaries", "business_model",
@@ -31,7 +33,9 @@ MAPPABLE = {
 YES = YesNo()
 
 
-def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
+def parse_mapping(
+    texts: Iterable[str], objects: dict[str, type[Model]]
+) -> list[tuple[str, str, str]]:
     """(object, column, field) from "Object.Column=field" texts; `objects` names the
     objects that take custom columns and the model each fills. Raises ValueError."""
     mapping = []
@@ -112,7 +116,7 @@ class VendorReader:
 
     label = ""
     vendor = ""
-    mapped_objects: dict[str, type] = {}
+    mapped_objects: dict[str, type[Model]] = {}
 
     def __init__(
         self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
@@ -145,6 +149,9 @@ class VendorReader:
             name=name,
         ).read()
 
+    def read(self) -> Export:  # pragma: no cover - every vendor reads its own files
+        raise NotImplementedError
+
     # ---- ids
 
     @staticmethod
@@ -154,7 +161,8 @@ class VendorReader:
     def ids(self, table: CsvTable, header: str, *, unique: bool = False) -> dict[int, str]:
         """Each row's id in `header` (rows without one left out); a bad or repeated id
         is a problem."""
-        found, seen = {}, {}
+        found: dict[int, str] = {}
+        seen: dict[str, int] = {}
         column = table.first(header)
         if column is None:
             return found
@@ -178,7 +186,9 @@ class VendorReader:
             found[number] = crm_id
         return found
 
-    def nowhere(self, table: CsvTable, number: int, header: str, crm_id: str, target: str):
+    def nowhere(
+        self, table: CsvTable, number: int, header: str | None, crm_id: str, target: str
+    ) -> None:
         self.problems.add(
             table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
         )
@@ -222,9 +232,8 @@ class VendorReader:
 
     # ---- custom columns
 
-    def mapped(self, table: CsvTable, object_name: str) -> list[tuple[str, str, object]]:
+    def mapped(self, table: CsvTable, object_name: str) -> list[tuple[str, str, Kind]]:
         """(header, field, kind) of the custom columns mapped for `object_name`."""
-        model = self.mapped_objects.get(object_name)
         columns = []
         for name, column, target in self.mapping:
             if name != object_name:
@@ -239,7 +248,7 @@ class VendorReader:
                     )
                 )
                 continue
-            columns.append((column, target, kind_for(model, target)))
+            columns.append((column, target, kind_for(self.mapped_objects[name], target)))
         return columns
 
     # ---- deals
@@ -274,8 +283,10 @@ class VendorReader:
             if source in place.cells:
                 place.cells[alias] = place.cells[source]
 
-    def add_deal(self, deal: Deal, place: Place, without_close_date: str) -> None:
-        """Add `deal` to the export; a won deal without a close date is a problem."""
+    def add_deal(
+        self, deals: list[Deal], deal: Deal, place: Place, without_close_date: str
+    ) -> None:
+        """Add `deal` to `deals`; a won deal without a close date is a problem."""
         if deal.status == WON and deal.close_date is None:
             self.problems.add(place.problem(without_close_date, "target_close_date"))
-        self.export.deals.append(deal)
+        deals.append(deal)

@@ -153,8 +153,9 @@ def choose(
                 start = end
                 break
             if end == start + 1:
-                if normal(text) in accounts:
-                    chosen.append(normal(text))
+                given = normal(text)
+                if given is not None and given in accounts:
+                    chosen.append(given)
                 elif text:
                     unknown.append(text)
                 start = end

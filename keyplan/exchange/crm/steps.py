@@ -5,16 +5,15 @@ of them."""
 
 import functools
 from decimal import Decimal
-from typing import Any
-
-from django.db.models import Model
+from typing import Any, TypeVar
 
 from keyplan.accounts.models import Account
+from keyplan.core.models import Tracked
 from keyplan.exchange.crm.files import Place
 from keyplan.exchange.crm.records import Export
 from keyplan.exchange.crm.report import AccountReport, CrmReport
 from keyplan.exchange.workbook import layout
-from keyplan.exchange.writer import Writer
+from keyplan.exchange.writer import Writer, own_field
 from keyplan.growth.models import Play, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import User
@@ -24,6 +23,8 @@ PROFILE, CONTRACTS = layout.PROFILE.section, layout.CONTRACTS_TABLE.section
 LINES, REVENUE = layout.LINES.section, layout.REVENUE.section
 PEOPLE, TOUCHES = layout.STAKEHOLDERS_TABLE.section, layout.INTERACTIONS.section
 PLAYS, PLAY_PEOPLE = layout.PLAYS_TABLE.section, layout.PLAY_PEOPLE.section
+
+T = TypeVar("T", bound=Tracked)
 
 
 def shown(record, name: str, value) -> str:
@@ -79,6 +80,7 @@ class CrmSteps(Writer):
         self.people: dict[str, Stakeholder] = {}  # contact id -> stakeholder
         self.plays: dict[str, Play] = {}  # deal id -> play
         self.products: dict[str, Product] = {}
+        self.owners: dict[str, User | None] = {}  # CRM user id -> keyplan user
 
     def _tally(self, kind: str):
         return self.report.tally(self.export.names[kind])
@@ -94,7 +96,7 @@ class CrmSteps(Writer):
                 found[(*key(record), normal)] = record
         return found
 
-    def _change(self, record: Model, place: Place, values: dict[str, Any]):
+    def _change(self, record: T, place: Place, values: dict[str, Any]) -> tuple[T, list[str]]:
         """Write the `values` that differ; returns the stored record and the changes as
         the report words them."""
         stored, changed = self.update(record, place, values)
@@ -122,8 +124,8 @@ class CrmSteps(Writer):
                 self.reports[record.account_id].sections[title].removed.append(record.name)
 
 
-def _worded(record: Model, name: str, value) -> str:
+def _worded(record: Tracked, name: str, value) -> str:
     """A change of `record`'s field `name` to `value`, from what it was."""
-    label = str(record._meta.get_field(name).verbose_name)
+    label = str(own_field(record, name).verbose_name)
     before, after = shown(record, name, current_value(record, name)), shown(record, name, value)
     return f"{label} “{before}” → “{after}”" if before else f"{label} “{after}”"

@@ -28,7 +28,7 @@ from keyplan.exchange.crm.files import (
 )
 from keyplan.exchange.crm.reader import VendorReader, deal_status, fill_from, stage_by_probability
 from keyplan.exchange.crm.records import Account as CrmAccount
-from keyplan.exchange.crm.records import Contact, Deal, Owner
+from keyplan.exchange.crm.records import Contact, Deal, Export, Owner
 from keyplan.exchange.values import Integer, Money
 from keyplan.growth.models import Play, Stage
 from keyplan.relationships.models import Stakeholder
@@ -114,7 +114,7 @@ class HubSpotReader(VendorReader):
     mapped_objects = {"Company": Account, "Contact": Stakeholder, "Deal": Play}
     normal_id = staticmethod(normal_id)
 
-    def read(self):
+    def read(self) -> Export:
         export = self.export
         export.names = dict(NAMES)
         self.tables: dict[str, CsvTable] = {}
@@ -215,7 +215,7 @@ class HubSpotReader(VendorReader):
         table = self.tables["Company"]
         export = self.export
         ids = self.ids(table, RECORD_ID, unique=True)
-        name_column = table.first("Company name", "Name")
+        name_column = table.one_of("Company name", "Name")
         parent_column = table.first("Parent Company ID", "Parent Company Record ID")
         parents = self.ids(table, parent_column) if parent_column else {}
         rows = dict(table.rows)
@@ -229,7 +229,7 @@ class HubSpotReader(VendorReader):
                 self.problems.add(table.problem(number, "the company has no name.", name_column))
                 continue
             self.names[ids[number]], live[ids[number]] = name, number
-        self.by_name = {}
+        self.by_name: dict[str, str] = {}  # lower-cased name -> id
         for crm_id, name in self.names.items():
             self.by_name.setdefault(name.lower(), crm_id)
         self.chosen_ids = self.chosen_accounts(table, self.names, live, parents, "companies")
@@ -263,8 +263,12 @@ class HubSpotReader(VendorReader):
             )  # fmt: skip
             if address:
                 read["headquarters"] = address[:200]
-                city = table.first("City", "Street Address", "Country/Region")
-                place.cells["headquarters"] = table.cell(city)
+                # A column the address came from, the city's when there is one.
+                source = table.one_of(
+                    "City", "Street Address", "Country/Region", "Street Address 2",
+                    "State/Region", "Postal Code",
+                )  # fmt: skip
+                place.cells["headquarters"] = table.cell(source)
             relationship = LIFECYCLE.get(_word(table.value(values, "Lifecycle Stage")), "")
             if not relationship and _word(table.value(values, "Type")) == "prospect":
                 relationship = Relationship.PROSPECT
@@ -307,7 +311,7 @@ class HubSpotReader(VendorReader):
             fill_from(read, place, "phone", "mobile")
             first, last = table.value(values, "First Name"), table.value(values, "Last Name")
             name = " ".join(filter(None, (first, last))) or read.get("email", "")
-            place.cells["name"] = table.cell(table.first("First Name", "Last Name", "Email"))
+            place.cells["name"] = table.cell(table.one_of("First Name", "Last Name", "Email"))
             if not name:
                 self.problems.add(place.problem("the contact has no name nor email.", "name"))
                 continue
@@ -328,7 +332,8 @@ class HubSpotReader(VendorReader):
         if table is None:
             return
         export = self.export
-        export.deals = []
+        deals: list[Deal] = []
+        export.deals = deals
         ids = self.ids(table, RECORD_ID, unique=True)
         columns = [
             ("Amount", "target_arr", Money()),
@@ -364,4 +369,4 @@ class HubSpotReader(VendorReader):
                 owner_id=self._owner(table, values, "Deal owner"),
                 contact_ids=[c for c in people if self.contact_companies.get(c) == company],
             )
-            self.add_deal(deal, place, "a won deal needs its Close Date.")
+            self.add_deal(deals, deal, place, "a won deal needs its Close Date.")

@@ -37,6 +37,7 @@ from keyplan.exchange.crm.records import (
     Contact,
     Deal,
     DealRole,
+    Export,
     Line,
     Owner,
     Product,
@@ -89,7 +90,7 @@ class SalesforceReader(VendorReader):
     mapped_objects = {"Account": Account, "Contact": Stakeholder, "Opportunity": Play}
     normal_id = staticmethod(normal_id)
 
-    def read(self):
+    def read(self) -> Export:
         by_name = {base_name(f).lower(): f for f in self.files}
         if "account" not in by_name:
             refuse(
@@ -288,7 +289,7 @@ class SalesforceReader(VendorReader):
             ("MobilePhone", "mobile", kind_for(Stakeholder, "phone")),
             *self.mapped(table, "Contact"),
         ]
-        name_column = table.first("Name", "LastName")
+        name_column = table.one_of("Name", "LastName")
         for number, values, account in self._placed("Contact", table, accounts):
             if number not in ids:
                 self.problems.add(table.problem(number, "Id is required.", "Id"))
@@ -325,7 +326,8 @@ class SalesforceReader(VendorReader):
         if table is None:
             return
         export = self.export
-        export.deals = []
+        deals: list[Deal] = []
+        export.deals = deals
         ids = self.ids(table, "Id", unique=True)
         accounts = self.ids(table, "AccountId")
         self.deal_accounts = {ids[n]: accounts.get(n, "") for n in ids}
@@ -367,7 +369,7 @@ class SalesforceReader(VendorReader):
                 close_date=read.get("target_close_date"),
                 owner_id=self._owner(table, values),
             )
-            self.add_deal(deal, place, "a won opportunity needs its CloseDate.")
+            self.add_deal(deals, deal, place, "a won opportunity needs its CloseDate.")
             self.chosen_deals[deal.crm_id] = deal
 
     def _roles(self) -> None:
