@@ -9,7 +9,7 @@ from keyplan.exchange.crm.files import Place
 from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.writer import Writer
 from keyplan.relationships.models import Stakeholder
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import snapshot
 
 CELLS = {"name": ("B", "Name"), "title": ("C", "Title"), "email": ("E", "Email")}
 CELLS |= {"linkedin": ("F", "LinkedIn"), "reports_to": ("G", "ReportsToId")}

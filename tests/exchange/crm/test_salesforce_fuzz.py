@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
-from tests.exchange import crm_helpers as sf
-from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from tests.exchange.crm import helpers as sf
+from tests.exchange.crm.helpers import csv_bytes, import_or_refuse, rows_of
 from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
 FILES = [

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
-from tests.exchange import crm_helpers as hs
-from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from tests.exchange.crm import helpers as hs
+from tests.exchange.crm.helpers import csv_bytes, import_or_refuse, rows_of
 from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
 FUZZ = fuzz(40)

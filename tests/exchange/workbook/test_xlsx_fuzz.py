@@ -14,8 +14,9 @@ from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.workbook import layout
 from keyplan.exchange.workbook.apply import apply_workbook
 from keyplan.exchange.workbook.read import read_plan
+from tests.exchange.conftest import snapshot
 from tests.exchange.fuzz_helpers import cuts, fuzz, spliced
-from tests.exchange.xlsx_helpers import export, snapshot
+from tests.exchange.workbook.helpers import export
 
 SHEETS = [t.sheet for t in (*layout.FORMS, *layout.TABLES)] + ["Products"]
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.exchange.problems import ImportRefused
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import snapshot
 
 SAMPLE = Path(
     os.environ.get("KEYPLAN_SALESFORCE_SAMPLE") or "/work/shared/samples/salesforce-export"
@@ -303,14 +303,3 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
          "Qualified to buy", "Amount": "1000000", "Associated Company IDs": UMBRELLA},
     ])  # fmt: skip
     return {"companies": companies, "contacts": contacts, "deals": deals}
-
-
-def needs_newer_zip(data: bytes) -> bytes:
-    """`data` (a zip) with every central-directory entry asking for zip version 6.4 to
-    extract, as a damaged header can: Python's zipfile cannot open it."""
-    mangled = bytearray(data)
-    at = mangled.find(b"PK\x01\x02")
-    while at != -1:
-        mangled[at + 6 : at + 8] = (64).to_bytes(2, "little")
-        at = mangled.find(b"PK\x01\x02", at + 4)
-    return bytes(mangled)
