@@ -26,8 +26,9 @@ from keyplan.accounts.models import Account, Source
 from keyplan.core import clock
 from keyplan.core.bulk import execute, reserve_ids, statement
 from keyplan.demo import vocabulary as vocab
-from keyplan.exchange.crm import sync as crm_sync
-from keyplan.exchange.crm.salesforce import reader as salesforce
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.salesforce.reader import SalesforceReader
+from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
 from keyplan.team.models import Role, User
@@ -62,13 +63,13 @@ CONTACT_COLUMNS = _columns(
     "EmailBouncedReason,EmailBouncedDate,IsEmailBounced,PhotoUrl,Jigsaw,JigsawContactId,"
     "IndividualId"
 )
-OWNER = salesforce.normal_id("005Ec000004oBPN")
+OWNER = normal_id("005Ec000004oBPN")
 TITLES = [*vocab.EXECUTIVE_TITLES, *vocab.VP_TITLES, *vocab.MANAGER_TITLES]
 STAMP = "2024-07-11T21:22:07.000+0000"
 
 
 def _id(prefix: str, number: int) -> str:
-    return salesforce.normal_id(f"{prefix}Bn{number:010d}")
+    return normal_id(f"{prefix}Bn{number:010d}")
 
 
 def write_export(folder: Path, contacts: int, *, seed: int = 1) -> int:
@@ -147,8 +148,8 @@ def import_once(folder: Path, limit: int) -> tuple[float, set[tuple]]:
     with _rolled_back():
         by = _importer()
         started = time.perf_counter()
-        export = salesforce.read_export(folder, everything=True, max_bytes=limit)
-        crm_sync.apply(export, by=by)
+        export = SalesforceReader.read_export(folder, everything=True, max_bytes=limit)
+        apply_export(export, by=by)
         elapsed = (time.perf_counter() - started) * 1000
         return elapsed, _written()
 

@@ -1,5 +1,5 @@
-"""What an import refuses, and where: the file, sheet (or CRM object), row, column
-and field."""
+"""What an import refuses or warns about, and where: the file, sheet (or CRM
+object), row, column and field."""
 
 from dataclasses import dataclass
 
@@ -14,6 +14,7 @@ class Problem:
     header: str | None = None
     field: str | None = None
     object: str | None = None  # a CRM export's object (Account, Contact, ...)
+    value: str | None = None  # a warning's value, left out of the import
 
     def __str__(self) -> str:
         where = [self.file]

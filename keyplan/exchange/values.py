@@ -37,7 +37,7 @@ class Kind:
     number_format: str | None = None
     wrap = False
     # What a blank cell means; NotImplemented: the value is required.
-    blank = None
+    blank: object = None
 
     def to_cell(self, value):
         return value
@@ -205,7 +205,7 @@ class Choice(Kind):
             self.blank = NotImplemented
         else:
             self.blank = None if doc == "name" else ""
-        self._lookup = {}
+        self._lookup: dict[str, object] = {}
         for member in choices:
             for word in (member.label, member.value, member.name, member.name.replace("_", " ")):
                 self._lookup.setdefault(str(word).strip().lower(), member.value)

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from keyplan.exchange.crm import views as crm_views
-from keyplan.exchange.workbook import views as exchange_views
+from keyplan.exchange.crm.views import import_crm
+from keyplan.exchange.documents.views import download_md, download_pdf
+from keyplan.exchange.workbook.views import download_xlsx, import_xlsx
 from keyplan.web import dashboard, editing, history, numbers, page, review, selection, views
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("insights/<slug:key>/", dashboard.insight, name="insight"),
     path("alerts/", dashboard.alert_list, name="alerts"),
     path("accounts/", views.accounts, name="accounts"),
-    path("accounts/import/", crm_views.import_crm, name="crm-import"),
+    path("accounts/import/", import_crm, name="crm-import"),
     path("my/", views.my_week, name="my-week"),
     path("review/", include(review.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
@@ -24,10 +25,10 @@ urlpatterns = [
     path("accounts/<int:pk>/", page.plan_page, name="plan"),
     path("accounts/<int:pk>/history/", history.account_history, name="account_history"),
     path("accounts/<int:pk>/numbers/", numbers.plan_numbers, name="plan-numbers"),
-    path("accounts/<int:pk>/plan.xlsx", exchange_views.download_xlsx, name="plan-xlsx"),
-    path("accounts/<int:pk>/plan.pdf", exchange_views.download_pdf, name="plan-pdf"),
-    path("accounts/<int:pk>/plan.md", exchange_views.download_md, name="plan-md"),
-    path("accounts/<int:pk>/import/", exchange_views.import_xlsx, name="plan-import"),
+    path("accounts/<int:pk>/plan.xlsx", download_xlsx, name="plan-xlsx"),
+    path("accounts/<int:pk>/plan.pdf", download_pdf, name="plan-pdf"),
+    path("accounts/<int:pk>/plan.md", download_md, name="plan-md"),
+    path("accounts/<int:pk>/import/", import_xlsx, name="plan-import"),
     path("accounts/<int:pk>/fields/<slug:group>/", editing.account_fields, name="plan-account"),
     path("accounts/<int:pk>/cells/<int:unit_id>/<int:product_id>/", editing.cell, name="plan-cell"),
     path(

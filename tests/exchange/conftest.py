@@ -1,10 +1,12 @@
-"""Fixtures for the import and export tests: the NovaTech sample plan and helpers
-that read a plan the way a user compares plans (`keyplan plan show --format json`)."""
+"""Fixtures for the import and export tests: the NovaTech sample plan, helpers that
+read a plan the way a user compares plans (`keyplan plan show --format json`), and
+a snapshot of the database to prove an import left it exactly as it was."""
 
 import json
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from keyplan.accounts.models import Account
@@ -33,3 +35,16 @@ def empty_the_plans() -> None:
     """Every account and the catalog gone (the users stay): an empty database to import into."""
     Account.objects.all().delete()
     Product.objects.all().delete()
+
+
+def snapshot() -> dict:
+    """How many rows every keyplan table (and its history) holds, plus each row's version."""
+    counts = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("keyplan."):
+            counts[model._meta.label] = model.objects.count()
+            if hasattr(model, "version"):
+                counts[f"{model._meta.label}.versions"] = sorted(
+                    model.objects.values_list("pk", "version")
+                )
+    return counts

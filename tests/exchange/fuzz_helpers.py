@@ -1,5 +1,5 @@
-"""What the import fuzz tests share: their Hypothesis settings, and the two ways they
-damage a file (bytes spliced in, cells of a CSV overwritten)."""
+"""What the import fuzz tests share: their Hypothesis settings, and the ways they
+damage a file (bytes spliced in, cells of a CSV overwritten, a zip's header)."""
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -46,3 +46,14 @@ def overwrite_cells(tables: dict[str, list[list[str]]], cells) -> None:
             target[column] = value
         else:
             target.append(value)
+
+
+def needs_newer_zip(data: bytes) -> bytes:
+    """`data` (a zip) with every central-directory entry asking for zip version 6.4 to
+    extract, as a damaged header can: Python's zipfile cannot open it."""
+    mangled = bytearray(data)
+    at = mangled.find(b"PK\x01\x02")
+    while at != -1:
+        mangled[at + 6 : at + 8] = (64).to_bytes(2, "little")
+        at = mangled.find(b"PK\x01\x02", at + 4)
+    return bytes(mangled)

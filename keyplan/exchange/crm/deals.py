@@ -7,25 +7,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from keyplan.accounts.models import Account, Contract, ContractLine, ContractStatus, RevenueYear
-from keyplan.core import clock, services
-from keyplan.exchange.crm import records as crm
+from keyplan.core import clock
 from keyplan.exchange.crm.files import Place
-from keyplan.exchange.crm.writer import (
+from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal
+from keyplan.exchange.crm.steps import (
     CONTRACTS,
     LINES,
     PLAY_PEOPLE,
     PLAYS,
     REVENUE,
-    SERVICE_ERRORS,
-    Writer,
+    CrmSteps,
     free_name,
 )
 from keyplan.growth.models import Play, PlayStakeholder, Stage
 from keyplan.relationships.models import Stakeholder
 
 
-class DealSteps(Writer):
-    def _deals(self) -> None:
+class DealSteps(CrmSteps):
+    def _deals(self, deals: list[Deal]) -> None:
         pks = [a.pk for a in self.accounts.values()]
         stored_plays = list(Play.objects.filter(account_id__in=pks))
         plays = self._index(stored_plays, key=lambda p: (p.account_id,))
@@ -37,14 +36,14 @@ class DealSteps(Writer):
             play_names[play.account_id].add(play.name)
         tally = self._tally("deal")
         listed = set()
-        for deal in self.export.deals:
+        for deal in deals:
             account = self.accounts[deal.account_id]
             listed.add((account.pk, deal.crm_id))
             play = plays.get((account.pk, deal.crm_id))
             statuses = []
-            if deal.status == crm.OPEN or play is not None:
+            if deal.status == OPEN or play is not None:
                 statuses.append(self._play(deal, account, play, play_names[account.pk]))
-            if deal.status == crm.WON:
+            if deal.status == WON:
                 contract = contracts.get((account.pk, deal.crm_id))
                 statuses.append(self._contract(deal, account, contract))
             if not statuses:
@@ -60,11 +59,11 @@ class DealSteps(Writer):
             setattr(tally, status, getattr(tally, status) + 1)
         self._no_longer(stored_plays, {plays[k].pk for k in listed if k in plays}, PLAYS)
 
-    def _play(self, deal: crm.Deal, account: Account, play: Play | None, names: set) -> str:
+    def _play(self, deal: Deal, account: Account, play: Play | None, names: set) -> str:
         values = dict(deal.values)
-        if deal.status == crm.WON:
+        if deal.status == WON:
             values.update(stage=Stage.WON, probability=values.get("probability", 100))
-        elif deal.status == crm.LOST:
+        elif deal.status == LOST:
             values.update(stage=Stage.LOST, probability=values.get("probability", 0))
         owner = self._owner(deal.owner_id)
         if owner is not None:
@@ -81,17 +80,18 @@ class DealSteps(Writer):
         values["name"] = name
         if play is None:
             values.setdefault("target_arr", Decimal(0))
-            play = self._create(Play, deal.place, account=account, crm_id=deal.crm_id, **values)
+            values = {"account": account, "crm_id": deal.crm_id, **values}
+            play = self.create(Play, deal.place, values)
             self._section(account, PLAYS).created.append(play.name)
             self.plays[deal.crm_id] = play
             return "created"
         old_name = play.name
-        play, words = self._update(play, deal.place, values)
+        play, words = self._change(play, deal.place, values)
         self.plays[deal.crm_id] = play
         self._changed(account, PLAYS, old_name, words)
         return "updated" if words else "unchanged"
 
-    def _contract(self, deal: crm.Deal, account: Account, contract: Contract | None) -> str:
+    def _contract(self, deal: Deal, account: Account, contract: Contract | None) -> str:
         values = {"name": deal.name, "arr": deal.amount or Decimal(0)}
         if deal.close_date is not None:
             values["start_date"] = deal.close_date
@@ -101,6 +101,7 @@ class DealSteps(Writer):
         status = "unchanged"
         if contract is None:
             start = deal.close_date
+            assert start is not None, "a won deal has its close date (the reader says so)"
             # A year's term unless keyplan is told otherwise (the end date is keyplan's).
             end = date(start.year + 1, start.month, 1) + timedelta(days=start.day - 2)
             values |= {
@@ -108,19 +109,19 @@ class DealSteps(Writer):
                 "end_date": end,
                 "status": ContractStatus.ACTIVE if end >= clock.today() else ContractStatus.EXPIRED,
             }
-            contract = self._create(Contract, deal.place, account=account, **values)
+            contract = self.create(Contract, deal.place, {"account": account, **values})
             self._section(account, CONTRACTS).created.append(contract.name)
             status = "created"
         else:
             old_name = contract.name
-            contract, words = self._update(contract, deal.place, values)
+            contract, words = self._change(contract, deal.place, values)
             self._changed(account, CONTRACTS, old_name, words)
             status = "updated" if words else status
         if lines:
             status = self._contract_lines(account, contract, lines, status)
         return status
 
-    def _lines_of(self, deal: crm.Deal) -> dict[str, tuple[int, Decimal, Place]]:
+    def _lines_of(self, deal: Deal) -> dict[str, tuple[int, Decimal, Place]]:
         if not hasattr(self, "_lines_by_deal"):
             self._lines_by_deal = defaultdict(list)
             for line in self.export.lines:
@@ -139,24 +140,22 @@ class DealSteps(Writer):
             line = stored.get(product.pk)
             name = f"{contract.name} / {product.name}"
             if line is None:
-                self._create(
-                    ContractLine, place, contract=contract, product=product, quantity=quantity,
-                    arr=arr,
-                )  # fmt: skip
+                values = {"contract": contract, "product": product}
+                self.create(ContractLine, place, {**values, "quantity": quantity, "arr": arr})
                 self._section(account, LINES).created.append(name)
                 tally.created += 1
                 status = "updated" if status == "unchanged" else status
             else:
-                line, words = self._update(line, place, {"quantity": quantity, "arr": arr})
+                line, words = self._change(line, place, {"quantity": quantity, "arr": arr})
                 self._changed(account, LINES, name, words)
                 tally.updated += bool(words)
                 tally.unchanged += not words
         return status
 
-    def _revenue(self) -> None:
-        won = defaultdict(lambda: defaultdict(list))
-        for deal in self.export.deals:
-            if deal.status == crm.WON and deal.close_date is not None:
+    def _revenue(self, deals: list[Deal]) -> None:
+        won: dict[str, dict[int, list[Deal]]] = defaultdict(lambda: defaultdict(list))
+        for deal in deals:
+            if deal.status == WON and deal.close_date is not None:
                 won[deal.account_id][deal.close_date.year].append(deal)
         for crm_id, years in won.items():
             account = self.accounts[crm_id]
@@ -169,13 +168,14 @@ class DealSteps(Writer):
                 values = {"revenue": revenue, "note": f"{self.label}: {len(deals)} won {noun}"}
                 record = stored.get(year)
                 if record is None:
-                    self._create(RevenueYear, deals[0].place, account=account, year=year, **values)
+                    values = {"account": account, "year": year, **values}
+                    self.create(RevenueYear, deals[0].place, values)
                     self._section(account, REVENUE).created.append(str(year))
                 else:
-                    _, words = self._update(record, deals[0].place, values)
+                    _, words = self._change(record, deals[0].place, values)
                     self._changed(account, REVENUE, str(year), words)
 
-    def _play_people(self) -> None:
+    def _play_people(self, deals: list[Deal]) -> None:
         wanted: dict[str, dict[str, tuple[str, Place]]] = defaultdict(dict)
         tally = self._tally("role") if self.export.roles else None
         for role in self.export.roles:
@@ -183,19 +183,20 @@ class DealSteps(Writer):
                 wanted[role.deal_id][role.contact_id] = (role.role, role.place)
             elif tally is not None:
                 tally.skipped["of opportunities or contacts not imported"] += 1
-        for deal in self.export.deals:
+        for deal in deals:
             for contact_id in deal.contact_ids:
                 if deal.crm_id in self.plays and contact_id in self.people:
                     wanted[deal.crm_id].setdefault(contact_id, ("", deal.place))
         if not wanted:
             return
         plays = [self.plays[d] for d in wanted]
-        links = defaultdict(dict)
+        links: dict[int, dict[int, str]] = defaultdict(dict)  # play -> stakeholder -> hint
+        accounts = {d.crm_id: self.accounts[d.account_id] for d in deals}
         for link in PlayStakeholder.objects.filter(play__in=plays):
             links[link.play_id][link.stakeholder_id] = link.role_hint
         for deal_id, people in wanted.items():
             play = self.plays[deal_id]
-            account = self.accounts[self._deal(deal_id).account_id]
+            account = accounts[deal_id]
             current = links[play.pk]
             extra, added, hinted = {}, [], []
             for contact_id, (hint, _place) in people.items():
@@ -219,18 +220,8 @@ class DealSteps(Writer):
                 self.people[c] for c in people if self.people[c].pk not in current
             ]
             place = next(iter(people.values()))[1]
-            try:
-                self.plays[deal_id] = services.set_links(
-                    play, "stakeholders", targets, by=self.by, version=play.version, extra=extra
-                )
-            except SERVICE_ERRORS as exc:
-                self._fail(place, exc)
+            self.plays[deal_id] = self.set_links(play, "stakeholders", targets, place, extra=extra)
             section = self._section(account, PLAY_PEOPLE)
             section.created += added
             for label, words in hinted:
                 self._changed(account, PLAY_PEOPLE, label, [words])
-
-    def _deal(self, crm_id: str) -> crm.Deal:
-        if not hasattr(self, "_deals_by_id"):
-            self._deals_by_id = {d.crm_id: d for d in self.export.deals}
-        return self._deals_by_id[crm_id]

@@ -1,9 +1,9 @@
 """Reading a CRM's CSV export: from a folder, a zip or files to checked rows.
 
-Both vendors' importers (salesforce.py, hubspot.py) read through here. A file is
+Both vendors' readers (salesforce/, hubspot/) read through here. A file is
 refused before it is parsed when it is over KEYPLAN_IMPORT_MAX_BYTES, not UTF-8
 (with or without a byte-order mark) or not CSV; then every value a vendor module
-asks for is parsed by a kind (xlsx_kinds, shared with the Excel import) and every
+asks for is parsed by a kind (values.py, shared with the workbook import) and every
 problem is reported at once, by file, object, row and column, before anything is
 written. Rows are numbered as a spreadsheet shows them: the header is row 1, and a
 quoted value with line breaks stays in its row.
@@ -12,10 +12,11 @@ quoted value with line breaks stays in its row.
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,8 +25,9 @@ from django.db import models
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from keyplan.exchange import values as kinds
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.exchange.values import Integer, Kind, Number, Text, YesNo
+from keyplan.exchange.writer import own_field
 
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a zip unpacking to more than this many times the limit is a zip bomb
@@ -49,7 +51,7 @@ class Problems:
             raise ImportRefused(self.found[:MAX_PROBLEMS])
 
 
-def refuse(file: str, message: str, **where):
+def refuse(file: str, message: str, **where) -> NoReturn:
     raise ImportRefused([Problem(file, message, **where)])
 
 
@@ -67,7 +69,8 @@ class Place:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
 
     def problem(self, message: str, field_name: str | None = None) -> Problem:
-        letter, header = self.cells.get(field_name, (None, None))
+        where = self.cells.get(field_name) if field_name else None
+        letter, header = where or (None, None)
         return Problem(
             self.file,
             message,
@@ -196,13 +199,13 @@ def base_name(file: CsvFile) -> str:
 
 
 @dataclass
-class Table:
+class CsvTable:
     file: str
     object: str
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, values)
     positions: dict[str, int]  # lower-cased header -> index
-    _cells: dict = field(default_factory=dict, repr=False)
+    _cells: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def has(self, header: str) -> bool:
         return header.lower() in self.positions
@@ -213,6 +216,13 @@ class Table:
             if header.lower() in self.positions:
                 return self.header[self.positions[header.lower()]]
         return None
+
+    def one_of(self, *headers: str) -> str:
+        """The first of `headers` the file has, where it must have one (see require)."""
+        found = self.first(*headers)
+        if found is None:
+            raise KeyError(f"{self.file} has none of the columns {headers}")
+        return found
 
     def value(self, values: list[str], header: str | None) -> str:
         if header is None:
@@ -230,7 +240,9 @@ class Table:
             self._cells[key] = (get_column_letter(index + 1), self.header[index])
         return self._cells[key]
 
-    def problem(self, row: int | None, message: str, header: str | None = None, field_name=None):
+    def problem(
+        self, row: int | None, message: str, header: str | None = None, field_name=None
+    ) -> Problem:
         letter = None
         if header is not None and header.lower() in self.positions:
             letter, header = self.cell(header)
@@ -264,7 +276,7 @@ class Table:
         return ok
 
 
-def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> Table:
+def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> CsvTable:
     """Parse one CSV file into rows of text. Refuses a file that is not UTF-8 CSV."""
     data = file.read() if data is None else data
     try:
@@ -314,7 +326,7 @@ def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) ->
     for index, name in enumerate(header):
         if name and name.lower() not in positions:
             positions[name.lower()] = index
-    table = Table(file.name, object_name, header, [], positions)
+    table = CsvTable(file.name, object_name, header, [], positions)
     problems = Problems()
     for number, values in records:
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
@@ -331,10 +343,10 @@ def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) ->
     return table
 
 
-# ---- kinds of values a CRM writes (beyond those of xlsx_kinds)
+# ---- kinds of values a CRM writes (beyond those of values.py)
 
 
-class Moment(kinds.Kind):
+class Moment(Kind):
     """A CRM timestamp (2024-07-11T21:22:07.000+0000, 2024-07-11 21:22, or a date),
     read as the day it was in the organisation's time zone."""
 
@@ -354,7 +366,7 @@ class Moment(kinds.Kind):
         return timezone.localtime(moment).date()
 
 
-class Percent(kinds.Kind):
+class Percent(Kind):
     """A probability: 0-100, or a fraction of 1 when `fractions` (HubSpot writes 0.2)."""
 
     blank = None
@@ -363,7 +375,7 @@ class Percent(kinds.Kind):
         self.fractions = fractions
 
     def read(self, raw):
-        number = kinds.Number().read(str(raw).strip().rstrip("%"))
+        number = Number().read(str(raw).strip().rstrip("%"))
         if self.fractions and number <= 1 and "%" not in str(raw):
             number *= 100
         if number > 100:
@@ -371,7 +383,7 @@ class Percent(kinds.Kind):
         return int(number.to_integral_value())
 
 
-class Email(kinds.Kind):
+class Email(Kind):
     blank = ""
 
     def read(self, raw):
@@ -383,7 +395,7 @@ class Email(kinds.Kind):
         return text
 
 
-class Website(kinds.Kind):
+class Website(Kind):
     """A web address; a CRM often leaves out the scheme (www.example.com)."""
 
     blank = ""
@@ -398,7 +410,7 @@ class Website(kinds.Kind):
         return address
 
 
-class Limited(kinds.Text):
+class Limited(Text):
     """Text that fits its model field."""
 
     def __init__(self, limit: int | None, *, required=False):
@@ -412,18 +424,18 @@ class Limited(kinds.Text):
         return text
 
 
-def kind_for(model: type[models.Model], name: str) -> kinds.Kind:
+def kind_for(model: type[models.Model], name: str) -> Kind:
     """How to read a CSV value into `model`'s field `name` (for mapped custom columns
     and the vendors' standard ones)."""
-    model_field = model._meta.get_field(name)
+    model_field = own_field(model, name)
     if model_field.choices:
         return _ChoiceOf(model_field)
     if isinstance(model_field, models.BooleanField):
-        return kinds.YesNo()
+        return YesNo()
     if isinstance(model_field, models.IntegerField):
-        return kinds.Integer(low=0 if "Positive" in type(model_field).__name__ else None)
+        return Integer(low=0 if "Positive" in type(model_field).__name__ else None)
     if isinstance(model_field, models.DecimalField):
-        return kinds.Number()
+        return Number()
     if isinstance(model_field, models.DateField):
         return Moment()
     if isinstance(model_field, models.EmailField):
@@ -433,18 +445,17 @@ def kind_for(model: type[models.Model], name: str) -> kinds.Kind:
     return Limited(model_field.max_length if isinstance(model_field, models.CharField) else None)
 
 
-class _ChoiceOf(kinds.Kind):
+class _ChoiceOf(Kind):
     """A model field's choices, by value or label, any case."""
 
     blank = None
 
-    def __init__(self, model_field):
-        self.lookup = {}
-        self.labels = []
+    def __init__(self, model_field: models.Field):
+        self.lookup: dict[str, object] = {}
         for value, label in model_field.flatchoices:
-            self.labels.append(str(label))
             for word in (value, label):
                 self.lookup.setdefault(str(word).strip().lower(), value)
+        self.labels = tuple(str(label) for _, label in model_field.flatchoices)
 
     def read(self, raw):
         text = str(raw).strip()
@@ -454,11 +465,11 @@ class _ChoiceOf(kinds.Kind):
 
 
 def parse(
-    table: Table,
+    table: CsvTable,
     problems: Problems,
     number: int,
     values: list[str],
-    columns: list[tuple[str | None, str, kinds.Kind]],
+    columns: Sequence[tuple[str | None, str, Kind]],
 ) -> tuple[dict, Place]:
     """Read `columns` ((header or None, field, kind)) of one row. Blank values are left
     out: a blank in the CRM never erases what keyplan holds. Bad values are added

@@ -4,7 +4,8 @@ lines, and tasks and events as interactions with who took part."""
 from collections import defaultdict
 
 from keyplan.core import services
-from keyplan.exchange.crm.writer import PEOPLE, SERVICE_ERRORS, TOUCHES, Writer, free_name
+from keyplan.exchange.crm.records import Activity, Contact
+from keyplan.exchange.crm.steps import PEOPLE, TOUCHES, CrmSteps, free_name
 from keyplan.relationships.models import Interaction, InteractionStakeholder, Stakeholder
 
 # The buying role a contact role suggests for a new stakeholder, strongest first.
@@ -19,7 +20,7 @@ ROLE_ORDER = (
 )
 
 
-class PeopleSteps(Writer):
+class PeopleSteps(CrmSteps):
     def _suggested_roles(self) -> dict[str, str]:
         best: dict[str, str] = {}
         for role in self.export.roles:
@@ -31,8 +32,7 @@ class PeopleSteps(Writer):
                 best[role.contact_id] = suggested
         return best
 
-    def _stakeholders(self) -> None:
-        contacts = self.export.contacts
+    def _stakeholders(self, contacts: list[Contact]) -> None:
         tally = self._tally("contact")
         pks = [a.pk for a in self.accounts.values()]
         stored = list(Stakeholder.objects.filter(account_id__in=pks))
@@ -81,7 +81,7 @@ class PeopleSteps(Writer):
             if adopted:
                 values["crm_id"] = contact.crm_id
             old_name = record.name
-            record, words = self._update(record, contact.place, values)
+            record, words = self._change(record, contact.place, values)
             self.people[contact.crm_id] = record
             self._changed(account, PEOPLE, old_name, words)
             self.status[contact.crm_id] = "updated" if words else "unchanged"
@@ -99,20 +99,20 @@ class PeopleSteps(Writer):
             if contact.crm_id in roles:
                 values["role"] = roles[contact.crm_id]
             rows.append({"account": account, **values})
-        created = self._create_many(Stakeholder, rows, [m[0].place for m in pending])
+        created = self.create_many(Stakeholder, rows, [m[0].place for m in pending])
         for (contact, account, _, _), record in zip(pending, created, strict=True):
             self.people[contact.crm_id] = record
             self._section(account, PEOPLE).created.append(record.name)
             self.status[contact.crm_id] = "created"
-        self._reporting_lines(stored)
+        self._reporting_lines(contacts, stored)
         for status in self.status.values():
             setattr(tally, status, getattr(tally, status) + 1)
 
-    def _reporting_lines(self, stored: list[Stakeholder]) -> None:
+    def _reporting_lines(self, contacts: list[Contact], stored: list[Stakeholder]) -> None:
         managers: dict[int, int | None] = {s.pk: s.reports_to_id for s in stored}
         managers |= {s.pk: s.reports_to_id for s in self.people.values()}
         elsewhere = 0
-        for contact in self.export.contacts:
+        for contact in contacts:
             if not contact.reports_to_id:
                 continue
             record = self.people[contact.crm_id]
@@ -122,7 +122,8 @@ class PeopleSteps(Writer):
                 continue
             if record.reports_to_id == manager.pk:
                 continue
-            step, seen = manager.pk, set()
+            step: int | None = manager.pk
+            seen = set()
             while step is not None and step not in seen and step != record.pk:
                 seen.add(step)
                 step = managers.get(step)
@@ -133,7 +134,7 @@ class PeopleSteps(Writer):
                 )
                 continue
             account = self.accounts[contact.account_id]
-            record, words = self._update(record, contact.place, {"reports_to": manager})
+            record, words = self._change(record, contact.place, {"reports_to": manager})
             managers[record.pk] = manager.pk
             self.people[contact.crm_id] = record
             if self.status.get(contact.crm_id) != "created":
@@ -147,7 +148,7 @@ class PeopleSteps(Writer):
 
     # ---- interactions
 
-    def _activities(self) -> None:
+    def _activities(self, activities: list[Activity]) -> None:
         pks = [a.pk for a in self.accounts.values()]
         stored = self._index(
             Interaction.objects.filter(account_id__in=pks), key=lambda i: (i.account_id,)
@@ -156,7 +157,7 @@ class PeopleSteps(Writer):
         for link in InteractionStakeholder.objects.filter(interaction__account_id__in=pks):
             participants[link.interaction_id].add(link.stakeholder_id)
         new_rows, new_places, new_people = [], [], []
-        for activity in self.export.activities:
+        for activity in activities:
             tally = self.report.tally(activity.place.object)
             account = self.accounts[activity.account_id]
             record = stored.get((account.pk, activity.crm_id))
@@ -172,27 +173,22 @@ class PeopleSteps(Writer):
                 self._section(account, TOUCHES).created.append(title)
                 tally.created += 1
                 continue
-            record, words = self._update(record, activity.place, dict(activity.values))
+            record, words = self._change(record, activity.place, dict(activity.values))
             self._changed(account, TOUCHES, title, words)
             current = participants[record.pk]
             missing = [p for p in people if p.pk not in current]
             if missing:
                 targets = list(Stakeholder.objects.filter(pk__in=current)) + missing
-                try:
-                    record = services.set_links(
-                        record, "stakeholders", targets, by=self.by, version=record.version
-                    )
-                except SERVICE_ERRORS as exc:
-                    self._fail(activity.place, exc)
+                record = self.set_links(record, "stakeholders", targets, activity.place)
                 words.append(f"with {', '.join(p.name for p in missing)}")
                 self._changed(account, TOUCHES, title, words[-1:])
             if words:
                 tally.updated += 1
             else:
                 tally.unchanged += 1
-        created = self._create_many(Interaction, new_rows, new_places)
+        created = self.create_many(Interaction, new_rows, new_places)
         links, link_places = [], []
         for record, people, place in zip(created, new_people, new_places, strict=True):
             links += [{"interaction": record, "stakeholder": person} for person in people]
             link_places += [place] * len(people)
-        self._create_many(InteractionStakeholder, links, link_places)
+        self.create_many(InteractionStakeholder, links, link_places)

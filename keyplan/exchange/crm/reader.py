@@ -7,18 +7,19 @@ import difflib
 import functools
 from collections.abc import Iterable
 
+from django.db.models import Model
+
 from keyplan.accounts.models import Account
-from keyplan.exchange import values as kinds
-from keyplan.exchange.crm import files as crm_csv
-from keyplan.exchange.crm.files import Place, Problems, Table
+from keyplan.exchange.crm.files import CsvTable, Place, Problems, kind_for, list_files
 from keyplan.exchange.crm.records import LOST, OPEN, WON, Deal, Export, choose
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.exchange.values import Kind, YesNo
 from keyplan.growth.models import Play, PlayKind, Stage
 from keyplan.relationships.models import Stakeholder
 
 # The keyplan fields a custom column may fill, by the kind of record. Never the
 # fields keyplan alone keeps (power, relationship strength, notes, cells).
-MAPPABLE = {
+MAPPABLE: dict[type[Model], tuple[str, ...]] = {
     Account: (
         "tier", "relationship", "ownership", "industry", "website", "employees",
         "annual_revenue", "headquarters", "key_offices", "subsidiaries", "business_model",
@@ -29,10 +30,12 @@ MAPPABLE = {
     Play: ("kind", "description", "dependencies", "probability", "target_arr"),
 }  # fmt: skip
 
-YES = kinds.YesNo()
+YES = YesNo()
 
 
-def parse_mapping(texts: Iterable[str], objects: dict[str, type]) -> list[tuple[str, str, str]]:
+def parse_mapping(
+    texts: Iterable[str], objects: dict[str, type[Model]]
+) -> list[tuple[str, str, str]]:
     """(object, column, field) from "Object.Column=field" texts; `objects` names the
     objects that take custom columns and the model each fills. Raises ValueError."""
     mapping = []
@@ -113,13 +116,13 @@ class VendorReader:
 
     label = ""
     vendor = ""
-    mapped_objects: dict[str, type] = {}
+    mapped_objects: dict[str, type[Model]] = {}
 
     def __init__(
         self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
         name=None,
     ):  # fmt: skip
-        self.name, files = crm_csv.list_files(paths, max_bytes=max_bytes)
+        self.name, files = list_files(paths, max_bytes=max_bytes)
         self.name = name or self.name
         self.files = files
         self.accounts_text, self.everything = accounts, everything
@@ -146,16 +149,20 @@ class VendorReader:
             name=name,
         ).read()
 
+    def read(self) -> Export:  # pragma: no cover - every vendor reads its own files
+        raise NotImplementedError
+
     # ---- ids
 
     @staticmethod
     def normal_id(text: str) -> str:
         raise NotImplementedError
 
-    def ids(self, table: Table, header: str, *, unique: bool = False) -> dict[int, str]:
+    def ids(self, table: CsvTable, header: str, *, unique: bool = False) -> dict[int, str]:
         """Each row's id in `header` (rows without one left out); a bad or repeated id
         is a problem."""
-        found, seen = {}, {}
+        found: dict[int, str] = {}
+        seen: dict[str, int] = {}
         column = table.first(header)
         if column is None:
             return found
@@ -179,14 +186,16 @@ class VendorReader:
             found[number] = crm_id
         return found
 
-    def nowhere(self, table: Table, number: int, header: str, crm_id: str, target: str):
+    def nowhere(
+        self, table: CsvTable, number: int, header: str | None, crm_id: str, target: str
+    ) -> None:
         self.problems.add(
             table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
         )
 
     # ---- the chosen accounts
 
-    def chosen(self, table: Table, names: dict[str, str]) -> set[str]:
+    def chosen(self, table: CsvTable, names: dict[str, str]) -> set[str]:
         """The ids of the key accounts to import, out of `names` (id -> name)."""
         if self.everything:
             return set(names)
@@ -204,7 +213,7 @@ class VendorReader:
         return set(picked)
 
     def chosen_accounts(
-        self, table: Table, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
+        self, table: CsvTable, names: dict[str, str], live: dict[str, int], parents: dict[int, str],
         plural: str,
     ) -> set[str]:  # fmt: skip
         """chosen(), counting the accounts (`plural`) left out as skipped, and noting
@@ -223,9 +232,8 @@ class VendorReader:
 
     # ---- custom columns
 
-    def mapped(self, table: Table, object_name: str) -> list[tuple[str, str, object]]:
+    def mapped(self, table: CsvTable, object_name: str) -> list[tuple[str, str, Kind]]:
         """(header, field, kind) of the custom columns mapped for `object_name`."""
-        model = self.mapped_objects.get(object_name)
         columns = []
         for name, column, target in self.mapping:
             if name != object_name:
@@ -240,14 +248,14 @@ class VendorReader:
                     )
                 )
                 continue
-            columns.append((column, target, crm_csv.kind_for(model, target)))
+            columns.append((column, target, kind_for(self.mapped_objects[name], target)))
         return columns
 
     # ---- deals
 
     def deal_name_and_flags(
-        self, table: Table, values, place: Place, *, name: str, stage: str, won: str, closed: str,
-        flags: str,
+        self, table: CsvTable, values, place: Place, *, name: str, stage: str, won: str,
+        closed: str, flags: str,
     ) -> tuple[str, bool, bool] | None:  # fmt: skip
         """A deal's name and whether it is won and closed, from the columns so named
         (`place` points at its name and stage cells); None, with a problem, when it has
@@ -264,7 +272,7 @@ class VendorReader:
             self.problems.add(place.problem(f"{flags} {exc}.", "stage"))
             return None
 
-    def deal_kind(self, table: Table, values, read: dict, place: Place, type_column: str):
+    def deal_kind(self, table: CsvTable, values, read: dict, place: Place, type_column: str):
         """A deal's kind from `type_column` (unless mapped) into `read`, and its ARR and
         start date placed at its amount's and close date's cells."""
         kind = kind_of(table.value(values, type_column))
@@ -275,8 +283,10 @@ class VendorReader:
             if source in place.cells:
                 place.cells[alias] = place.cells[source]
 
-    def add_deal(self, deal: Deal, place: Place, without_close_date: str) -> None:
-        """Add `deal` to the export; a won deal without a close date is a problem."""
+    def add_deal(
+        self, deals: list[Deal], deal: Deal, place: Place, without_close_date: str
+    ) -> None:
+        """Add `deal` to `deals`; a won deal without a close date is a problem."""
         if deal.status == WON and deal.close_date is None:
             self.problems.add(place.problem(without_close_date, "target_close_date"))
-        self.export.deals.append(deal)
+        deals.append(deal)

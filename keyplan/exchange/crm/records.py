@@ -2,7 +2,7 @@
 contact roles, products, line items and activities, each already checked, mapped to
 keyplan's fields and cut down to the chosen key accounts.
 
-salesforce.py and hubspot.py fill an `Export`; crm_sync.py writes it. Every record
+Each vendor's reader (salesforce/, hubspot/) fills an `Export`; apply.py writes it. Every record
 keeps its `place` (file, object, row, columns), so a rule broken while writing is
 reported at the cell it came from. `values` hold only what the CRM says: a blank
 in the CRM is left out, so it never erases what keyplan holds.
@@ -153,8 +153,9 @@ def choose(
                 start = end
                 break
             if end == start + 1:
-                if normal(text) in accounts:
-                    chosen.append(normal(text))
+                given = normal(text)
+                if given is not None and given in accounts:
+                    chosen.append(given)
                 elif text:
                     unknown.append(text)
                 start = end

@@ -6,9 +6,8 @@ changed value shown as it was and as it is now."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from keyplan.exchange.report import SECTION_ORDER, Section, _listed
-
-CATALOG = "Products (catalog)"
+from keyplan.exchange.report import Section, listed
+from keyplan.exchange.workbook.layout import PRODUCTS_SECTION, SECTION_ORDER
 
 
 @dataclass
@@ -56,7 +55,7 @@ class AccountReport:
 
     @property
     def changes(self) -> int:
-        return sum(len(s.created) + len(s.changed) + len(s.removed) for s in self.sections.values())
+        return sum(map(len, self.sections.values()))
 
 
 @dataclass
@@ -84,7 +83,7 @@ class CrmReport:
         lines = [head if files == self.source else f"{head} ({files})"]
         lines += [tally.line(name) for name, tally in self.objects.items()]
         if self.catalog:
-            lines.append(_section_line(CATALOG, self.catalog, indent="  "))
+            lines.append(_section_line(PRODUCTS_SECTION, self.catalog, indent="  "))
         for account in self.accounts:
             lines += self._account_lines(account)
         lines += [f"  ({note})" for note in self.notes]
@@ -111,12 +110,12 @@ class CrmReport:
 def _section_line(title: str, section: Section, indent: str = "  ") -> str:
     parts = []
     if section.created:
-        parts.append(f"{len(section.created)} new ({_listed(section.created)})")
+        parts.append(f"{len(section.created)} new ({listed(section.created)})")
     if section.changed:
-        described = _listed([f"{name}: {'; '.join(f)}" for name, f in section.changed.items()])
+        described = listed([f"{name}: {'; '.join(f)}" for name, f in section.changed.items()])
         parts.append(f"{len(section.changed)} changed ({described})")
     if section.removed:  # an import removes nothing: these are kept
         parts.append(
-            f"{len(section.removed)} no longer in the export, kept ({_listed(section.removed)})"
+            f"{len(section.removed)} no longer in the export, kept ({listed(section.removed)})"
         )
     return f"{indent}{title}: " + ", ".join(parts)

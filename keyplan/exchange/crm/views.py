@@ -18,13 +18,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from keyplan.exchange.crm import sync as crm_sync
-from keyplan.exchange.crm.hubspot import reader as hubspot
-from keyplan.exchange.crm.salesforce import reader as salesforce
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.team.models import Role
 
-VENDORS = {"salesforce": salesforce.read_export, "hubspot": hubspot.read_export}
+VENDORS = {"salesforce": SalesforceReader.read_export, "hubspot": HubSpotReader.read_export}
 PENDING_SECONDS = 24 * 3600
 SESSION_KEY = "crm_import"
 
@@ -71,7 +71,7 @@ def _run(request, folder: Path, choice: dict, *, dry_run: bool):
         everything=choice["everything"],
         name=", ".join(p.name for p in paths),
     )
-    return crm_sync.apply(export, by=request.user, dry_run=dry_run)
+    return apply_export(export, by=request.user, dry_run=dry_run)
 
 
 @login_required

@@ -25,7 +25,7 @@ def _fields(block: outline.Fields) -> list[str]:
     return [f"- **{escape(name)}:** {escape(value)}" for name, value in block.pairs]
 
 
-def _table(block: outline.Table) -> list[str]:
+def _table(block: outline.TableBlock) -> list[str]:
     out = [f"**{escape(block.title)}**", ""] if block.title else []
     if not block.rows:
         return [*out, f"_{block.empty}_"]

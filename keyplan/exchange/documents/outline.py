@@ -33,7 +33,7 @@ class Fields:
 
 
 @dataclass
-class Table:
+class TableBlock:
     columns: list[str]  # or one string, "Name | Title | Role"
     rows: list[list[str]]
     title: str = ""
@@ -58,7 +58,7 @@ class Picture:
 
     svg: SafeString
     title: str
-    alt: Table | None = None
+    alt: TableBlock | None = None
     kind: str = "picture"
     image: object = None  # what a format makes of the SVG (the PDF: a scaled data: URL)
 
@@ -120,8 +120,8 @@ def number_fields(numbers: dict[str, Number], *keys: str) -> Fields:
     return Fields([(numbers[k].label, f"{shown(numbers[k])} — {numbers[k].formula}") for k in keys])
 
 
-def numbers_table(numbers: list[Number]) -> Table:
-    return Table(
+def numbers_table(numbers: list[Number]) -> TableBlock:
+    return TableBlock(
         "Number | Value | How it is computed",
         [[n.label, shown(n), n.formula] for n in numbers],
     )

@@ -1,17 +1,13 @@
 """Bring one account's plan in line with the rows of an imported workbook.
 
-Rows are matched to stored records by their key columns (xlsx_layout): a matched
+Rows are matched to stored records by their key columns (see layout): a matched
 record is updated where its values differ, an unmatched row is created, and a
-stored record no row matched is removed. Every write goes through the services
-(access, validation, versions, history), all in one transaction: a problem
-anywhere undoes everything, and a dry run does all the work and then rolls it
-back, so it reports exactly what applying would do.
+stored record no row matched is removed. It is written through the import writer
+(exchange/writer.py), strictly: a bad cell anywhere refuses the whole workbook,
+naming the cell, and a dry run reports exactly what applying would do.
 """
 
 from collections import defaultdict
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from keyplan.accounts import services as account_services
 from keyplan.accounts.models import (
@@ -23,13 +19,12 @@ from keyplan.accounts.models import (
     SelectionScore,
 )
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
-from keyplan.core import services
-from keyplan.core.errors import ConflictError, Forbidden, NotFound
-from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.exchange.report import Report
+from keyplan.exchange.problems import Problem
 from keyplan.exchange.values import Choice, Names
 from keyplan.exchange.workbook import layout
-from keyplan.exchange.workbook.read import Incoming, Row
+from keyplan.exchange.workbook.read import Incoming, SheetRecord
+from keyplan.exchange.workbook.report import WorkbookReport
+from keyplan.exchange.writer import Writer, same_value
 from keyplan.growth.models import (
     Action,
     BusinessUnit,
@@ -43,25 +38,12 @@ from keyplan.relationships.models import Influence, Interaction, Stakeholder
 from keyplan.risks.models import HealthSnapshot, Risk, SwotItem
 from keyplan.team.models import AccountMember, TeamRole, User
 
-SERVICE_ERRORS = (ValidationError, NotFound, Forbidden, ConflictError)
 
-
-class Refused(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-
-
-def apply(incoming: Incoming, *, by, dry_run: bool = False) -> Report:
+def apply_workbook(incoming: Incoming, *, by, dry_run: bool = False) -> WorkbookReport:
     """Import `incoming` as `by`. Raises ImportRefused, having written nothing."""
-    report = Report(incoming.file, untouched=incoming.missing)
-    try:
-        with transaction.atomic():
-            Sync(incoming, by, report).run()
-            report.applied = not dry_run
-            if dry_run:
-                transaction.set_rollback(True)
-    except Refused as exc:
-        raise ImportRefused(exc.problems) from None
+    report = WorkbookReport(incoming.file, untouched=incoming.missing)
+    WorkbookImport(incoming, by, report).run(dry_run=dry_run)
+    report.applied = not dry_run
     return report
 
 
@@ -78,30 +60,39 @@ def _row_name(table, values: dict) -> str:
     return _desc(parts)
 
 
-def _differs(record, name: str, value) -> bool:
-    model_field = record._meta.get_field(name)
-    current = getattr(record, model_field.attname)
-    if model_field.is_relation:
-        return current != (value.pk if value is not None else None)
-    return current != value
+class WorkbookImport(Writer):
+    """One workbook's import: each sheet's rows matched to the plan's records and
+    written in the order their references need (see the module's docstring)."""
 
-
-def _version(record):
-    return type(record).objects.filter(pk=record.pk).values_list("version", flat=True).first()
-
-
-class Sync:
-    def __init__(self, incoming: Incoming, by, report: Report):
-        self.incoming, self.by, self.report = incoming, by, report
+    def __init__(self, incoming: Incoming, by, report: WorkbookReport):
+        super().__init__(by)
+        self.incoming, self.report = incoming, report
         self.tables = incoming.tables
         self.account: Account | None = None
-        self.removals: list[tuple[layout.Table, object, str]] = []
-        # Records by the names rows use for them, filled as each sheet is synced.
+        self.removals: list[tuple[layout.TableSheet, object, str]] = []
+        # Records by the names rows use for them, filled as each sheet is written.
         self.named: dict[str, dict] = defaultdict(dict)
 
-    # ---- the run
+    # ---- how a workbook writes
 
-    def run(self) -> None:
+    def version_of(self, record) -> int | None:
+        """The version as stored: the rows of several sheets may change one record (a
+        play, then its stakeholders, then its cells)."""
+        if not hasattr(record, "version"):
+            return None
+        return type(record).objects.filter(pk=record.pk).values_list("version", flat=True).first()
+
+    def save_changes(self, record, values):
+        if isinstance(record, Account):  # the Team sheet says who stays on the team
+            version = self.version_of(record)
+            return account_services.update_account(
+                record, by=self.by, version=version, keep_previous=False, **values
+            )
+        return super().save_changes(record, values)
+
+    # ---- the steps
+
+    def steps(self) -> None:
         self._load_names()
         self._check_references()
         self._account()
@@ -197,7 +188,7 @@ class Sync:
                         )
         problems += self._check_cells_and_owner()
         if problems:
-            raise Refused(problems[:50])
+            self.refuse(problems)
 
     def _nowhere(self, target: str, name: str) -> str:
         if target == layout.USERS:
@@ -256,59 +247,15 @@ class Sync:
             return Account.objects.get(name__iexact=value)
         return self.named[column.refers_to][value]
 
-    # ---- writing
+    # ---- values and changes
 
-    def _fail(self, row: Row | None, exc: Exception, prefix: str = ""):
-        if not isinstance(exc, SERVICE_ERRORS):
-            raise exc
-        row = row or Row(self.incoming.file, None, None)
-        problems = []
-        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    known = name in row.cells
-                    problems.append(row.problem(prefix + message, name if known else None))
-        elif isinstance(exc, ValidationError):
-            problems = [row.problem(prefix + m) for m in exc.messages]
-        else:
-            problems = [row.problem(prefix + str(exc))]
-        raise Refused(problems) from exc
+    def _note_changed(self, section: str, name: str, fields: list[str], row: SheetRecord) -> None:
+        """Note the `fields` of `name` that changed, as `row`'s header names them."""
+        labels = {f: header for f, (_, _, header) in row.cells.items()}
+        changes = [labels.get(f, f.replace("_", " ")) for f in fields]
+        self.report.sections[section].note_changed(name, changes)
 
-    def _create(self, model, row: Row | None, **values):
-        try:
-            return services.create(model, by=self.by, **values)
-        except SERVICE_ERRORS as exc:
-            self._fail(row, exc)
-
-    def _update(self, record, row: Row | None, values: dict) -> tuple[object, list[str]]:
-        changed = {k: v for k, v in values.items() if _differs(record, k, v)}
-        if not changed:
-            return record, []
-        version = _version(record) if hasattr(record, "version") else None
-        try:
-            if isinstance(record, Account):  # the Team sheet says who stays on the team
-                record = account_services.update_account(
-                    record, by=self.by, version=version, keep_previous=False, **changed
-                )
-            else:
-                record = services.update(record, by=self.by, version=version, **changed)
-        except SERVICE_ERRORS as exc:
-            self._fail(row, exc)
-        return record, list(changed)
-
-    def _note_changed(self, section: str, name: str, fields: list[str], row: Row | None) -> None:
-        if not fields:
-            return
-        labels = {}
-        if row is not None:
-            labels = {f: header for f, (_, _, header) in row.cells.items()}
-        entry = self.report.sections[section].changed.setdefault(name, [])
-        for f in fields:
-            label = labels.get(f, f.replace("_", " "))
-            if label not in entry:
-                entry.append(label)
-
-    def _values(self, table, row: Row, skip=()) -> dict:
+    def _values(self, table, row: SheetRecord, skip=()) -> dict:
         values = {}
         for column in table.writable:
             if column.field in row.values and column.field not in skip:
@@ -334,13 +281,10 @@ class Sync:
             if team is None:
                 values["owner"] = self.by
             values.setdefault("source", "excel")
-            try:
-                self.account = account_services.create_account(by=self.by, **values)
-            except SERVICE_ERRORS as exc:
-                self._fail(row, exc)
+            self.account = self.create(Account, row, values)
             self.report.new_account = True
             return
-        self.account, changed = self._update(self.account, row, values)
+        self.account, changed = self.update(self.account, row, values)
         sections = {c.field: form.section for form in layout.FORMS for c in form.fields}
         for name in changed:
             section = sections.get(name, layout.TEAM.section)
@@ -354,19 +298,15 @@ class Sync:
             if name in self.products:
                 continue
             position += 1
-            try:
-                product = services.create(
-                    Product,
-                    by=self.by,
-                    position=position,
-                    **{
-                        k: v for k, v in row.values.items() if k in ("name", "family", "list_price")
-                    },
-                )
-            except SERVICE_ERRORS as exc:
-                self._fail(row, exc, f"cannot add “{name}” to the catalog: ")
+            values = {k: v for k, v in row.values.items() if k in ("name", "family", "list_price")}
+            product = self.create(
+                Product,
+                row,
+                {**values, "position": position},
+                prefix=f"cannot add “{name}” to the catalog: ",
+            )
             self.products[name] = product
-            self.report.sections["Products (catalog)"].created.append(name)
+            self.report.sections[layout.PRODUCTS_SECTION].created.append(name)
 
     def _pair(self, table, records, key_of):
         """(row, record or None) for each row, and the records no row matched."""
@@ -404,10 +344,10 @@ class Sync:
                     counts[group] += 1
                     values["position"] = counts[group]
                 fixed = {"account": self.account} if parent is None else parent
-                record = self._create(model, row, **fixed, **values)
+                record = self.create(model, row, {**fixed, **values})
                 self.report.sections[table.section].created.append(name)
             else:
-                record, changed = self._update(record, row, values)
+                record, changed = self.update(record, row, values)
                 self._note_changed(table.section, name, changed, row)
             done.append((row, record))
             if table.names:
@@ -438,10 +378,7 @@ class Sync:
             )
             if current == {w.pk for w in wanted}:
                 continue
-            try:
-                services.set_links(record, relation, wanted, by=self.by, version=_version(record))
-            except SERVICE_ERRORS as exc:
-                self._fail(row, exc)
+            self.set_links(record, relation, wanted, row)
             name = _row_name(table, row.values)
             if name not in self.report.sections[table.section].created:
                 self._note_changed(table.section, name, [relation], row)
@@ -457,15 +394,15 @@ class Sync:
             if "reports_to" not in row.values:
                 continue
             manager = self._resolve(table.column("reports_to"), row.values["reports_to"])
-            if _differs(record, "reports_to", manager):
+            if not same_value(record, "reports_to", manager):
                 moving.append((row, record, manager))
         # Clear first, so a reshuffle never passes through a circle.
         for row, record, _manager in moving:
             if record.reports_to_id is not None:
-                self._update(record, row, {"reports_to": None})
+                self.update(record, row, {"reports_to": None})
         for row, record, manager in moving:
             fresh = Stakeholder.objects.get(pk=record.pk)
-            self.named[layout.STAKEHOLDERS][fresh.name], _ = self._update(
+            self.named[layout.STAKEHOLDERS][fresh.name], _ = self.update(
                 fresh, row, {"reports_to": manager}
             )
             if row.values["name"] not in self.report.sections[table.section].created:
@@ -568,14 +505,8 @@ class Sync:
         removed = [k for k in current if k not in wanted]
         if not (added or removed or changed):
             return
-        row = next(iter(wanted.values()), None)
-        try:
-            services.set_links(
-                play, relation, list(targets.values()), by=self.by, version=_version(play),
-                extra=extra,
-            )  # fmt: skip
-        except SERVICE_ERRORS as exc:
-            self._fail(row, exc)
+        row = next(iter(wanted.values()), SheetRecord(self.incoming.file, table.sheet, None))
+        self.set_links(play, relation, list(targets.values()), row, extra=extra)
         section.created += [_desc((play.name, *k)) for k in added]
         section.removed += [_desc((play.name, *k)) for k in removed]
         for k in changed:
@@ -588,10 +519,6 @@ class Sync:
             if not type(record).objects.filter(pk=record.pk).exists():
                 section.removed.append(name)  # gone with its parent
                 continue
-            version = _version(record) if hasattr(record, "version") else None
-            try:
-                services.delete(record, by=self.by, version=version)
-            except SERVICE_ERRORS as exc:
-                place = Row(self.incoming.file, table.sheet, None)
-                self._fail(place, exc, f"cannot remove {name}: ")
+            place = SheetRecord(self.incoming.file, table.sheet, None)
+            self.delete(record, place, prefix=f"cannot remove {name}: ")
             section.removed.append(name)

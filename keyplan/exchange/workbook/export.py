@@ -1,12 +1,10 @@
 """The plan as an Excel workbook (openpyxl), and the blank template.
 
-Every sheet comes from xlsx_layout, which the import reads with, so an exported
+Every sheet comes from the layout, which the import reads with, so an exported
 plan imports back unchanged. Enumerations get drop-downs fed from a hidden Lists
 sheet (inline lists cannot hold labels with commas); the whitespace sheet draws the
 business-unit x product grid in the cells' colours.
 """
-
-from datetime import date
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -18,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from keyplan.accounts.models import Account
 from keyplan.exchange.documents import document
-from keyplan.exchange.values import Text
+from keyplan.exchange.values import Names, Text
 from keyplan.exchange.workbook.layout import (
     CELLS,
     FORMS,
@@ -119,7 +117,7 @@ class PlanWorkbook:
             source, strict = f"{quote_sheetname(PRODUCTS_SHEET)}!$A$2:$A$1000", False
         else:
             named = next((t for t in TABLES if t.names == column.refers_to), None)
-            if named is None or column.kind.__class__.__name__ == "Names":
+            if named is None or isinstance(column.kind, Names):
                 return
             source, strict = f"{quote_sheetname(named.sheet)}!$A$2:$A$1000", False
         validation = DataValidation(
@@ -351,9 +349,3 @@ class PlanWorkbook:
                     fill=PatternFill("solid", bgColor=COLOURS[colour]),
                 ),
             )
-
-
-def filename(account: Account, today: date | None = None, suffix: str = ".xlsx") -> str:
-    """A download's file name: the account and the date, safe on every system."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in account.name).strip("-")
-    return f"{safe or 'plan'}-{(today or timezone.localdate()).isoformat()}{suffix}"

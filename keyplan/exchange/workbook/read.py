@@ -1,9 +1,9 @@
 """Reading a plan workbook: from a file to checked rows of plain values.
 
 The file is refused before openpyxl opens it when it is too large, not a zipped
-workbook, an old .xls or macro-enabled. Then every sheet of xlsx_layout is read
+workbook, an old .xls or macro-enabled. Then every sheet of the layout is read
 cell by cell; every bad value is reported with its sheet, row and column, all at
-once, and nothing is written (plan_sync writes, from the rows read here).
+once, and nothing is written (apply.py writes, from the records read here).
 """
 
 import io
@@ -28,7 +28,7 @@ UNPACK_RATIO = 20  # a workbook unpacking to more than this many times the limit
 
 
 @dataclass
-class Row:
+class SheetRecord:
     """One record read from a sheet: the model's values by field, and where each
     came from (a table row, or the rows of a form sheet)."""
 
@@ -50,10 +50,6 @@ class Row:
             field=field_name,
         )
 
-    @property
-    def place(self) -> dict:
-        return {"file": self.file, "sheet": self.sheet, "row": self.number}
-
 
 @dataclass
 class Incoming:
@@ -61,9 +57,9 @@ class Incoming:
     the rows of each table sheet present. A missing sheet leaves its section alone."""
 
     file: str
-    account: Row
-    tables: dict[str, list[Row]]
-    products: list[Row] | None
+    account: SheetRecord
+    tables: dict[str, list[SheetRecord]]
+    products: list[SheetRecord] | None
     missing: list[str]
 
 
@@ -166,7 +162,7 @@ class Reader:
         self.problems.append(Problem(self.file, message, **where))
 
     def read(self) -> Incoming:
-        account = Row(self.file, PROFILE.sheet, None)
+        account = SheetRecord(self.file, PROFILE.sheet, None)
         missing = []
         for form in FORMS:
             if form.sheet in self.sheets:
@@ -193,7 +189,7 @@ class Reader:
             raise ImportRefused(self.problems[:MAX_PROBLEMS])
         return Incoming(self.file, account, tables, products, missing)
 
-    def _form(self, form, account: Row) -> None:
+    def _form(self, form, account: SheetRecord) -> None:
         by_label = {_label(c.header): c for c in form.fields}
         for number, values in enumerate(self.sheets[form.sheet], start=1):
             label = _label(values[0] if values else None)
@@ -214,7 +210,7 @@ class Reader:
                     field=column.field,
                 )
 
-    def _table(self, sheet: str, columns, table) -> list[Row]:
+    def _table(self, sheet: str, columns, table) -> list[SheetRecord]:
         rows = self.sheets[sheet]
         header = rows[0] if rows else ()
         positions: dict[str, int] = {}
@@ -247,7 +243,7 @@ class Reader:
         for number, values in enumerate(rows[1:], start=2):
             if all(_blank(v) for v in values):
                 continue
-            row = Row(self.file, sheet, number)
+            row = SheetRecord(self.file, sheet, number)
             for column in columns:
                 if column.field not in positions:
                     continue

@@ -1,10 +1,9 @@
-"""The plan page's downloads (Excel, PDF, Markdown) and the upload page (preview, then
-apply).
+"""The plan workbook's download and upload pages (preview, then apply).
 
-Downloading is for anyone who may read the plan; uploading for those who may
-change it. Anybody else gets "not found", as on the plan page. The previewed
-workbook waits in the data directory under a random token held in the session,
-so "Apply" imports exactly the file the preview showed.
+Uploading is for those who may change the plan; anybody else gets "not found", as
+on the plan page. The previewed workbook waits in the data directory under a
+random token held in the session, so "Apply" imports exactly the file the preview
+showed.
 """
 
 import secrets
@@ -13,63 +12,27 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from keyplan.accounts.models import Account
 from keyplan.core import access
-from keyplan.exchange.documents import markdown, pdf
+from keyplan.exchange.downloads import attachment, readable_account
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.exchange.workbook import apply as plan_sync
-from keyplan.exchange.workbook import export as xlsx_export
+from keyplan.exchange.workbook.apply import apply_workbook
+from keyplan.exchange.workbook.export import export_plan
 from keyplan.exchange.workbook.read import read_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_SECONDS = 24 * 3600
 
 
-def _visible(request, pk: int) -> Account:
-    return get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
-
-
 @login_required
 def download_xlsx(request, pk: int):
-    account = _visible(request, pk)
+    account = readable_account(request, pk)
     out = BytesIO()
-    xlsx_export.export_plan(account, out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{xlsx_export.filename(account)}"'
-    return response
-
-
-def _attachment(content, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@login_required
-def download_pdf(request, pk: int):
-    """The one-page PDF; `?full=1` every section; `?paper=letter` overrides KEYPLAN_PAPER."""
-    account = _visible(request, pk)
-    full = request.GET.get("full") == "1"
-    try:
-        size = pdf.paper(request.GET.get("paper"))
-        content = pdf.render(account, full=full, paper_name=size.key)
-    except ValueError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    except pdf.Unavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    suffix = "-full.pdf" if full else ".pdf"
-    return _attachment(content, "application/pdf", xlsx_export.filename(account, suffix=suffix))
-
-
-@login_required
-def download_md(request, pk: int):
-    account = _visible(request, pk)
-    name = xlsx_export.filename(account, suffix=".md")
-    return _attachment(markdown.render(account), "text/markdown; charset=utf-8", name)
+    export_plan(account, out)
+    return attachment(out.getvalue(), XLSX, account, ".xlsx")
 
 
 def _pending_dir():
@@ -88,13 +51,13 @@ def _import(account, request, source, name: str, *, dry_run: bool):
         raise ImportRefused(
             [Problem(name, f"this workbook is the plan of “{named}”, not of {account.name}.")]
         )
-    return plan_sync.apply(incoming, by=request.user, dry_run=dry_run)
+    return apply_workbook(incoming, by=request.user, dry_run=dry_run)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request, pk: int):
-    account = _visible(request, pk)
+    account = readable_account(request, pk)
     if not access.can_edit_account(request.user, account):
         raise Http404("No such account.")
     context = {"account": account, "limit": settings.KEYPLAN_IMPORT_MAX_BYTES}

@@ -1,5 +1,5 @@
 """HubSpot's CRM exports (companies, contacts and deals, one CSV file each, with the
-column names HubSpot writes) read into a CRM export for crm_sync, by the same rules
+column names HubSpot writes) read into a CRM export for crm/apply.py, by the same rules
 as Salesforce's: companies become plan profiles, contacts stakeholders, open deals
 growth plays (stage mapped, probability kept), won deals contracts and revenue by
 year, a deal's associated contacts its play's stakeholders.
@@ -15,12 +15,21 @@ properties and custom ones alike, are ignored unless mapped (--map).
 import re
 
 from keyplan.accounts.models import Account, Relationship, Source
-from keyplan.exchange import values as kinds
-from keyplan.exchange.crm import files as crm_csv
-from keyplan.exchange.crm.files import Moment, Percent, Table, kind_for
+from keyplan.exchange.crm.files import (
+    CsvTable,
+    Email,
+    Moment,
+    Percent,
+    Website,
+    kind_for,
+    parse,
+    read_table,
+    refuse,
+)
 from keyplan.exchange.crm.reader import VendorReader, deal_status, fill_from, stage_by_probability
 from keyplan.exchange.crm.records import Account as CrmAccount
-from keyplan.exchange.crm.records import Contact, Deal, Owner
+from keyplan.exchange.crm.records import Contact, Deal, Export, Owner
+from keyplan.exchange.values import Integer, Money
 from keyplan.growth.models import Play, Stage
 from keyplan.relationships.models import Stakeholder
 
@@ -85,7 +94,7 @@ def stage_of(stage: str, probability: int | None) -> str:
     return stage_by_probability(probability)
 
 
-def object_of(table: Table, file_name: str) -> str | None:
+def object_of(table: CsvTable, file_name: str) -> str | None:
     """Which HubSpot export a file is, from its header (then its name)."""
     if not table.has(RECORD_ID):
         return None
@@ -105,21 +114,21 @@ class HubSpotReader(VendorReader):
     mapped_objects = {"Company": Account, "Contact": Stakeholder, "Deal": Play}
     normal_id = staticmethod(normal_id)
 
-    def read(self):
+    def read(self) -> Export:
         export = self.export
         export.names = dict(NAMES)
-        self.tables: dict[str, Table] = {}
+        self.tables: dict[str, CsvTable] = {}
         for file in self.files:
-            table = crm_csv.read_table(file, "HubSpot export")
+            table = read_table(file, "HubSpot export")
             object_name = object_of(table, file.name)
             if object_name is None:
-                crm_csv.refuse(
+                refuse(
                     file.name,
                     "this is not a HubSpot companies, contacts or deals export (its header "
                     f"has no “{RECORD_ID}” with “Company name”, “First Name” or “Deal Name”).",
                 )
             if object_name in self.tables:
-                crm_csv.refuse(
+                refuse(
                     file.name,
                     f"this is a second {object_name.lower()} export (the first is "
                     f"{self.tables[object_name].file}); import one of each.",
@@ -129,10 +138,10 @@ class HubSpotReader(VendorReader):
                 self.tables[object_name] = table
             export.read[object_name] = len(table.rows)
         if not self.files:
-            crm_csv.refuse(self.name, "there are no CSV files here.")
+            refuse(self.name, "there are no CSV files here.")
         self.problems.check()
         if "Company" not in self.tables:
-            crm_csv.refuse(
+            refuse(
                 self.name,
                 "there is no companies export here; export Companies from HubSpot "
                 "(with the Record ID) and import it with the contacts and deals.",
@@ -149,7 +158,7 @@ class HubSpotReader(VendorReader):
 
     # ---- helpers
 
-    def _owner(self, table: Table, values, header: str) -> str:
+    def _owner(self, table: CsvTable, values, header: str) -> str:
         text = table.value(values, header)
         if not text:
             return ""
@@ -158,7 +167,7 @@ class HubSpotReader(VendorReader):
         )
         return text
 
-    def _associated(self, table: Table, number: int, values, headers) -> tuple[str, list[str]]:
+    def _associated(self, table: CsvTable, number: int, values, headers) -> tuple[str, list[str]]:
         """The primary company (or contacts) a row is associated with, and all of them:
         from the first of `headers` that holds a value in this row."""
         column = next((h for h in headers if table.value(values, h)), None)
@@ -173,7 +182,7 @@ class HubSpotReader(VendorReader):
                 self.problems.add(table.problem(number, f"{column} {exc}.", column))
         return (found[0] if found else ""), found
 
-    def _placed(self, table: Table, number: int, values, object_name: str):
+    def _placed(self, table: CsvTable, number: int, values, object_name: str):
         company, _ = self._associated(table, number, values, COMPANY_IDS)
         if not company:
             name = table.value(values, table.first(*COMPANY_NAMES))
@@ -189,7 +198,7 @@ class HubSpotReader(VendorReader):
             self.export.skip(object_name, "of companies not chosen")
         return None
 
-    def _placed_rows(self, table: Table, ids: dict[int, str], object_name: str):
+    def _placed_rows(self, table: CsvTable, ids: dict[int, str], object_name: str):
         """The rows of `table` with a record id, on a chosen company: (row, values,
         company id)."""
         for number, values in table.rows:
@@ -206,7 +215,7 @@ class HubSpotReader(VendorReader):
         table = self.tables["Company"]
         export = self.export
         ids = self.ids(table, RECORD_ID, unique=True)
-        name_column = table.first("Company name", "Name")
+        name_column = table.one_of("Company name", "Name")
         parent_column = table.first("Parent Company ID", "Parent Company Record ID")
         parents = self.ids(table, parent_column) if parent_column else {}
         rows = dict(table.rows)
@@ -220,23 +229,23 @@ class HubSpotReader(VendorReader):
                 self.problems.add(table.problem(number, "the company has no name.", name_column))
                 continue
             self.names[ids[number]], live[ids[number]] = name, number
-        self.by_name = {}
+        self.by_name: dict[str, str] = {}  # lower-cased name -> id
         for crm_id, name in self.names.items():
             self.by_name.setdefault(name.lower(), crm_id)
         self.chosen_ids = self.chosen_accounts(table, self.names, live, parents, "companies")
         columns = [
             ("Industry", "industry", kind_for(Account, "industry")),
-            ("Annual Revenue", "annual_revenue", kinds.Money()),
-            ("Number of Employees", "employees", kinds.Integer(low=0)),
-            ("Website URL", "website", crm_csv.Website()),
-            ("Company Domain Name", "domain", crm_csv.Website()),
+            ("Annual Revenue", "annual_revenue", Money()),
+            ("Number of Employees", "employees", Integer(low=0)),
+            ("Website URL", "website", Website()),
+            ("Company Domain Name", "domain", Website()),
             *self.mapped(table, "Company"),
         ]
         for crm_id, number in live.items():
             if crm_id not in self.chosen_ids:
                 continue
             values = rows[number]
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             place.cells["name"] = table.cell(name_column)
             read["name"] = self.names[crm_id]
             fill_from(read, place, "website", "domain")
@@ -254,8 +263,12 @@ class HubSpotReader(VendorReader):
             )  # fmt: skip
             if address:
                 read["headquarters"] = address[:200]
-                city = table.first("City", "Street Address", "Country/Region")
-                place.cells["headquarters"] = table.cell(city)
+                # A column the address came from, the city's when there is one.
+                source = table.one_of(
+                    "City", "Street Address", "Country/Region", "Street Address 2",
+                    "State/Region", "Postal Code",
+                )  # fmt: skip
+                place.cells["headquarters"] = table.cell(source)
             relationship = LIFECYCLE.get(_word(table.value(values, "Lifecycle Stage")), "")
             if not relationship and _word(table.value(values, "Type")) == "prospect":
                 relationship = Relationship.PROSPECT
@@ -287,18 +300,18 @@ class HubSpotReader(VendorReader):
         columns = [
             ("Job Title", "title", kind_for(Stakeholder, "title")),
             ("Department", "department", kind_for(Stakeholder, "department")),
-            ("Email", "email", crm_csv.Email()),
+            ("Email", "email", Email()),
             ("Phone Number", "phone", kind_for(Stakeholder, "phone")),
             ("Mobile Phone Number", "mobile", kind_for(Stakeholder, "phone")),
-            ("LinkedIn URL", "linkedin", crm_csv.Website()),
+            ("LinkedIn URL", "linkedin", Website()),
             *self.mapped(table, "Contact"),
         ]
         for number, values, company in self._placed_rows(table, ids, "Contact"):
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             fill_from(read, place, "phone", "mobile")
             first, last = table.value(values, "First Name"), table.value(values, "Last Name")
             name = " ".join(filter(None, (first, last))) or read.get("email", "")
-            place.cells["name"] = table.cell(table.first("First Name", "Last Name", "Email"))
+            place.cells["name"] = table.cell(table.one_of("First Name", "Last Name", "Email"))
             if not name:
                 self.problems.add(place.problem("the contact has no name nor email.", "name"))
                 continue
@@ -319,10 +332,11 @@ class HubSpotReader(VendorReader):
         if table is None:
             return
         export = self.export
-        export.deals = []
+        deals: list[Deal] = []
+        export.deals = deals
         ids = self.ids(table, RECORD_ID, unique=True)
         columns = [
-            ("Amount", "target_arr", kinds.Money()),
+            ("Amount", "target_arr", Money()),
             (table.first("Deal probability", "Deal Stage Probability"), "probability",
              Percent(fractions=True)),
             ("Close Date", "target_close_date", Moment()),
@@ -331,7 +345,7 @@ class HubSpotReader(VendorReader):
         ]  # fmt: skip
         contacts_column = ("Associated Contact IDs", "Associated Contact ID")
         for number, values, company in self._placed_rows(table, ids, "Deal"):
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             found = self.deal_name_and_flags(
                 table, values, place, name="Deal Name", stage="Deal Stage", won="Is Closed Won",
                 closed="Is Deal Closed?", flags="Is Closed Won or Is Deal Closed?",
@@ -355,8 +369,4 @@ class HubSpotReader(VendorReader):
                 owner_id=self._owner(table, values, "Deal owner"),
                 contact_ids=[c for c in people if self.contact_companies.get(c) == company],
             )
-            self.add_deal(deal, place, "a won deal needs its Close Date.")
-
-
-# What the import command and the CRM import page call.
-read_export = HubSpotReader.read_export
+            self.add_deal(deals, deal, place, "a won deal needs its Close Date.")

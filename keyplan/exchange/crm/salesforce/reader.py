@@ -1,5 +1,5 @@
 """Salesforce's Data Export (a folder or zip of one CSV file per object) read into a
-CRM export for crm_sync: Account, Contact and Opportunity, and where present
+CRM export for crm/apply.py: Account, Contact and Opportunity, and where present
 OpportunityContactRole, Product2, OpportunityLineItem, User, Task and Event.
 
 Accounts become plan profiles (billing address as headquarters, ParentId as the
@@ -16,9 +16,20 @@ import json
 from decimal import Decimal
 
 from keyplan.accounts.models import Account, Relationship, Source
-from keyplan.exchange import values as kinds
-from keyplan.exchange.crm import files as crm_csv
-from keyplan.exchange.crm.files import Limited, Moment, Percent, Table, kind_for
+from keyplan.exchange.crm.files import (
+    CsvTable,
+    Email,
+    Limited,
+    Moment,
+    Percent,
+    Place,
+    Website,
+    base_name,
+    kind_for,
+    parse,
+    read_table,
+    refuse,
+)
 from keyplan.exchange.crm.reader import YES, VendorReader, deal_status, fill_from
 from keyplan.exchange.crm.records import (
     WON,
@@ -26,6 +37,7 @@ from keyplan.exchange.crm.records import (
     Contact,
     Deal,
     DealRole,
+    Export,
     Line,
     Owner,
     Product,
@@ -42,6 +54,7 @@ from keyplan.exchange.crm.salesforce.terms import (
     normal_id,
     stage_of,
 )
+from keyplan.exchange.values import Integer, Money, Number, Text, YesNo
 from keyplan.growth.models import Play
 from keyplan.growth.models import Product as CatalogProduct
 from keyplan.relationships.models import InteractionKind, Stakeholder
@@ -77,20 +90,20 @@ class SalesforceReader(VendorReader):
     mapped_objects = {"Account": Account, "Contact": Stakeholder, "Opportunity": Play}
     normal_id = staticmethod(normal_id)
 
-    def read(self):
-        by_name = {crm_csv.base_name(f).lower(): f for f in self.files}
+    def read(self) -> Export:
+        by_name = {base_name(f).lower(): f for f in self.files}
         if "account" not in by_name:
-            crm_csv.refuse(
+            refuse(
                 self.name,
                 "there is no Account.csv here; is this a Salesforce Data Export "
                 "(the folder or .zip of CSV files it sends)?",
             )
-        self.tables: dict[str, Table] = {}
+        self.tables: dict[str, CsvTable] = {}
         for object_name in OBJECTS:
             file = by_name.get(object_name.lower())
             if file is None:
                 continue
-            table = crm_csv.read_table(file, object_name)
+            table = read_table(file, object_name)
             if table.require(self.problems, *REQUIRED[object_name]):
                 self.tables[object_name] = table
             self.export.read[object_name] = len(table.rows)
@@ -108,7 +121,7 @@ class SalesforceReader(VendorReader):
         self.problems.check()
         return export
 
-    def _deleted(self, table: Table, values) -> bool:
+    def _deleted(self, table: CsvTable, values) -> bool:
         column = table.first("IsDeleted")
         try:
             return bool(column and YES.parse(table.value(values, column)))
@@ -158,16 +171,16 @@ class SalesforceReader(VendorReader):
         self.chosen_ids = chosen
         columns = [
             ("Industry", "industry", kind_for(Account, "industry")),
-            ("AnnualRevenue", "annual_revenue", kinds.Money()),
-            ("NumberOfEmployees", "employees", kinds.Integer(low=0)),
-            ("Website", "website", crm_csv.Website()),
+            ("AnnualRevenue", "annual_revenue", Money()),
+            ("NumberOfEmployees", "employees", Integer(low=0)),
+            ("Website", "website", Website()),
             *self.mapped(table, "Account"),
         ]
         for crm_id, number in live.items():
             if crm_id not in chosen:
                 continue
             values = rows[number]
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             place.cells.setdefault("name", table.cell("Name"))
             read["name"] = names[crm_id]
             headquarters = self._address(table, number, values)
@@ -204,14 +217,14 @@ class SalesforceReader(VendorReader):
                 )
             )
 
-    def _owner(self, table: Table, values) -> str:
+    def _owner(self, table: CsvTable, values) -> str:
         raw = table.value(values, "OwnerId")
         try:
             return normal_id(raw) if raw else ""
         except ValueError:
             return ""
 
-    def _address(self, table: Table, number: int, values) -> str:
+    def _address(self, table: CsvTable, number: int, values) -> str:
         parts = {
             key: table.value(values, f"Billing{key}")
             for key in ("Street", "City", "State", "PostalCode", "Country")
@@ -240,7 +253,7 @@ class SalesforceReader(VendorReader):
         lines = (parts["Street"].replace("\n", ", "), parts["City"], region, parts["Country"])
         return ", ".join(filter(None, lines))
 
-    def _placed(self, object_name: str, table: Table, account_ids: dict[int, str]):
+    def _placed(self, object_name: str, table: CsvTable, account_ids: dict[int, str]):
         """The rows of `table` on a chosen account, skipping (and counting) the rest."""
         export = self.export
         for number, values in table.rows:
@@ -271,17 +284,17 @@ class SalesforceReader(VendorReader):
         columns = [
             ("Title", "title", kind_for(Stakeholder, "title")),
             ("Department", "department", kind_for(Stakeholder, "department")),
-            ("Email", "email", crm_csv.Email()),
+            ("Email", "email", Email()),
             ("Phone", "phone", kind_for(Stakeholder, "phone")),
             ("MobilePhone", "mobile", kind_for(Stakeholder, "phone")),
             *self.mapped(table, "Contact"),
         ]
-        name_column = table.first("Name", "LastName")
+        name_column = table.one_of("Name", "LastName")
         for number, values, account in self._placed("Contact", table, accounts):
             if number not in ids:
                 self.problems.add(table.problem(number, "Id is required.", "Id"))
                 continue
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             fill_from(read, place, "phone", "mobile")
             name = " ".join(
                 filter(None, (table.value(values, "FirstName"), table.value(values, "LastName")))
@@ -313,12 +326,13 @@ class SalesforceReader(VendorReader):
         if table is None:
             return
         export = self.export
-        export.deals = []
+        deals: list[Deal] = []
+        export.deals = deals
         ids = self.ids(table, "Id", unique=True)
         accounts = self.ids(table, "AccountId")
         self.deal_accounts = {ids[n]: accounts.get(n, "") for n in ids}
         columns = [
-            ("Amount", "target_arr", kinds.Money()),
+            ("Amount", "target_arr", Money()),
             ("Probability", "probability", Percent()),
             ("CloseDate", "target_close_date", Moment()),
             ("Description", "description", kind_for(Play, "description")),
@@ -328,7 +342,7 @@ class SalesforceReader(VendorReader):
             if number not in ids:
                 self.problems.add(table.problem(number, "Id is required.", "Id"))
                 continue
-            read, place = crm_csv.parse(table, self.problems, number, values, columns)
+            read, place = parse(table, self.problems, number, values, columns)
             found = self.deal_name_and_flags(
                 table, values, place, name="Name", stage="StageName", won="IsWon",
                 closed="IsClosed", flags="IsClosed or IsWon",
@@ -355,7 +369,7 @@ class SalesforceReader(VendorReader):
                 close_date=read.get("target_close_date"),
                 owner_id=self._owner(table, values),
             )
-            self.add_deal(deal, place, "a won opportunity needs its CloseDate.")
+            self.add_deal(deals, deal, place, "a won opportunity needs its CloseDate.")
             self.chosen_deals[deal.crm_id] = deal
 
     def _roles(self) -> None:
@@ -383,7 +397,7 @@ class SalesforceReader(VendorReader):
             if self.contact_accounts[contact] != self.chosen_deals[deal].account_id:
                 self.export.skip("OpportunityContactRole", "with a contact of another account")
                 continue
-            place = crm_csv.Place(table.file, table.object, number)
+            place = Place(table.file, table.object, number)
             if table.has("Role"):
                 place.cells["role_hint"] = table.cell("Role")
             role = table.value(values, "Role")
@@ -418,10 +432,10 @@ class SalesforceReader(VendorReader):
                         self.problems.add(items.problem(number, "Product2Id is required."))
                 else:
                     columns = [
-                        ("Quantity", "quantity", kinds.Number()),
-                        ("TotalPrice", "arr", kinds.Money()),
+                        ("Quantity", "quantity", Number()),
+                        ("TotalPrice", "arr", Money()),
                     ]
-                    read, place = crm_csv.parse(items, self.problems, number, values, columns)
+                    read, place = parse(items, self.problems, number, values, columns)
                     quantity = read.get("quantity")
                     quantity = 1 if quantity is None else max(int(quantity.to_integral_value()), 1)
                     arr = read.get("arr") or Decimal(0)
@@ -433,14 +447,14 @@ class SalesforceReader(VendorReader):
         columns = [
             ("Family", "family", kind_for(CatalogProduct, "family")),
             ("Description", "description", kind_for(CatalogProduct, "description")),
-            ("IsActive", "active", kinds.YesNo()),
+            ("IsActive", "active", YesNo()),
         ]
         for crm_id, number in product_rows.items():
             if crm_id not in wanted:
                 export.skip("Product2", "not on a won opportunity of a chosen account")
                 continue
             values = rows[number]
-            read, place = crm_csv.parse(catalog, self.problems, number, values, columns)
+            read, place = parse(catalog, self.problems, number, values, columns)
             name = catalog.value(values, "Name")
             place.cells["name"] = catalog.cell("Name")
             if not name:
@@ -466,7 +480,7 @@ class SalesforceReader(VendorReader):
             columns = [
                 (when, "date", Moment()),
                 ("Subject", "subject", Limited(200)),
-                ("Description", "summary", kinds.Text()),
+                ("Description", "summary", Text()),
             ]
             for number, values in table.rows:
                 if self._deleted(table, values):
@@ -502,7 +516,7 @@ class SalesforceReader(VendorReader):
                 if number not in ids:
                     self.problems.add(table.problem(number, "Id is required.", "Id"))
                     continue
-                read, place = crm_csv.parse(table, self.problems, number, values, columns)
+                read, place = parse(table, self.problems, number, values, columns)
                 if "date" not in read:
                     export.skip(object_name, "without a date")
                     continue
@@ -526,21 +540,17 @@ class SalesforceReader(VendorReader):
                     )
                 )
 
-    def _activity_kind(self, table: Table, values, object_name: str) -> str:
+    def _activity_kind(self, table: CsvTable, values, object_name: str) -> str:
         for column in ("TaskSubtype", "EventSubtype", "Type"):
             kind = ACTIVITY_KINDS.get(table.value(values, column).lower())
             if kind and not (column.endswith("Subtype") and kind == InteractionKind.MEETING):
                 return kind
         return InteractionKind.MEETING if object_name == "Event" else InteractionKind.OTHER
 
-    def _done(self, table: Table, values) -> bool:
+    def _done(self, table: CsvTable, values) -> bool:
         if table.value(values, "Status").lower() == "completed":
             return True
         try:
             return bool(YES.parse(table.value(values, "IsClosed")))
         except ValueError:
             return False
-
-
-# What the import command and the CRM import page call.
-read_export = SalesforceReader.read_export

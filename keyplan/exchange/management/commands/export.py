@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.accounts.models import Account
 from keyplan.exchange.documents import document, markdown, pdf
-from keyplan.exchange.workbook import export as xlsx_export
+from keyplan.exchange.workbook.export import export_plan, export_template
 
 
 def _text(text: str, out: Path | None) -> None:
@@ -28,7 +28,7 @@ def _md(account: Account, out: Path | None, **options) -> None:
 def _xlsx(account: Account, out: Path | None, **options) -> None:
     if out is None:
         raise CommandError("--format xlsx needs --out FILE.xlsx.")
-    xlsx_export.export_plan(account, out)
+    export_plan(account, out)
 
 
 def _pdf(account: Account, out: Path | None, *, full=False, paper=None, **options) -> None:
@@ -77,7 +77,7 @@ class Command(BaseCommand):
                 raise CommandError("--template writes the blank template; name no account.")
             if out is None:
                 raise CommandError("--template needs --out FILE.xlsx.")
-            xlsx_export.export_template(out)
+            export_template(out)
             self.stdout.write(f"Wrote the blank plan template to {out}.")
             return
         if not account:

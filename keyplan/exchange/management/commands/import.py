@@ -8,11 +8,11 @@ One subcommand per source.
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from keyplan.exchange.crm import sync as crm_sync
-from keyplan.exchange.crm.hubspot import reader as hubspot
-from keyplan.exchange.crm.salesforce import reader as salesforce
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused
-from keyplan.exchange.workbook import apply as plan_sync
+from keyplan.exchange.workbook.apply import apply_workbook
 from keyplan.exchange.workbook.read import read_plan
 from keyplan.team.models import Role, User
 
@@ -96,7 +96,7 @@ class Command(BaseCommand):
     def _plan(self, *, file, dry_run=False, login=None, **options):
         by = acting_user(login)
         try:
-            report = plan_sync.apply(read_plan(file), by=by, dry_run=dry_run)
+            report = apply_workbook(read_plan(file), by=by, dry_run=dry_run)
         except ImportRefused as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:
@@ -106,17 +106,17 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was changed.")
 
     def _salesforce(self, **options):
-        self._crm(salesforce.read_export, **options)
+        self._crm(SalesforceReader.read_export, **options)
 
     def _hubspot(self, **options):
-        self._crm(hubspot.read_export, **options)
+        self._crm(HubSpotReader.read_export, **options)
 
     def _crm(self, read, *, path, accounts=None, everything=False, mapping=(), dry_run=False,
              login=None, **options):  # fmt: skip
         by = acting_user(login)
         try:
             export = read(path, accounts=accounts, everything=everything, mapping=mapping)
-            report = crm_sync.apply(export, by=by, dry_run=dry_run)
+            report = apply_export(export, by=by, dry_run=dry_run)
         except ImportRefused as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:

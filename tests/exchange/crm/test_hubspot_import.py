@@ -10,10 +10,9 @@ from keyplan.accounts.models import Account, Source
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import Role
 from tests.conftest import make_user
-from tests.exchange import crm_helpers as hs
-from tests.exchange.conftest import plan_show
-from tests.exchange.crm_helpers import edit_csv, read_csv, refused, run_import, write_csv
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import plan_show, snapshot
+from tests.exchange.crm import helpers as hs
+from tests.exchange.crm.helpers import edit_csv, read_csv, refused, run_import, write_csv
 
 
 @pytest.fixture
@@ -206,3 +205,12 @@ def test_a_parent_company_id_that_points_nowhere_is_named(files):
         "object Company, row 4, column S (Parent Company ID): no company in the export has "
         "the id 424242; it points nowhere." in message
     )
+
+
+def test_an_address_of_only_a_region_and_postal_code_is_the_headquarters(files):
+    header, rows = read_csv(files["companies"])
+    kept = [h for h in header if h not in ("Street Address", "City", "Country/Region")]
+    write_csv(files["companies"], kept, [{k: row[k] for k in kept} for row in rows])
+    acme(*files.values())
+
+    assert plan_show("Acme Anvils")["profile"]["headquarters"] == "AZ 85701"

@@ -1,15 +1,13 @@
-"""Editing an exported workbook the way a person would in Excel, and taking a
-snapshot of the database to prove an import left it exactly as it was."""
+"""Editing an exported workbook the way a person would in Excel."""
 
-from django.apps import apps
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from keyplan.exchange.workbook import export as xlsx_export
+from keyplan.exchange.workbook.export import export_plan
 
 
 def export(account, path):
-    xlsx_export.export_plan(account, path)
+    export_plan(account, path)
     return path
 
 
@@ -36,16 +34,3 @@ def edit(path, sheet_name: str, first_value, header: str, value) -> tuple[int, s
     sheet[f"{letter}{row}"] = value
     book.save(path)
     return row, letter
-
-
-def snapshot() -> dict:
-    """How many rows every keyplan table (and its history) holds, plus each row's version."""
-    counts = {}
-    for model in apps.get_models():
-        if model.__module__.startswith("keyplan."):
-            counts[model._meta.label] = model.objects.count()
-            if hasattr(model, "version"):
-                counts[f"{model._meta.label}.versions"] = sorted(
-                    model.objects.values_list("pk", "version")
-                )
-    return counts

@@ -13,9 +13,9 @@ from keyplan.demo import novatech
 from keyplan.exchange.workbook.export import export_template
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import Risk
-from tests.exchange.conftest import plan_show
-from tests.exchange.crm_helpers import needs_newer_zip
-from tests.exchange.xlsx_helpers import column_of, edit, export, row_of, snapshot
+from tests.exchange.conftest import plan_show, snapshot
+from tests.exchange.fuzz_helpers import needs_newer_zip
+from tests.exchange.workbook.helpers import column_of, edit, export, row_of
 
 
 def run_import(path, *options, login="admin") -> str:

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keyplan.exchange.crm.salesforce import reader as salesforce
-from tests.exchange import crm_helpers as sf
-from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from keyplan.exchange.crm.salesforce.reader import SalesforceReader
+from tests.exchange.crm import helpers as sf
+from tests.exchange.crm.helpers import csv_bytes, import_or_refuse, rows_of
 from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
 FILES = [
@@ -50,7 +50,7 @@ def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
     overwrite_cells(tables, cells)
     mangled = {name: csv_bytes(rows) for name, rows in tables.items()}
     choice = {"everything": True} if everything else {"accounts": "Globex Corp"}
-    import_or_refuse(salesforce.read_export, mangled, user, **choice)
+    import_or_refuse(SalesforceReader.read_export, mangled, user, **choice)
 
 
 @FUZZ
@@ -62,11 +62,15 @@ def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
 def test_mangled_bytes_are_imported_or_refused_whole(files, name, pairs, truncate):
     contents, user = files
     mangled = spliced(contents[name], pairs, truncate=truncate)
-    import_or_refuse(salesforce.read_export, {**contents, name: mangled}, user, everything=True)
+    import_or_refuse(
+        SalesforceReader.read_export, {**contents, name: mangled}, user, everything=True
+    )
 
 
 @FUZZ
 @given(data=st.binary(max_size=200), name=st.sampled_from(FILES))
 def test_random_bytes_in_place_of_a_file_are_refused_or_read(files, data, name):
     contents, user = files
-    import_or_refuse(salesforce.read_export, {**contents, name: data}, user, accounts="Globex Corp")
+    import_or_refuse(
+        SalesforceReader.read_export, {**contents, name: data}, user, accounts="Globex Corp"
+    )

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keyplan.exchange.crm.hubspot import reader as hubspot
-from tests.exchange import crm_helpers as hs
-from tests.exchange.crm_helpers import csv_bytes, import_or_refuse, rows_of
+from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from tests.exchange.crm import helpers as hs
+from tests.exchange.crm.helpers import csv_bytes, import_or_refuse, rows_of
 from tests.exchange.fuzz_helpers import cuts, fuzz, overwrite_cells, spliced
 
 FUZZ = fuzz(40)
@@ -43,7 +43,7 @@ def test_mangled_values_are_imported_or_refused_whole(files, cells, everything):
     overwrite_cells(tables, cells)
     mangled = {f"{kind}.csv": csv_bytes(rows) for kind, rows in tables.items()}
     choice = {"everything": True} if everything else {"accounts": "Acme Anvils"}
-    import_or_refuse(hubspot.read_export, mangled, user, **choice)
+    import_or_refuse(HubSpotReader.read_export, mangled, user, **choice)
 
 
 @FUZZ
@@ -55,4 +55,4 @@ def test_mangled_bytes_are_imported_or_refused_whole(files, kind, pairs):
     contents, user = files
     mangled = spliced(contents[kind], pairs)
     named = {f"{k}.csv": v for k, v in {**contents, kind: mangled}.items()}
-    import_or_refuse(hubspot.read_export, named, user, everything=True)
+    import_or_refuse(HubSpotReader.read_export, named, user, everything=True)

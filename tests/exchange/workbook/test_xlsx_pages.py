@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from keyplan.relationships.models import Stakeholder
-from tests.exchange.xlsx_helpers import edit, export, snapshot
+from tests.exchange.conftest import snapshot
+from tests.exchange.workbook.helpers import edit, export
 
 
 def upload(client, account, path, name="acme.xlsx"):

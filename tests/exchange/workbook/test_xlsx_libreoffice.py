@@ -11,8 +11,8 @@ import pytest
 
 from keyplan.demo import novatech
 from tests.exchange.conftest import empty_the_plans, plan_show
-from tests.exchange.test_xlsx_import import run_import
-from tests.exchange.xlsx_helpers import export
+from tests.exchange.workbook.helpers import export
+from tests.exchange.workbook.test_xlsx_import import run_import
 
 
 @pytest.fixture

@@ -1,65 +1,57 @@
-"""Bring the chosen key accounts' plans in line with a CRM export (crm_records).
+"""Bring the chosen key accounts' plans in line with a CRM export (see records.py).
 
 Records are matched by their CRM id (a keyplan record without one is adopted by
 its name), so importing the same export again changes nothing. Only the fields the
 CRM owns are written, and only where the CRM holds a value: power, relationship
 strength, notes, the whitespace grid and every other keyplan-only field are never
-touched, and nothing keyplan holds is removed. Every write goes through the
-services (access, validation, versions, history), all in one transaction: a
-problem anywhere undoes everything, and a dry run does the work and rolls it back,
-so its report is exactly what applying does.
+touched, and nothing keyplan holds is removed. It is written through the import
+writer (exchange/writer.py), strictly: a value the services refuse refuses the
+whole import, and a dry run's report is exactly what applying does.
 """
 
-from django.db import transaction
-
-from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account, Relationship
-from keyplan.core import access, services
-from keyplan.exchange.crm import records as crm
+from keyplan.core import access
 from keyplan.exchange.crm.deals import DealSteps
 from keyplan.exchange.crm.people import PeopleSteps
+from keyplan.exchange.crm.records import WON, Export
+from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.report import AccountReport, CrmReport
-from keyplan.exchange.crm.writer import PROFILE, SERVICE_ERRORS, Refused, free_name, same_value
-from keyplan.exchange.problems import ImportRefused
+from keyplan.exchange.crm.steps import PROFILE, free_name
+from keyplan.exchange.writer import same_value
 from keyplan.growth.models import Product
 from keyplan.team.models import User
 
 MANAGER_FIELDS = ("relationship",)
 
 
-def apply(export: crm.Export, *, by, dry_run: bool = False) -> CrmReport:
+def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
     """Import `export` as `by`. Raises ImportRefused, having written nothing."""
     report = CrmReport(export.label, export.name, export.files)
-    try:
-        with transaction.atomic():
-            Sync(export, by, report).run()
-            report.applied = not dry_run
-            if dry_run:
-                transaction.set_rollback(True)
-    except Refused as exc:
-        raise ImportRefused(exc.problems[:50]) from None
+    CrmImport(export, by, report).run(dry_run=dry_run)
+    report.applied = not dry_run
     return report
 
 
-class Sync(PeopleSteps, DealSteps):
+class CrmImport(PeopleSteps, DealSteps):
     """One import: each step matches the export's records to keyplan's, writes what
     differs and words it in the report (see the module's docstring)."""
 
-    # ---- the run
+    # ---- the steps
 
-    def run(self) -> None:
+    def steps(self) -> None:
         self._owners()
         self._catalog()
         self._accounts()
         self._parents()
+        # An export without contacts, deals or activities leaves that part of the plans.
         if self.export.contacts is not None:
-            self._stakeholders()
+            self._stakeholders(self.export.contacts)
         if self.export.deals is not None:
-            self._deals()
-            self._revenue()
-            self._play_people()
+            self._deals(self.export.deals)
+            self._revenue(self.export.deals)
+            self._play_people(self.export.deals)
         if self.export.activities is not None:
-            self._activities()
+            self._activities(self.export.activities)
         for missing in self.export.missing:
             self.report.notes.append(
                 f"no {missing} in the export: that part of the plans is left as it is"
@@ -68,7 +60,6 @@ class Sync(PeopleSteps, DealSteps):
     # ---- owners and the catalog
 
     def _owners(self) -> None:
-        self.owners: dict[str, User | None] = {}
         if not self.export.owners:
             return
         tally = self._tally("user") if "user" in self.export.names else None
@@ -113,19 +104,19 @@ class Sync(PeopleSteps, DealSteps):
             if record is None and product.name in by_name:
                 record = by_name[product.name]
                 if self._normal(record.crm_id) not in (None, product.crm_id):
-                    raise Refused([product.place.problem(
+                    self.refuse([product.place.problem(
                         f"the catalog already has a product named “{product.name}”, tied to "
                         f"another {self.label} product ({record.crm_id}).", "name",
                     )])  # fmt: skip
                 values["crm_id"] = product.crm_id
             if record is None:
                 position += 1
-                try:
-                    record = services.create(
-                        Product, by=self.by, position=position, crm_id=product.crm_id, **values
-                    )
-                except SERVICE_ERRORS as exc:
-                    self._fail(product.place, exc, f"cannot add “{product.name}” to the catalog: ")
+                record = self.create(
+                    Product,
+                    product.place,
+                    {"position": position, "crm_id": product.crm_id, **values},
+                    prefix=f"cannot add “{product.name}” to the catalog: ",
+                )
                 self.report.catalog.created.append(product.name)
                 tally.created += 1
             elif not may_change:
@@ -133,7 +124,7 @@ class Sync(PeopleSteps, DealSteps):
                 differing += differs
                 tally.unchanged += 1
             else:
-                record, words = self._update(record, product.place, values)
+                record, words = self._change(record, product.place, values)
                 if words:
                     self.report.catalog.changed[record.name] = words
                 tally.updated += bool(words)
@@ -153,7 +144,7 @@ class Sync(PeopleSteps, DealSteps):
         by_crm = self._index(stored)
         self.stored_accounts = by_crm
         by_name = {a.name.lower(): a for a in stored}
-        won = {d.account_id for d in export.deals or () if d.status == crm.WON}
+        won = {d.account_id for d in export.deals or () if d.status == WON}
         self.account_status: dict[str, str] = {}
         taken = set(by_name)
         for account in export.accounts:
@@ -179,22 +170,22 @@ class Sync(PeopleSteps, DealSteps):
                 taken.add(name.lower())
                 values.setdefault("relationship", Relationship.PROSPECT)
                 owner = self._owner(account.owner_id) if self.by.sees_all_accounts else None
-                try:
-                    record = account_services.create_account(
-                        by=self.by,
-                        name=name,
-                        source=export.vendor,
-                        crm_id=account.crm_id,
-                        owner=owner or self.by,
+                record = self.create(
+                    Account,
+                    account.place,
+                    {
+                        "name": name,
+                        "source": export.vendor,
+                        "crm_id": account.crm_id,
+                        "owner": owner or self.by,
                         **values,
-                    )
-                except SERVICE_ERRORS as exc:
-                    self._fail(account.place, exc)
+                    },
+                )
                 self.reports[record.pk] = AccountReport(record.name, account.crm_id, new=True)
                 self.account_status[account.crm_id] = "created"
             else:
                 if not access.can_edit_account(self.by, record):
-                    raise Refused([account.place.problem(
+                    self.refuse([account.place.problem(
                         f"keyplan's account “{record.name}” is not one you may change.", "name"
                     )])  # fmt: skip
                 if not access.can_manage_account(self.by, record):
@@ -205,7 +196,7 @@ class Sync(PeopleSteps, DealSteps):
                 self.reports[record.pk] = AccountReport(
                     record.name, account.crm_id, adopted=adopted
                 )
-                record, words = self._update(record, account.place, values)
+                record, words = self._change(record, account.place, values)
                 self._changed(record, PROFILE, record.name, words)
                 self.reports[record.pk].name = record.name
                 changed = bool(words) or adopted
@@ -213,7 +204,7 @@ class Sync(PeopleSteps, DealSteps):
             self.accounts[account.crm_id] = record
             self.report.accounts.append(self.reports[record.pk])
 
-    def _subsidiaries(self, account: crm.Account, stored: dict) -> str:
+    def _subsidiaries(self, account: CrmAccount, stored: dict) -> str:
         """The account's subsidiaries in the CRM that are not keyplan accounts."""
         chosen = {a.crm_id for a in self.export.accounts}
         return "\n".join(
@@ -235,7 +226,7 @@ class Sync(PeopleSteps, DealSteps):
                 if parent is not None and parent.pk != record.pk:
                     values["parent"] = parent
             if values:
-                record, words = self._update(record, account.place, values)
+                record, words = self._change(record, account.place, values)
                 self.accounts[account.crm_id] = record
                 self._changed(record, PROFILE, record.name, words)
                 if words and self.account_status[account.crm_id] == "unchanged":

@@ -1,5 +1,5 @@
 """Bad Salesforce exports are refused whole: the message names the file, object,
-row and column, and the database is exactly as it was (crm_helpers.refused
+row and column, and the database is exactly as it was (helpers.refused
 compares it before and after)."""
 
 import zipfile
@@ -8,8 +8,9 @@ import pytest
 
 from keyplan.team.models import Role
 from tests.conftest import make_user
-from tests.exchange import crm_helpers as sf
-from tests.exchange.crm_helpers import edit_csv, read_csv, refused, run_import, write_csv
+from tests.exchange.crm import helpers as sf
+from tests.exchange.crm.helpers import edit_csv, read_csv, refused, run_import, write_csv
+from tests.exchange.fuzz_helpers import needs_newer_zip
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_a_zip_asking_for_a_zip_version_none_reads_is_refused(export, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.write(export / "Account.csv", "Account.csv")
-    archive.write_bytes(sf.needs_newer_zip(archive.read_bytes()))
+    archive.write_bytes(needs_newer_zip(archive.read_bytes()))
     assert "export.zip: this zip file is damaged; download the export again." in globex(archive)
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from keyplan.bench import import_load as import_bench
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import snapshot
 
 pytestmark = pytest.mark.slow
 

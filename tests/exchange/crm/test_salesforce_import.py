@@ -13,10 +13,9 @@ from keyplan.growth.models import Play, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import Role
 from tests.conftest import make_user
-from tests.exchange import crm_helpers as sf
-from tests.exchange.conftest import plan_show
-from tests.exchange.crm_helpers import edit_csv, read_csv, run_import, write_csv
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import plan_show, snapshot
+from tests.exchange.crm import helpers as sf
+from tests.exchange.crm.helpers import edit_csv, read_csv, run_import, write_csv
 
 
 @pytest.fixture

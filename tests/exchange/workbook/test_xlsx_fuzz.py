@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from keyplan.exchange.problems import ImportRefused
-from keyplan.exchange.workbook import apply as plan_sync
-from keyplan.exchange.workbook import layout as xlsx_layout
+from keyplan.exchange.workbook import layout
+from keyplan.exchange.workbook.apply import apply_workbook
 from keyplan.exchange.workbook.read import read_plan
+from tests.exchange.conftest import snapshot
 from tests.exchange.fuzz_helpers import cuts, fuzz, spliced
-from tests.exchange.xlsx_helpers import export, snapshot
+from tests.exchange.workbook.helpers import export
 
-SHEETS = [t.sheet for t in (*xlsx_layout.FORMS, *xlsx_layout.TABLES)] + ["Products"]
+SHEETS = [t.sheet for t in (*layout.FORMS, *layout.TABLES)] + ["Products"]
 
 cell_values = st.one_of(
     st.none(),
@@ -56,7 +57,7 @@ def import_or_refuse(data: bytes, user) -> None:
     before = snapshot()
     try:
         with transaction.atomic():
-            plan_sync.apply(read_plan(io.BytesIO(data), "fuzz.xlsx"), by=user)
+            apply_workbook(read_plan(io.BytesIO(data), "fuzz.xlsx"), by=user)
             transaction.set_rollback(True)  # the next example starts from the same plan
     except ImportRefused as refusal:
         assert refusal.problems, "a refusal names its problems"

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from keyplan.demo import novatech
 from tests.exchange.conftest import plan_show
-from tests.exchange.xlsx_helpers import column_of, row_of
+from tests.exchange.workbook.helpers import column_of, row_of
 
 
 def export(tmp_path, *args):

@@ -14,10 +14,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from keyplan.exchange.crm import sync as crm_sync
-from keyplan.exchange.crm.salesforce.reader import normal_id
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.exchange.problems import ImportRefused
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import snapshot
 
 SAMPLE = Path(
     os.environ.get("KEYPLAN_SALESFORCE_SAMPLE") or "/work/shared/samples/salesforce-export"
@@ -100,7 +100,7 @@ def import_or_refuse(read, contents: dict[str, bytes], user, **choice) -> None:
         try:
             with transaction.atomic():
                 export = read(folder, **choice)
-                crm_sync.apply(export, by=user)
+                apply_export(export, by=user)
                 transaction.set_rollback(True)  # the next example starts from scratch
         except ImportRefused as refusal:
             assert refusal.problems, "a refusal names its problems"
@@ -303,14 +303,3 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
          "Qualified to buy", "Amount": "1000000", "Associated Company IDs": UMBRELLA},
     ])  # fmt: skip
     return {"companies": companies, "contacts": contacts, "deals": deals}
-
-
-def needs_newer_zip(data: bytes) -> bytes:
-    """`data` (a zip) with every central-directory entry asking for zip version 6.4 to
-    extract, as a damaged header can: Python's zipfile cannot open it."""
-    mangled = bytearray(data)
-    at = mangled.find(b"PK\x01\x02")
-    while at != -1:
-        mangled[at + 6 : at + 8] = (64).to_bytes(2, "little")
-        at = mangled.find(b"PK\x01\x02", at + 4)
-    return bytes(mangled)

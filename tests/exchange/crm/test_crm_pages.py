@@ -10,13 +10,13 @@ from django.urls import reverse
 from keyplan.accounts.models import Account
 from keyplan.team.models import Role
 from tests.conftest import make_user
-from tests.exchange import crm_helpers
-from tests.exchange.xlsx_helpers import snapshot
+from tests.exchange.conftest import snapshot
+from tests.exchange.crm import helpers
 
 
 @pytest.fixture
 def export_zip(tmp_path):
-    folder = crm_helpers.salesforce_export(tmp_path / "export")
+    folder = helpers.salesforce_export(tmp_path / "export")
     archive = tmp_path / "WE_00D_1.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in folder.iterdir():
@@ -55,7 +55,7 @@ def test_an_admin_previews_then_applies_a_salesforce_export(client, admin_user, 
 
 def test_hubspot_files_are_uploaded_together(client, admin_user, tmp_path):
     client.force_login(admin_user)
-    files = crm_helpers.hubspot_export(tmp_path / "hubspot")
+    files = helpers.hubspot_export(tmp_path / "hubspot")
 
     preview = upload(client, *files.values(), vendor="hubspot", everything="1")
 

@@ -23,7 +23,7 @@ from keyplan.growth.models import Action
 from keyplan.insights import whitespace
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import OPEN_RISK_STATUSES, Risk
-from tests.exchange.pdf_helpers import (
+from tests.exchange.documents.helpers import (
     grow_to_the_largest_plan,
     info,
     more,
