@@ -141,6 +141,12 @@ def is_administrator(user: Actor) -> bool:
     return has_role(user, {Role.ADMIN})
 
 
+def can_give_accounts(user: Actor) -> bool:
+    """Leaders and administrators create accounts for any owner (an import keeps the
+    CRM's owner); a key account manager's new accounts are their own."""
+    return _active(user) and user.sees_all_accounts
+
+
 def can_import(user: Actor) -> bool:
     """Importing creates and changes plans: anyone but a viewer may try (each account
     is then checked like any other change)."""

@@ -154,20 +154,20 @@ class InvalidRow(ValidationError):
         self.index = index
 
 
-class Row(int):
+class FromRow(int):
     """In create_many()'s rows, a foreign key to the record made from another row."""
 
 
 def create_many(model: type[T], rows: Sequence[Mapping[str, Any]], *, by: Actor) -> list[T]:
     """Create a record of `model` from each of `rows`, as create() would one by one
     (access, whole-record validation, history) but with one INSERT per batch: for
-    imports of thousands of rows. A foreign key may be `Row(i)`, the record made from
+    imports of thousands of rows. A foreign key may be `FromRow(i)`, the record made from
     `rows[i]`. Raises InvalidRow for the first row refused, having written nothing."""
     records = [model() for _ in rows]
     allowed: set[Any] = set()
     for index, (record, values) in enumerate(zip(records, rows, strict=True)):
         try:
-            values = {k: records[v] if isinstance(v, Row) else v for k, v in values.items()}
+            values = {k: records[v] if isinstance(v, FromRow) else v for k, v in values.items()}
             assign(record, values, creating=True)
             if record.account_path is not None:
                 account = _plan_account_or_error(record)

@@ -25,13 +25,14 @@ from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
-from keyplan.core.models import Tracked
+from keyplan.core.models import Tracked, Versioned
 from keyplan.exchange.problems import ImportRefused, Problem
 
 SERVICE_ERRORS = (ValidationError, NotFound, Forbidden, ConflictError)
 MAX_PROBLEMS = 50
 
 T = TypeVar("T", bound=Tracked)
+V = TypeVar("V", bound=Versioned)
 
 
 class Origin(Protocol):
@@ -148,19 +149,19 @@ class Writer:
 
     def set_links(
         self,
-        owner: T,
+        owner: V,
         relation: str,
         targets: Iterable[models.Model],
         origin: Origin,
         *,
         extra: Mapping[int, Mapping[str, Any]] | None = None,
-    ) -> T:
-        """Make `owner.<relation>` hold exactly `targets` (services.set_links)."""
+    ) -> V:
+        """Make `owner.<relation>` hold exactly `targets` (services.set_links); returns the
+        owner as stored now."""
         try:
-            stored = services.set_links(
+            return services.set_links(
                 owner, relation, targets, by=self.by, version=self.version_of(owner), extra=extra
             )
-            return cast(T, stored)  # the owner, as stored now
         except SERVICE_ERRORS as exc:
             self.refuse(self.problems(origin, exc))
 

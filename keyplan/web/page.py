@@ -52,7 +52,7 @@ SHOWN = 8  # items of a list shown before "show N more"
 
 
 @dataclass
-class Row:
+class Listed:
     """A record with what its template shows beside it, resolved from the plan."""
 
     record: object
@@ -161,9 +161,9 @@ class PlanPage:
         }
 
     @property
-    def team(self) -> list[Row]:
+    def team(self) -> list[Listed]:
         return [
-            Row(member, {"user": self.plan.users_by_id.get(user_id), "role": role,
+            Listed(member, {"user": self.plan.users_by_id.get(user_id), "role": role,
                          "paired": self.plan.stakeholders_by_id.get(
                              getattr(member, "paired_stakeholder_id", None))})
             for user_id, role, member in self.plan.team
@@ -171,11 +171,11 @@ class PlanPage:
 
     # 2. History and contracts
     @property
-    def contract_rows(self) -> list[Row]:
+    def contract_rows(self) -> list[Listed]:
         products = self.plan.products_by_id
         return [
-            Row(c, {
-                "lines": [Row(line, {"product": products.get(line.product_id)})
+            Listed(c, {
+                "lines": [Listed(line, {"product": products.get(line.product_id)})
                           for line in self.plan.lines_by_contract[c.pk]],
                 "live": c in self.plan.live_contracts,
             })
@@ -184,16 +184,16 @@ class PlanPage:
 
     # 3. Stakeholders
     @cached_property
-    def stakeholder_rows(self) -> list[Row]:
+    def stakeholder_rows(self) -> list[Listed]:
         plan = self.plan
         rows = []
         for s in plan.stakeholders:
             influences = [
-                Row(link, {"target": plan.stakeholders_by_id.get(link.target_id)})
+                Listed(link, {"target": plan.stakeholders_by_id.get(link.target_id)})
                 for link in plan.influences_by_source[s.pk]
             ]
             rows.append(
-                Row(s, {
+                Listed(s, {
                     "colour": heatmap.colour(s.power, s.strength, (s.role, s.secondary_role)),
                     "manager": plan.stakeholders_by_id.get(s.reports_to_id),
                     "unit": plan.units_by_id.get(s.business_unit_id),
@@ -210,10 +210,10 @@ class PlanPage:
         return split(self.stakeholder_rows, 12)
 
     @property
-    def interaction_rows(self) -> list[Row]:
+    def interaction_rows(self) -> list[Listed]:
         plan = self.plan
         return [
-            Row(i, {
+            Listed(i, {
                 "people": [plan.stakeholders_by_id[p]
                            for p in plan.participants_by_interaction[i.pk]
                            if p in plan.stakeholders_by_id],
@@ -261,19 +261,19 @@ class PlanPage:
 
     # 6. Growth
     @property
-    def play_rows(self) -> list[Row]:
+    def play_rows(self) -> list[Listed]:
         plan = self.plan
         cells = plan.cells_by_id
         rows = []
         for p in plan.plays:
             converts = [cells[c] for c in plan.cells_by_play[p.pk] if c in cells]
             rows.append(
-                Row(p, {
+                Listed(p, {
                     "owner": plan.users_by_id.get(p.owner_id),
                     "customer_owner": plan.stakeholders_by_id.get(p.customer_owner_id),
                     "objective": plan.objectives_by_id.get(p.objective_id),
                     "people": [
-                        Row(link, {"person": plan.stakeholders_by_id.get(link.stakeholder_id)})
+                        Listed(link, {"person": plan.stakeholders_by_id.get(link.stakeholder_id)})
                         for link in plan.people_by_play[p.pk]
                     ],
                     "cells": [
@@ -289,11 +289,11 @@ class PlanPage:
         return rows
 
     @property
-    def open_plays(self) -> list[Row]:
+    def open_plays(self) -> list[Listed]:
         return [row for row in self.play_rows if row.open]
 
     @property
-    def closed_plays(self) -> list[Row]:
+    def closed_plays(self) -> list[Listed]:
         return [row for row in self.play_rows if not row.open]
 
     @property
@@ -311,10 +311,10 @@ class PlanPage:
 
     # 7. Risks
     @property
-    def risk_rows(self) -> list[Row]:
+    def risk_rows(self) -> list[Listed]:
         users = self.plan.users_by_id
         return [
-            Row(r, {"owner": users.get(r.owner_id), "open": r.status in OPEN_RISK_STATUSES})
+            Listed(r, {"owner": users.get(r.owner_id), "open": r.status in OPEN_RISK_STATUSES})
             for r in self.plan.risks
         ]
 
@@ -324,10 +324,10 @@ class PlanPage:
 
     # 8. Cadence
     @property
-    def touchpoint_rows(self) -> list[Row]:
+    def touchpoint_rows(self) -> list[Listed]:
         plan = self.plan
         rows = [
-            Row(t, {
+            Listed(t, {
                 "hosts": [plan.users_by_id[u] for u in plan.hosts_by_touchpoint[t.pk]
                           if u in plan.users_by_id],
                 "attendees": [plan.stakeholders_by_id[s]
@@ -345,29 +345,29 @@ class PlanPage:
         return upcoming + past
 
     @property
-    def review_rows(self) -> list[Row]:
+    def review_rows(self) -> list[Listed]:
         users = self.plan.users_by_id
-        return [Row(r, {"reviewer": users.get(r.reviewer_id)}) for r in self.plan.reviews]
+        return [Listed(r, {"reviewer": users.get(r.reviewer_id)}) for r in self.plan.reviews]
 
     @property
-    def trigger_rows(self) -> list[Row]:
+    def trigger_rows(self) -> list[Listed]:
         users = self.plan.users_by_id
-        return [Row(t, {"handled_by": users.get(t.handled_by_id)}) for t in self.plan.triggers]
+        return [Listed(t, {"handled_by": users.get(t.handled_by_id)}) for t in self.plan.triggers]
 
     @property
-    def sponsor_rows(self) -> list[Row]:
+    def sponsor_rows(self) -> list[Listed]:
         plan = self.plan
         return [
-            Row(m, {"ours": plan.users_by_id.get(m.user_id),
+            Listed(m, {"ours": plan.users_by_id.get(m.user_id),
                     "theirs": plan.stakeholders_by_id.get(m.paired_stakeholder_id)})
             for m in plan.sponsors
         ]  # fmt: skip
 
     # 9., SWOT, objectives, actions
     @property
-    def resource_rows(self) -> list[Row]:
+    def resource_rows(self) -> list[Listed]:
         users = self.plan.users_by_id
-        return [Row(r, {"owner": users.get(r.owner_id)}) for r in self.plan.resources]
+        return [Listed(r, {"owner": users.get(r.owner_id)}) for r in self.plan.resources]
 
     @property
     def swot_quadrants(self) -> list[tuple[str, str, list]]:
@@ -379,18 +379,18 @@ class PlanPage:
         return [(kind, titles[kind], items) for kind, items in by_kind.items()]
 
     @property
-    def objective_rows(self) -> list[Row]:
+    def objective_rows(self) -> list[Listed]:
         users = self.plan.users_by_id
-        return [Row(o, {"owner": users.get(o.owner_id)}) for o in self.plan.objectives]
+        return [Listed(o, {"owner": users.get(o.owner_id)}) for o in self.plan.objectives]
 
     @cached_property
-    def action_rows(self) -> dict[str, list[Row]]:
+    def action_rows(self) -> dict[str, list[Listed]]:
         """Open actions due in the next 30 days (overdue first), later ones, and done."""
         plan = self.plan
         soon = plan.today + timedelta(days=30)
         groups = {"soon": [], "later": [], "closed": []}
         for a in plan.actions:
-            row = Row(a, {
+            row = Listed(a, {
                 "owner": plan.users_by_id.get(a.owner_id),
                 "objective": plan.objectives_by_id.get(a.objective_id),
                 "play": plan.plays_by_id.get(a.play_id),

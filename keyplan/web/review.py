@@ -60,7 +60,7 @@ from keyplan.rhythm.triggers import close_trigger as close_trigger_service
 from keyplan.risks.forms import RerateForm
 from keyplan.risks.models import OPEN_RISK_STATUSES, Impact, Risk, RiskStatus
 from keyplan.web import editing
-from keyplan.web.page import PlanPage, Row
+from keyplan.web.page import Listed, PlanPage
 
 UNTOUCHED_DAYS = 60  # a stakeholder not met meaningfully for longer needs a touch
 AHEAD_DAYS = 7  # actions due within this many days are this week's
@@ -200,11 +200,13 @@ class ReviewScreen:
     # The lists read the plan's rows directly (not the plan page's sections, which
     # resolve what this screen does not show: grid cells, influences, units).
     @property
-    def actions(self) -> list[Row]:
+    def actions(self) -> list[Listed]:
         """Open actions overdue or due within a week, the most overdue first."""
         plan = self.page.plan
         return [
-            Row(a, {"owner": plan.users_by_id.get(a.owner_id), "overdue": a.due_date < self.today})
+            Listed(
+                a, {"owner": plan.users_by_id.get(a.owner_id), "overdue": a.due_date < self.today}
+            )
             for a in plan.actions
             if a.is_open and a.due_date <= self.ahead
         ]
@@ -218,7 +220,7 @@ class ReviewScreen:
         return [risk for risk in self.page.plan.risks if risk.status in OPEN_RISK_STATUSES]
 
     @property
-    def untouched(self) -> list[Row]:
+    def untouched(self) -> list[Listed]:
         """Active stakeholders not met meaningfully for more than 60 days (or never),
         the longest untouched first."""
         plan = self.page.plan
@@ -228,7 +230,7 @@ class ReviewScreen:
             last = plan.last_touch.get(s.pk)
             if last is None or last < cutoff:
                 colour = heatmap.colour(s.power, s.strength, (s.role, s.secondary_role))
-                rows.append(Row(s, {"last_touch": last, "colour": colour}))
+                rows.append(Listed(s, {"last_touch": last, "colour": colour}))
         return sorted(rows, key=lambda row: (row.last_touch is not None, row.last_touch or 0))
 
     @property

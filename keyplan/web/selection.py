@@ -125,7 +125,7 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Row:
+class ScoredAccount:
     account: Account
     cells: list[Cell]
     tier_error: str = ""
@@ -178,7 +178,7 @@ def _table(request, *, errors=None, notice="") -> dict:
         for score in SelectionScore.objects.filter(account_id__in=[a.pk for a in accounts])
     }
     rows = [
-        Row(
+        ScoredAccount(
             account,
             [
                 Cell(

@@ -16,8 +16,8 @@ def test_records_are_created_with_their_history_and_may_point_at_each_other(acco
         Stakeholder,
         [
             {"account": account, "name": "Dana Boss", "title": "CEO"},
-            {"account": account, "name": "Dee Deputy", "reports_to": services.Row(0)},
-            {"account": account, "name": "Ann Analyst", "reports_to": services.Row(1)},
+            {"account": account, "name": "Dee Deputy", "reports_to": services.FromRow(0)},
+            {"account": account, "name": "Ann Analyst", "reports_to": services.FromRow(1)},
         ],
         by=owner,
     )

@@ -112,7 +112,7 @@ def test_bad_values_of_rows_written_together_are_left_out_of_their_rows(account,
     rows = [
         {"account": account, "name": "Ann Analyst", "email": "ann@"},
         {"account": account, "name": "Bob Boss", "linkedin": "not a page", "title": "CEO"},
-        {"account": account, "name": "Cy Deputy", "reports_to": services.Row(1)},
+        {"account": account, "name": "Cy Deputy", "reports_to": services.FromRow(1)},
     ]
     writer = Import(
         owner, lambda w: w.create_many(Stakeholder, rows, [row(2), row(3), row(4)]), lenient=True

@@ -96,7 +96,7 @@ class CrmImport(PeopleSteps, DealSteps):
         by_name = {p.name: p for p in stored}
         position = max((p.position for p in stored), default=0)
         tally = self._tally("product")
-        may_change = self.by.is_superuser or self.by.role in Product.managed_by
+        may_change = access.has_role(self.by, Product.managed_by or ())
         differing = 0
         for product in self.export.products:
             record = by_crm.get((product.crm_id,))
@@ -169,7 +169,7 @@ class CrmImport(PeopleSteps, DealSteps):
                 name = free_name([name, f"{name} ({account.crm_id})"], taken, 200)
                 taken.add(name.lower())
                 values.setdefault("relationship", Relationship.PROSPECT)
-                owner = self._owner(account.owner_id) if self.by.sees_all_accounts else None
+                owner = self._owner(account.owner_id) if access.can_give_accounts(self.by) else None
                 record = self.create(
                     Account,
                     account.place,

@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.template.defaultfilters import pluralize
+
 from keyplan.accounts.models import Account, Contract, ContractLine, ContractStatus, RevenueYear
 from keyplan.core import clock
 from keyplan.exchange.crm.files import Place
@@ -162,9 +164,11 @@ class DealSteps(CrmSteps):
             stored = {r.year: r for r in RevenueYear.objects.filter(account=account)}
             for year, deals in sorted(years.items()):
                 revenue = sum((d.amount or Decimal(0) for d in deals), Decimal(0))
-                noun = self.export.names["deal"].lower()
-                if len(deals) != 1:
-                    noun = noun.removesuffix("y") + "ies" if noun.endswith("y") else noun + "s"
+                noun = self.export.names["deal"].lower()  # "deal", or "opportunity"
+                if noun.endswith("y"):
+                    noun = noun.removesuffix("y") + pluralize(len(deals), "y,ies")
+                else:
+                    noun += pluralize(len(deals))
                 values = {"revenue": revenue, "note": f"{self.label}: {len(deals)} won {noun}"}
                 record = stored.get(year)
                 if record is None:

@@ -93,7 +93,7 @@ class PeopleSteps(CrmSteps):
             values = {**contact.values, "name": names[contact.crm_id], "crm_id": contact.crm_id}
             manager = contact.reports_to_id
             if manager in row_of and pending[row_of[manager]][1] is account:
-                values["reports_to"] = services.Row(row_of[manager])
+                values["reports_to"] = services.FromRow(row_of[manager])
             elif manager in self.people and self.people[manager].account_id == account.pk:
                 values["reports_to"] = self.people[manager]
             if contact.crm_id in roles:

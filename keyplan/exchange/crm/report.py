@@ -6,6 +6,8 @@ changed value shown as it was and as it is now."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import pluralize
+
 from keyplan.exchange.report import Section, listed
 from keyplan.exchange.workbook.layout import PRODUCTS_SECTION, SECTION_ORDER
 
@@ -24,7 +26,7 @@ class Tally:
         return self.created + self.updated + self.unchanged
 
     def line(self, name: str) -> str:
-        parts = [f"{self.read:,} row" + ("" if self.read == 1 else "s")]
+        parts = [f"{self.read:,} row{pluralize(self.read)}"]
         done = [
             f"{n:,} {word}"
             for n, word in (

@@ -18,11 +18,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from keyplan.core import access
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused, Problem
-from keyplan.team.models import Role
 
 VENDORS = {"salesforce": SalesforceReader.read_export, "hubspot": HubSpotReader.read_export}
 PENDING_SECONDS = 24 * 3600
@@ -77,7 +77,7 @@ def _run(request, folder: Path, choice: dict, *, dry_run: bool):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_crm(request):
-    if request.user.role == Role.VIEWER and not request.user.is_superuser:
+    if not access.can_import(request.user):
         raise Http404("No such page.")
     context = {"nav": "accounts", "limit": settings.KEYPLAN_IMPORT_MAX_BYTES, "form": {}}
     if request.method == "GET":

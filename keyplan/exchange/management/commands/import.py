@@ -6,7 +6,6 @@ One subcommand per source.
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
@@ -26,7 +25,7 @@ def acting_user(login: str | None) -> User:
             raise CommandError(f"No active keyplan user has the login “{login}”.")
         return user
     user = (
-        User.objects.filter(Q(is_superuser=True) | Q(role=Role.ADMIN), is_active=True)
+        User.objects.filter(role=Role.ADMIN, is_active=True)  # superusers are administrators
         .order_by("pk")
         .first()
     )
