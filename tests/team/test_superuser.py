@@ -14,7 +14,7 @@ from keyplan.core import access
 from keyplan.core.choices import Role
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import User
-from tests.exchange.crm_helpers import SAMPLE
+from tests.exchange.crm.helpers import SAMPLE
 
 
 def create_superuser(username="boss") -> tuple[User, str]:
