@@ -1,7 +1,9 @@
 """Fixtures: the three personas of every access test (the account's owner, a team
 member, an outsider), plus a viewer, a leader and an administrator, and a small
-account plan to act on."""
+account plan to act on; NovaTech's sample plan and the demo database, built once and
+shared."""
 
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -9,10 +11,12 @@ import pytest
 
 from keyplan.accounts import services as account_services
 from keyplan.core import services
+from keyplan.demo import portfolio
 from keyplan.growth.models import BusinessUnit, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
-from keyplan.team.models import Organisation, PlanVisibility, Role
+from keyplan.team.models import Organisation, PlanVisibility, Role, User
+from tests.shared import DemoDatabase, Snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +132,30 @@ def champion(account, owner):
 @pytest.fixture
 def day():
     return date(2026, 6, 15)
+
+
+@pytest.fixture(scope="session")
+def novatech_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """NovaTech's plan, the demo users and the catalog as `portfolio.build_novatech`
+    writes them through the services, built once per test process."""
+    with django_db_blocker.unblock():
+        return Snapshot.take(portfolio.build_novatech)
+
+
+@pytest.fixture
+def novatech_users(db, novatech_snapshot) -> dict[str, User]:
+    """The demo users (by username), the catalog and NovaTech's plan, in this test's
+    database."""
+    novatech_snapshot.load()
+    return portfolio.users_by_name()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> DemoDatabase:
+    """A SQLite database loaded by `keyplan demo`, made once for the run: copy it
+    (`demo_database.copy(path)`) to use it."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the end-to-end runs use SQLite; they run in the SQLite pass")
+    here = tmp_path_factory.getbasetemp()
+    # xdist's workers each have a directory in the run's: the database is made there once.
+    return DemoDatabase.once(here.parent if os.environ.get("PYTEST_XDIST_WORKER") else here)
