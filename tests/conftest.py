@@ -1,18 +1,102 @@
 """Fixtures: the three personas of every access test (the account's owner, a team
 member, an outsider), plus a viewer, a leader and an administrator, and a small
-account plan to act on."""
+account plan to act on; NovaTech's sample plan and the demo database, built once and
+shared.
 
+`make test` spreads the tests over the cores with pytest-xdist (`-n auto`, and
+pyproject.toml's `--dist loadfile --no-loadscope-reorder`): each worker runs whole
+modules, so a module-scoped fixture (a demo portfolio, a browser, a server) is set up
+once, and takes them in the order set here, the longest first."""
+
+import os
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 
 from keyplan.accounts import services as account_services
 from keyplan.core import services
+from keyplan.demo import portfolio
 from keyplan.growth.models import BusinessUnit, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
-from keyplan.team.models import Organisation, PlanVisibility, Role
+from keyplan.team.models import Organisation, PlanVisibility, Role, User
+from tests.shared import DemoDatabase, Snapshot
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Each API operation's fuzz test (schemathesis) its own id again, "test_every_
+    operation[GET /api/v1/accounts]": since pytest 9.2 it builds an item's id from the
+    function's name and pytest's own parameters, so all 91 shared one, and xdist, which
+    hands out modules by id, ran only one of them."""
+    count = Counter(item.nodeid for item in items)
+    for item in items:
+        if count[item.nodeid] > 1 and item.nodeid.rpartition("::")[2] != item.name:
+            own = f"{item.nodeid.rpartition('::')[0]}::{item.name}"
+            if hasattr(item, "_id"):  # pytest 9.2 on
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(own)
+            else:
+                item._nodeid = own
+    if os.environ.get("PYTEST_XDIST_WORKER") and len({i.nodeid for i in items}) != len(items):
+        raise pytest.UsageError("two tests have the same id: xdist would run only one")
+
+
+class LongestFirst:
+    """The order in which an xdist worker's modules are handed out: those with slow
+    tests first, then by their number of tests, so that no worker is left with a long
+    module at the end. Each module keeps its own order (pytest-django's: the tests in a
+    transaction first, then those that commit)."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest-django's own order
+    def pytest_collection_modifyitems(self, config, items):
+        modules: dict[str, list] = {}
+        for item in items:
+            modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+        rank = {
+            module: (not any(item.get_closest_marker("slow") for item in tests), -len(tests))
+            for module, tests in modules.items()
+        }
+        items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # an xdist worker
+        config.pluginmanager.register(LongestFirst(), "keyplan-longest-first")
+
+
+MIGRATED: list[tuple[Snapshot, object]] = []  # the rows, and pytest-django's blocker
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and the rows its migrations wrote (but the content
+    types and permissions, which Django writes again itself), read right after."""
+    with django_db_blocker.unblock():
+        MIGRATED.append((Snapshot.now(skip=(ContentType, Permission)), django_db_blocker))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits (transactional_db, live_server) ends with every table emptied,
+    the rows the migrations wrote with them (the scorecard's default criteria). Put them
+    back, so that the next tests find the database as migrated whatever ran before them
+    in this process (an xdist worker runs modules in any order)."""
+    result = yield
+    if (
+        nextitem is not None
+        and MIGRATED
+        and {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    ):
+        rows, blocker = MIGRATED[0]
+        with blocker.unblock():
+            rows.load()
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +212,30 @@ def champion(account, owner):
 @pytest.fixture
 def day():
     return date(2026, 6, 15)
+
+
+@pytest.fixture(scope="session")
+def novatech_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """NovaTech's plan, the demo users and the catalog as `portfolio.build_novatech`
+    writes them through the services, built once per test process."""
+    with django_db_blocker.unblock():
+        return Snapshot.take(portfolio.build_novatech)
+
+
+@pytest.fixture
+def novatech_users(db, novatech_snapshot) -> dict[str, User]:
+    """The demo users (by username), the catalog and NovaTech's plan, in this test's
+    database."""
+    novatech_snapshot.load()
+    return portfolio.users_by_name()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> DemoDatabase:
+    """A SQLite database loaded by `keyplan demo`, made once for the run: copy it
+    (`demo_database.copy(path)`) to use it."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the end-to-end runs use SQLite; they run in the SQLite pass")
+    here = tmp_path_factory.getbasetemp()
+    # xdist's workers each have a directory in the run's: the database is made there once.
+    return DemoDatabase.once(here.parent if os.environ.get("PYTEST_XDIST_WORKER") else here)

@@ -17,19 +17,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
+from tests.shared import keyplan_demo, keyplan_environment
 
 SEED = "2026"
-
-
-def environment(data_dir) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYPLAN_", "DATABASE"))}
-    return {**env, "KEYPLAN_DATA_DIR": str(data_dir)}
 
 
 def keyplan(*args, data_dir, timeout=300) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "keyplan", *args],
-        env=environment(data_dir),
+        env=keyplan_environment(data_dir),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -39,25 +35,20 @@ def keyplan(*args, data_dir, timeout=300) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_dirs(tmp_path_factory):
-    """Two databases loaded by `keyplan demo --no-serve` with the same seed, side by side."""
+def demo_dirs(tmp_path_factory, request):
+    """Two databases loaded by `keyplan demo --no-serve` with the same seed, side by side:
+    this module's own run (and what it printed), and the run's shared demo database
+    (tests/conftest.py), made by another `keyplan demo`."""
     if os.environ.get("DATABASE_URL"):
         pytest.skip("the end-to-end run uses SQLite; it runs in the SQLite pass")
     dirs = [tmp_path_factory.mktemp("demo-a"), tmp_path_factory.mktemp("demo-b")]
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "keyplan", "demo", "--no-serve", "--seed", SEED],
-            env=environment(d),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for d in dirs
-    ]
-    outputs = [run.communicate(timeout=600) for run in runs]
-    for run, (_, err) in zip(runs, outputs, strict=True):
-        assert run.returncode == 0, err
-    return dirs, outputs[0][0]
+    own = keyplan_demo(dirs[0], seed=SEED)
+    shared = request.getfixturevalue("demo_database")  # made meanwhile if not yet there
+    assert shared.seed == SEED
+    shared.copy(dirs[1])
+    output, err = own.communicate(timeout=600)
+    assert own.returncode == 0, err
+    return dirs, output
 
 
 pytestmark = pytest.mark.slow
@@ -103,7 +94,7 @@ def test_serve_serves_the_demo(demo_dirs):
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "keyplan", "serve", "--port", str(port)],
-        env=environment(demo_dirs[0][0]),
+        env=keyplan_environment(demo_dirs[0][0]),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

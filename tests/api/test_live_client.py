@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from tests.shared import keyplan_environment
+
 pytestmark = pytest.mark.slow
 
 
@@ -35,14 +37,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, request):
     """(base URL, the KAM's token, the environment) of a live server on the demo."""
     if os.environ.get("DATABASE_URL"):
         pytest.skip("the live server runs on a SQLite file; it runs in the SQLite pass")
-    data_dir = tmp_path_factory.mktemp("api-live")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYPLAN_", "DATABASE"))}
-    env["KEYPLAN_DATA_DIR"] = str(data_dir)
-    keyplan("demo", "--no-serve", env=env)
+    # A copy of the run's database loaded by `keyplan demo --no-serve` (tests/conftest.py).
+    data_dir = request.getfixturevalue("demo_database").copy(tmp_path_factory.mktemp("api-live"))
+    env = keyplan_environment(data_dir)
     secret = keyplan("token", "create", "kam", "--name", "client test", env=env).splitlines()[-1]
     port = free_port()
     process = subprocess.Popen(

@@ -17,7 +17,6 @@ from keyplan.accounts.models import Account
 from keyplan.api.models import ApiToken
 from keyplan.bench import bare, floor
 from keyplan.core import clock
-from keyplan.demo.portfolio import build_novatech
 from keyplan.demo.synthetic import generate
 from keyplan.exchange.documents import document
 from keyplan.insights.portfolio import dashboard
@@ -112,8 +111,7 @@ def test_bench_refuses_a_size_of_zero(db, arguments, message):
     assert Account.objects.count() == 0
 
 
-def test_bench_refuses_a_database_with_real_plans(db):
-    build_novatech()
+def test_bench_refuses_a_database_with_real_plans(novatech_users):
     with pytest.raises(CommandError, match="1 accounts that are not synthetic"):
         call_command("bench", accounts=3, stdout=io.StringIO())
     assert Account.objects.count() == 1
@@ -134,8 +132,7 @@ def test_the_bare_plan_view_is_off_on_a_normal_server(db, monkeypatch):
     assert resolve("/bench/bare-plan/1", urlconf="keyplan.bench.urls").func is bare.bare_plan
 
 
-def test_the_bare_plan_view_answers_only_with_the_benchs_key(db, rf, monkeypatch):
-    build_novatech()
+def test_the_bare_plan_view_answers_only_with_the_benchs_key(novatech_users, rf, monkeypatch):
     account = Account.objects.get(name="NovaTech")
     monkeypatch.setenv(bare.BARE_KEY_VARIABLE, "the-key")
 

@@ -51,13 +51,12 @@ def browser():
 
 
 @pytest.fixture
-def novatech(transactional_db, settings):
-    """NovaTech's plan and the demo users, in the live server's database."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def novatech(transactional_db, novatech_snapshot):
+    """NovaTech's plan and the demo users, in the live server's database (committed:
+    the server's threads have their own connections). Built once, loaded per test."""
     from keyplan.accounts.models import Account
-    from keyplan.demo import portfolio
 
-    portfolio.build_novatech()
+    novatech_snapshot.load()
     return Account.objects.get(name="NovaTech")
 
 

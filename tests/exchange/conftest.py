@@ -10,18 +10,13 @@ from django.apps import apps
 from django.core.management import call_command
 
 from keyplan.accounts.models import Account
-from keyplan.demo import novatech, portfolio
+from keyplan.demo import novatech
 from keyplan.growth.models import Product
 
 
 @pytest.fixture
-def novatech_users(db):
-    """The demo users, the catalog and NovaTech's plan."""
-    return portfolio.build_novatech()
-
-
-@pytest.fixture
 def sample(novatech_users):
+    """NovaTech's plan (novatech_users, tests/conftest.py: built once, loaded per test)."""
     return Account.objects.get(name=novatech.NAME)
 
 

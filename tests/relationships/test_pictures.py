@@ -353,13 +353,11 @@ def test_an_empty_plan_still_draws_labelled_pictures(account):
         assert "No " in words(root) and "yet" in words(root)
 
 
-@pytest.mark.slow
-def test_novatech_pictures_show_the_sample_plan(db, django_assert_num_queries):
-    from keyplan.demo import novatech, portfolio
+def test_novatech_pictures_show_the_sample_plan(novatech_users, django_assert_num_queries):
+    from keyplan.demo import novatech
     from keyplan.growth.pictures import whitespace_grid_svg
 
-    # NovaTech alone (about a second), not the whole portfolio.
-    portfolio.build_novatech()
+    # NovaTech alone (built once for the test process), not the whole portfolio.
     plan = Plan(Account.objects.get(name=novatech.NAME)).load()
 
     with django_assert_num_queries(0):
