@@ -227,7 +227,8 @@ def novatech_users(db, novatech_snapshot) -> dict[str, User]:
     """The demo users (by username), the catalog and NovaTech's plan, in this test's
     database."""
     novatech_snapshot.load()
-    return portfolio.users_by_name()
+    logins = [login for login, *_ in portfolio.USERS]
+    return {user.username: user for user in User.objects.filter(username__in=logins)}
 
 
 @pytest.fixture(scope="session")
