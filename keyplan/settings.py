@@ -15,6 +15,7 @@ KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -41,13 +42,20 @@ def _secret_key() -> str:
     if configured:
         return configured
     path = DATA_DIR / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # Processes starting at once on a new data directory each write a whole key to
+        # a private file; the first to link it in place wins and all read that one.
+        handle, written = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key-")
+        try:
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+            os.link(written, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(written)
+    return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()

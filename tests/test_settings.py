@@ -76,6 +76,21 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
+def test_processes_starting_together_on_a_new_data_directory_share_one_key(tmp_path):
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KEYPLAN_", "DATABASE"))
+    }
+    environment["KEYPLAN_DATA_DIR"] = str(tmp_path)
+    script = "import keyplan.settings as s; print(s.SECRET_KEY)"
+    starts = [
+        subprocess.Popen([sys.executable, "-c", script], env=environment, stdout=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    keys = {start.communicate(timeout=60)[0] for start in starts}
+    assert len(keys) == 1 and len(keys.pop().strip()) >= 50
+    assert not list(tmp_path.glob(".secret_key-*"))  # no key left half-way
+
+
 def test_postgresql_sessions_run_without_jit(db):
     """The reports' aggregates are short; compiling them took longer than running them."""
     if connection.vendor != "postgresql":
