@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
 from keyplan.core.ids import parse_id
-from keyplan.core.models import PlanQuerySet, Tracked, Versioned
+from keyplan.core.models import CRM_NOTES_HELP, PlanQuerySet, Tracked, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role, TeamRole
 
@@ -121,6 +121,7 @@ class Account(Versioned):
     )
     source = models.CharField(max_length=12, choices=Source, default=Source.MANUAL)
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
     last_changed = models.DateTimeField(
         null=True,
         blank=True,
@@ -282,6 +283,7 @@ class Contract(Versioned):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contracts")
     name = models.CharField(max_length=200)
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
     status = models.CharField(max_length=10, choices=ContractStatus, default=ContractStatus.ACTIVE)
     arr = MoneyField("ARR", default=0)
     start_date = models.DateField()

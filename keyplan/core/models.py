@@ -21,6 +21,11 @@ class PlanQuerySet(models.QuerySet):
         return access.editable(self, user)
 
 
+# What a record's `crm_notes` hold: the values of the CRM's record that an import
+# could not store as given (a text too long, an address keyplan does not accept).
+CRM_NOTES_HELP = "What the CRM gave that keyplan could not store as given, as it gave it."
+
+
 class Tracked(models.Model):
     """Timestamps and history. Links between records (play <-> stakeholder) stop here."""
 

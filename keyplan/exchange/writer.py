@@ -171,6 +171,9 @@ class Writer:
         except SERVICE_ERRORS as exc:
             self.refuse(self.problems(origin, exc, prefix))
 
+    def left_out(self, origin: Origin, field_name: str, value: str) -> None:
+        """A lenient writer left `value` out of `field_name`; an importer may keep it."""
+
     # ---- refusing
 
     def refuse(self, problems: list[Problem]) -> NoReturn:
@@ -214,6 +217,7 @@ class Writer:
         for name, messages in errors.items():
             left_out[name] = [origin.problem(prefix + m, name) for m in messages]
             shown = str(values.pop(name))
+            self.left_out(origin, name, shown)
             self.warnings += [
                 replace(p, message=f"{p.message} The value “{shown}” is left out.", value=shown)
                 for p in left_out[name]

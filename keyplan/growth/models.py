@@ -10,7 +10,7 @@ from django.db import models
 
 from keyplan.core.choices import Level
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
-from keyplan.core.models import Tracked, Versioned
+from keyplan.core.models import CRM_NOTES_HELP, Tracked, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role
 
@@ -25,6 +25,7 @@ class Product(Versioned):
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
 
     account_path = None
     managed_by = frozenset({Role.ADMIN})
@@ -254,6 +255,7 @@ class Play(Versioned):
         WhitespaceCell, through="PlayCell", related_name="plays", blank=True
     )
     crm_id = models.CharField("CRM opportunity", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
 
     class Meta:
         ordering = ["account", "target_close_date", "name"]

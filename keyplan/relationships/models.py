@@ -8,7 +8,7 @@ from django.db import models
 
 from keyplan.core.choices import Level
 from keyplan.core.constraints import DatabaseCheck, in_choices
-from keyplan.core.models import Tracked, Versioned
+from keyplan.core.models import CRM_NOTES_HELP, Tracked, Versioned
 
 
 class BuyingRole(models.TextChoices):
@@ -91,6 +91,7 @@ class Stakeholder(Versioned):
     )
     notes = models.TextField(blank=True)
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
 
     class Meta:
         ordering = ["account", "priority", "name"]
@@ -226,6 +227,7 @@ class Interaction(Versioned):
         Stakeholder, through="InteractionStakeholder", related_name="interactions", blank=True
     )
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
+    crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
 
     class Meta:
         ordering = ["account", "-date"]

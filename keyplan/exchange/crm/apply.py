@@ -5,8 +5,9 @@ its name), so importing the same export again changes nothing. Only the fields t
 CRM owns are written, and only where the CRM holds a value: power, relationship
 strength, notes, the whitespace grid and every other keyplan-only field are never
 touched, and nothing keyplan holds is removed. It is written through the import
-writer (exchange/writer.py), strictly: a value the services refuse refuses the
-whole import, and a dry run's report is exactly what applying does.
+writer (exchange/writer.py), leniently: a value the services refuse is left out
+with a warning and the rest of its record imports; a dry run's report is exactly
+what applying does.
 """
 
 from keyplan.accounts.models import Account, Relationship
@@ -27,7 +28,9 @@ MANAGER_FIELDS = ("relationship",)
 def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
     """Import `export` as `by`. Raises ImportRefused, having written nothing."""
     report = CrmReport(export.label, export.name, export.files)
-    CrmImport(export, by, report).run(dry_run=dry_run)
+    writer = CrmImport(export, by, report)
+    writer.run(dry_run=dry_run)
+    report.warnings = [*export.warnings, *writer.warnings]
     report.applied = not dry_run
     return report
 
@@ -185,8 +188,9 @@ class CrmImport(PeopleSteps, DealSteps):
                 self.account_status[account.crm_id] = "created"
             else:
                 if not access.can_edit_account(self.by, record):
+                    # Whether the user may see it or not, the message names nothing.
                     self.refuse([account.place.problem(
-                        f"keyplan's account “{record.name}” is not one you may change.", "name"
+                        "this CRM record is managed by another team."
                     )])  # fmt: skip
                 if not access.can_manage_account(self.by, record):
                     for field_name in MANAGER_FIELDS:

@@ -35,13 +35,18 @@ FIELD_LIMIT = 1024 * 1024  # characters in one value (Salesforce's long text hol
 
 
 class Problems:
-    """Problems gathered while reading; `check()` refuses the import if there are any."""
+    """Problems gathered while reading: structural ones (`add`) refuse the import at
+    `check()`; a bad value (`warn`) is left out and reported, and the rest imports."""
 
     def __init__(self):
         self.found: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, problem: Problem) -> None:
         self.found.append(problem)
+
+    def warn(self, problem: Problem) -> None:
+        self.warnings.append(problem)
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -67,8 +72,13 @@ class Place:
     object: str
     row: int | None
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
+    # The values keyplan could not store as the CRM gave them: (column, value), kept
+    # in the record's CRM notes.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
-    def problem(self, message: str, field_name: str | None = None) -> Problem:
+    def problem(
+        self, message: str, field_name: str | None = None, *, value: str | None = None
+    ) -> Problem:
         where = self.cells.get(field_name) if field_name else None
         letter, header = where or (None, None)
         return Problem(
@@ -79,7 +89,15 @@ class Place:
             column=letter,
             header=header,
             field=field_name if field_name in self.cells else None,
+            value=value,
         )
+
+    def leave_out(self, problems: "Problems", message: str, field_name: str, raw: str) -> None:
+        """Warn that the value `raw` of `field_name` is not imported as given; the
+        record keeps it in its CRM notes."""
+        header = self.cells[field_name][1] if field_name in self.cells else field_name
+        self.left_out.append((header, raw))
+        problems.warn(self.problem(message, field_name, value=raw))
 
 
 # ---- the files of an export
@@ -410,8 +428,16 @@ class Website(Kind):
         return address
 
 
+class Cut(ValueError):
+    """A text too long for its field: `value` is what fits."""
+
+    def __init__(self, message: str, value: str):
+        super().__init__(message)
+        self.value = value
+
+
 class Limited(Text):
-    """Text that fits its model field."""
+    """Text that fits its model field; a longer one is cut to fit (raising Cut)."""
 
     def __init__(self, limit: int | None, *, required=False):
         super().__init__(required=required)
@@ -420,7 +446,10 @@ class Limited(Text):
     def read(self, raw):
         text = str(raw).strip()
         if self.limit and len(text) > self.limit:
-            raise ValueError(f"is {len(text)} characters long; keyplan keeps at most {self.limit}")
+            raise Cut(
+                f"is {len(text):,} characters long; keyplan keeps at most {self.limit}",
+                text[: self.limit].rstrip(),
+            )
         return text
 
 
@@ -472,8 +501,9 @@ def parse(
     columns: Sequence[tuple[str | None, str, Kind]],
 ) -> tuple[dict, Place]:
     """Read `columns` ((header or None, field, kind)) of one row. Blank values are left
-    out: a blank in the CRM never erases what keyplan holds. Bad values are added
-    to `problems`."""
+    out: a blank in the CRM never erases what keyplan holds. A bad value is left out
+    too (a text too long is cut to fit), with a warning in `problems`: the rest of
+    the record imports."""
     place = Place(table.file, table.object, number)
     read: dict[str, Any] = {}
     for header, field_name, kind in columns:
@@ -483,11 +513,16 @@ def parse(
         raw = table.value(values, header)
         if raw == "":
             continue
+        label = table.cell(header)[1]
         try:
             value = kind.parse(raw)
+        except Cut as exc:
+            value = exc.value
+            message = f"{label} {exc}; it is cut to fit, the whole text kept in the CRM notes."
+            place.leave_out(problems, message, field_name, raw)
         except ValueError as exc:
-            label = table.cell(header)[1]
-            problems.add(place.problem(f"{label} {exc}.", field_name))
+            message = f"{label} {exc}; it is left out, and kept in the CRM notes."
+            place.leave_out(problems, message, field_name, raw)
             continue
         if value not in (None, ""):
             read[field_name] = value

@@ -6,6 +6,7 @@ vendor module names the columns that hold them."""
 import difflib
 import functools
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db.models import Model
 
@@ -117,15 +118,17 @@ class VendorReader:
     label = ""
     vendor = ""
     mapped_objects: dict[str, type[Model]] = {}
+    empty_ids: frozenset[str] = frozenset()  # how the vendor writes "no record"
 
     def __init__(
         self, paths, *, accounts: str | None, everything: bool, mapping=(), max_bytes=None,
-        name=None,
+        name=None, named: Iterable[str] = (),
     ):  # fmt: skip
         self.name, files = list_files(paths, max_bytes=max_bytes)
         self.name = name or self.name
         self.files = files
         self.accounts_text, self.everything = accounts, everything
+        self.named = list(named)  # names taken whole, commas and all (--account)
         try:
             self.mapping = parse_mapping(mapping, self.mapped_objects)
         except ValueError as exc:
@@ -137,8 +140,9 @@ class VendorReader:
 
     @classmethod
     def read_export(
-        cls, paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None
-    ) -> Export:
+        cls, paths, *, accounts=None, everything=False, mapping=(), max_bytes=None, name=None,
+        named=(),
+    ) -> Export:  # fmt: skip
         """Read the vendor's export; raises ImportRefused naming every problem."""
         return cls(
             paths,
@@ -147,6 +151,7 @@ class VendorReader:
             mapping=mapping,
             max_bytes=max_bytes,
             name=name,
+            named=named,
         ).read()
 
     def read(self) -> Export:  # pragma: no cover - every vendor reads its own files
@@ -159,8 +164,9 @@ class VendorReader:
         raise NotImplementedError
 
     def ids(self, table: CsvTable, header: str, *, unique: bool = False) -> dict[int, str]:
-        """Each row's id in `header` (rows without one left out); a bad or repeated id
-        is a problem."""
+        """Each row's id in `header` (rows without one left out). A bad id is a warning:
+        a row without its own id (`unique`) is skipped, a reference is left out; a
+        repeated own id skips the later row."""
         found: dict[int, str] = {}
         seen: dict[str, int] = {}
         column = table.first(header)
@@ -168,30 +174,59 @@ class VendorReader:
             return found
         for number, values in table.rows:
             raw = table.value(values, column)
-            if not raw:
+            if not raw or raw in self.empty_ids:
                 continue
             try:
                 crm_id = self.normal_id(raw)
             except ValueError as exc:
-                self.problems.add(table.problem(number, f"{column} {exc}.", column))
+                if unique:
+                    self.skip_row(table, number, f"{column} {exc}", column)
+                else:
+                    self.warn(
+                        table.problem(number, f"{column} {exc}; the link is left out.", column),
+                        raw,
+                    )
                 continue
             if unique and crm_id in seen:
-                self.problems.add(
-                    table.problem(
-                        number, f"repeats the {column} of row {seen[crm_id]} ({raw}).", column
-                    )
+                self.skip_row(
+                    table, number, f"repeats the {column} of row {seen[crm_id]} ({raw})", column
                 )
                 continue
             seen.setdefault(crm_id, number)
             found[number] = crm_id
         return found
 
+    # ---- problems that do not stop the import
+
+    def warn(self, problem: Problem, value: str | None = None) -> None:
+        self.problems.warn(replace(problem, value=value) if value is not None else problem)
+
+    def skip_row(self, table: CsvTable, number: int, message: str, header: str | None) -> None:
+        """Skip a row that cannot be imported without the value `message` names (its
+        id, its name), warning at its cell and counting it as skipped."""
+        self.warn(table.problem(number, f"{message}; the row is skipped.", header))
+        self.export.skip(table.object, "with a problem (see the warnings)")
+
+    def without_id(self, table: CsvTable, number: int, values, ids: dict[int, str], header: str):
+        """Whether row `number` has no usable id of its own (ids() warned of a bad or
+        repeated one); a blank one is skipped here, with a warning."""
+        if number in ids:
+            return False
+        if not table.value(values, header):
+            self.skip_row(table, number, f"{header} is required", header)
+        return True
+
     def nowhere(
-        self, table: CsvTable, number: int, header: str | None, crm_id: str, target: str
-    ) -> None:
-        self.problems.add(
-            table.problem(number, f"no {target} has the id {crm_id}; it points nowhere.", header)
-        )
+        self, table: CsvTable, number: int, header: str | None, crm_id: str, target: str,
+        *, skipped: bool = False,
+    ) -> None:  # fmt: skip
+        """A reference to a row that is not in the export: the link is left out, or
+        the row skipped when it means nothing without it."""
+        message = f"no {target} has the id {crm_id}"
+        if skipped:
+            self.skip_row(table, number, message, header)
+        else:
+            self.warn(table.problem(number, f"{message}; the link is left out.", header))
 
     # ---- the chosen accounts
 
@@ -199,7 +234,7 @@ class VendorReader:
         """The ids of the key accounts to import, out of `names` (id -> name)."""
         if self.everything:
             return set(names)
-        picked, unknown = choose(self.accounts_text, names, self._normal_or_none)
+        picked, unknown = choose(self.accounts_text, names, self._normal_or_none, exact=self.named)
         for text in unknown:
             close = difflib.get_close_matches(text, list(names.values()), n=3, cutoff=0.6)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -258,18 +293,19 @@ class VendorReader:
         closed: str, flags: str,
     ) -> tuple[str, bool, bool] | None:  # fmt: skip
         """A deal's name and whether it is won and closed, from the columns so named
-        (`place` points at its name and stage cells); None, with a problem, when it has
-        no name or a flag is not a yes or no (`flags` names the flags' columns)."""
+        (`place` points at its name and stage cells); None, the row skipped with a
+        warning, when it has no name or a flag is not a yes or no (`flags` names the
+        flags' columns)."""
         text = table.value(values, name)
         place.cells["name"] = table.cell(name)
         place.cells["stage"] = table.cell(stage)
         if not text:
-            self.problems.add(place.problem(f"{name} is required.", "name"))
+            self.skip_row(table, place.row or 0, f"{name} is required", name)
             return None
         try:
             return text, YES.parse(table.value(values, won)), YES.parse(table.value(values, closed))
         except ValueError as exc:
-            self.problems.add(place.problem(f"{flags} {exc}.", "stage"))
+            self.skip_row(table, place.row or 0, f"{flags} {exc}", stage)
             return None
 
     def deal_kind(self, table: CsvTable, values, read: dict, place: Place, type_column: str):
@@ -285,8 +321,13 @@ class VendorReader:
 
     def add_deal(
         self, deals: list[Deal], deal: Deal, place: Place, without_close_date: str
-    ) -> None:
-        """Add `deal` to `deals`; a won deal without a close date is a problem."""
+    ) -> bool:
+        """Add `deal` to `deals`, unless it is won without a close date (a contract
+        needs its start): that one is skipped with a warning."""
         if deal.status == WON and deal.close_date is None:
-            self.problems.add(place.problem(without_close_date, "target_close_date"))
+            message = f"{without_close_date} The row is skipped."
+            self.warn(place.problem(message, "target_close_date"))
+            self.export.skip(place.object, "with a problem (see the warnings)")
+            return False
         deals.append(deal)
+        return True

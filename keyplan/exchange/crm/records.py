@@ -9,12 +9,13 @@ in the CRM is left out, so it never erases what keyplan holds.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from keyplan.exchange.crm.files import Place
+from keyplan.exchange.problems import Problem
 
 OPEN, WON, LOST = "open", "won", "lost"
 SALESFORCE_NAMES = {
@@ -125,6 +126,7 @@ class Export:
     # The vendor's name for each kind of record (Salesforce's Opportunity is a deal).
     names: dict[str, str] = field(default_factory=lambda: dict(SALESFORCE_NAMES))
     missing: list[str] = field(default_factory=list)  # what the export lacks, for the report
+    warnings: list[Problem] = field(default_factory=list)  # values left out, rows skipped
 
     def skip(self, object_name: str, reason: str, count: int = 1) -> None:
         if count:
@@ -132,19 +134,31 @@ class Export:
 
 
 def choose(
-    names: str | None, accounts: dict[str, str], normal: Callable[[str], str | None]
-) -> tuple[list[str], list[str]]:
+    names: str | None, accounts: dict[str, str], normal: Callable[[str], str | None],
+    *, exact: Iterable[str] = (),
+) -> tuple[list[str], list[str]]:  # fmt: skip
     """The ids of the accounts `names` picks ("A,B,..." by name, any case, or CRM id,
     which `normal` turns into the form `accounts` uses) out of `accounts` (id ->
-    name); and the names that matched nothing.
+    name), with those `exact` names whole; and the names that matched nothing. A
+    name picks every account of that name.
 
     Names may hold commas ("Johnson, Avery and Smith"): the longest run of
     comma-separated parts that is an account's name wins."""
     by_name: dict[str, list[str]] = defaultdict(list)
     for crm_id, name in accounts.items():
         by_name[name.strip().lower()].append(crm_id)
-    parts = (names or "").split(",")
-    chosen, unknown, start = [], [], 0
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for text in exact:
+        given = normal(text.strip())
+        if text.strip().lower() in by_name:
+            chosen += by_name[text.strip().lower()]
+        elif given is not None and given in accounts:
+            chosen.append(given)
+        else:
+            unknown.append(text.strip())
+    parts = (names or "").split(",") if names else []
+    start = 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
             text = ",".join(parts[start:end]).strip()

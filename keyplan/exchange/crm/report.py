@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
 
+from keyplan.exchange.problems import Problem
 from keyplan.exchange.report import Section, listed
 from keyplan.exchange.workbook.layout import PRODUCTS_SECTION, SECTION_ORDER
 
@@ -24,6 +25,10 @@ class Tally:
     @property
     def imported(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    def as_json(self) -> dict:
+        words = ("read", "created", "updated", "unchanged")
+        return {word: getattr(self, word) for word in words} | {"skipped": dict(self.skipped)}
 
     def line(self, name: str) -> str:
         parts = [f"{self.read:,} row{pluralize(self.read)}"]
@@ -70,6 +75,8 @@ class CrmReport:
     accounts: list[AccountReport] = field(default_factory=list)
     catalog: Section = field(default_factory=Section)
     notes: list[str] = field(default_factory=list)
+    # Values left out and rows skipped; the rest imported. Each says what was done.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -79,7 +86,12 @@ class CrmReport:
     def tally(self, object_name: str) -> Tally:
         return self.objects.setdefault(object_name, Tally())
 
-    def lines(self) -> list[str]:
+    @property
+    def summary(self) -> list[str]:
+        """The lines without the warnings, for a page that lists those apart."""
+        return self.lines(warnings=False)
+
+    def lines(self, *, warnings: bool = True) -> list[str]:
         files = ", ".join(f.rsplit(": ", 1)[-1] for f in self.files)
         head = f"{self.label} export {self.source}"
         lines = [head if files == self.source else f"{head} ({files})"]
@@ -89,7 +101,36 @@ class CrmReport:
         for account in self.accounts:
             lines += self._account_lines(account)
         lines += [f"  ({note})" for note in self.notes]
+        if self.warnings and warnings:
+            count = len(self.warnings)
+            lines.append(
+                f"{count:,} warning{pluralize(count)}: "
+                + ("imported" if self.applied else "would import")
+                + " without these values or rows; values left out are kept in each "
+                "record's CRM notes"
+            )
+            lines += [f"  {warning}" for warning in self.warnings]
         return lines
+
+    def as_json(self) -> dict:
+        """The report for scripts: counts over every object, each warning where it was."""
+        totals = {
+            word: sum(getattr(t, word) for t in self.objects.values())
+            for word in ("created", "updated", "unchanged")
+        }
+        return {
+            "source": self.source,
+            "applied": self.applied,
+            **totals,
+            "skipped": sum(sum(t.skipped.values()) for t in self.objects.values()),
+            "objects": {name: t.as_json() for name, t in self.objects.items()},
+            "accounts": [
+                {"name": a.name, "crm_id": a.crm_id, "new": a.new, "changes": a.changes}
+                for a in self.accounts
+            ],
+            "warnings": [problem_json(w) for w in self.warnings],
+            "refused": [],
+        }
 
     def _account_lines(self, account: AccountReport) -> list[str]:
         ref = f"{self.label} {account.crm_id}"
@@ -107,6 +148,17 @@ class CrmReport:
         ordered = sorted(account.sections.items(), key=lambda s: SECTION_ORDER.index(s[0]))
         lines += [_section_line(title, section) for title, section in ordered if section]
         return lines
+
+
+def problem_json(problem: Problem) -> dict:
+    return {
+        "file": problem.file,
+        "object": problem.object,
+        "row": problem.row,
+        "column": problem.header or problem.column,
+        "message": problem.message,
+        "value": problem.value,
+    }
 
 
 def _section_line(title: str, section: Section, indent: str = "  ") -> str:

@@ -53,6 +53,21 @@ def field_order(model) -> dict[str, int]:
     return {f.name: i for i, f in enumerate(model._meta.fields)}
 
 
+def has_notes(model) -> bool:
+    return any(f.name == "crm_notes" for f in model._meta.fields)
+
+
+def crm_notes(notes: str, place: Place, label: str) -> str:
+    """`notes` with a line for each value `place` left out, unless it has one: importing
+    the same export again adds nothing."""
+    lines = notes.splitlines()
+    for header, value in place.left_out:
+        line = f"{header} in {label}: {' '.join(value.splitlines())}"
+        if line not in lines:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def free_name(candidates: list[str], taken: set[str], limit: int) -> str:
     names = [c[:limit] for c in candidates]
     for name in names:
@@ -65,10 +80,12 @@ def free_name(candidates: list[str], taken: set[str], limit: int) -> str:
 
 
 class CrmSteps(Writer):
-    """The state of one CRM import, and what its steps share."""
+    """The state of one CRM import, and what its steps share. It writes leniently: a
+    value the services refuse is left out with a warning, and kept, as the CRM gave
+    it, in the record's CRM notes with those the reader left out."""
 
     def __init__(self, export: Export, by, report: CrmReport):
-        super().__init__(by)
+        super().__init__(by, lenient=True)
         self.export, self.report = export, report
         self.label = export.label
         for name in export.objects:
@@ -81,6 +98,42 @@ class CrmSteps(Writer):
         self.plays: dict[str, Play] = {}  # deal id -> play
         self.products: dict[str, Product] = {}
         self.owners: dict[str, User | None] = {}  # CRM user id -> keyplan user
+
+    # ---- values left out, kept in the record's CRM notes
+
+    def left_out(self, origin, field_name: str, value: str) -> None:
+        if isinstance(origin, Place):
+            header = origin.cells[field_name][1] if field_name in origin.cells else field_name
+            origin.left_out.append((header, value))
+
+    def _noted(self, model, origin, values: dict[str, Any], record=None) -> dict[str, Any]:
+        """`values` with the record's CRM notes holding what `origin` left out."""
+        if not isinstance(origin, Place) or not origin.left_out or not has_notes(model):
+            return values
+        notes = crm_notes(record.crm_notes if record is not None else "", origin, self.label)
+        return {**values, "crm_notes": notes}
+
+    def _keep_notes(self, record: T, origin) -> T:
+        """Write the CRM notes of values the services refused while writing `record`."""
+        noted = self._noted(type(record), origin, {}, record)
+        if noted and noted["crm_notes"] != getattr(record, "crm_notes", None):
+            record, _ = super().update(record, origin, noted)
+        return record
+
+    def create(self, model, origin, values, *, prefix=""):
+        values = self._noted(model, origin, dict(values))
+        record = super().create(model, origin, values, prefix=prefix)
+        return self._keep_notes(record, origin)
+
+    def create_many(self, model, rows, origins):
+        rows = [self._noted(model, o, dict(r)) for r, o in zip(rows, origins, strict=True)]
+        created = super().create_many(model, rows, origins)
+        return [self._keep_notes(r, o) for r, o in zip(created, origins, strict=True)]
+
+    def update(self, record, origin, values, *, prefix=""):
+        values = self._noted(type(record), origin, dict(values), record)
+        stored, changed = super().update(record, origin, values, prefix=prefix)
+        return self._keep_notes(stored, origin), changed
 
     def _tally(self, kind: str):
         return self.report.tally(self.export.names[kind])

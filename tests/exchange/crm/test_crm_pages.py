@@ -69,14 +69,15 @@ def test_a_bad_export_is_refused_with_its_problems_and_changes_nothing(
 ):
     client.force_login(admin_user)
     bad = tmp_path / "Account.csv"
-    bad.write_text("Id,Name\n001Ec0000000001IAA,Globex\nnot-an-id,Initech\n")
+    bad.write_text("Id,Type\n001Ec0000000001IAA,Customer\n")
     before = snapshot()
 
     response = upload(client, bad, everything="1")
 
     assert response.status_code == 400
-    assert "Account.csv, object Account, row 3, column A (Id): Id “not-an-id” is not a " \
-        "Salesforce id" in response.text  # fmt: skip
+    assert "Account.csv, object Account, row 1: the required column “Name” is missing" in (
+        response.text
+    )
     assert snapshot() == before
     picture = tmp_path / "logo.png"
     picture.write_bytes(b"\x89PNG")
@@ -99,3 +100,31 @@ def test_viewers_and_strangers_may_not_import(db, client, export_zip):
     assert client.get(reverse("crm-import")).status_code == 404
     assert upload(client, export_zip, everything="1").status_code == 404
     assert reverse("crm-import") not in client.get(reverse("accounts")).text
+
+
+def test_the_preview_lists_each_warning_before_anything_is_applied(client, admin_user, tmp_path):
+    client.force_login(admin_user)
+    export = tmp_path / "Account.csv"
+    export.write_text(
+        "Id,Name,Website,AnnualRevenue\n"
+        "001Ec0000000001IAA,Globex,www.globex&co.example,125000000\n"
+        "not-an-id,Initech,,\n"
+    )
+    before = snapshot()
+
+    preview = upload(client, export, everything="1")
+
+    assert preview.status_code == 200 and snapshot() == before
+    page = preview.text
+    assert "2 warnings: would import without these values or rows" in page
+    assert "Id “not-an-id” is not a Salesforce id (15 or 18 letters and digits); the row is " \
+        "skipped." in page  # fmt: skip
+    assert "Website “www.globex&amp;co.example” is not a web address; it is left out" in page
+    assert "Would create the account Globex" in page
+
+    applied = client.post(reverse("crm-import"), {"apply": "1", "token": preview.context["token"]})
+
+    assert "2 warnings: imported without these values or rows" in applied.text
+    globex = Account.objects.get()
+    assert globex.website == "" and globex.annual_revenue == 125000000
+    assert globex.crm_notes == "Website in Salesforce: www.globex&co.example"

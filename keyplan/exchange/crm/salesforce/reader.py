@@ -67,6 +67,7 @@ OBJECTS = (
     "OpportunityContactRole",
     "Product2",
     "OpportunityLineItem",
+    "PricebookEntry",
     "User",
     "Task",
     "Event",
@@ -77,7 +78,8 @@ REQUIRED = {
     "Opportunity": ("Id", "AccountId", "Name", "StageName"),
     "OpportunityContactRole": ("OpportunityId", "ContactId"),
     "Product2": ("Id", "Name"),
-    "OpportunityLineItem": ("OpportunityId", "Product2Id"),
+    "OpportunityLineItem": ("OpportunityId", ("Product2Id", "PricebookEntryId")),
+    "PricebookEntry": ("Id", "Product2Id"),
     "User": ("Id", ("Email", "Username")),
     "Task": ("Id",),
     "Event": ("Id",),
@@ -89,6 +91,8 @@ class SalesforceReader(VendorReader):
     vendor = Source.SALESFORCE
     mapped_objects = {"Account": Account, "Contact": Stakeholder, "Opportunity": Play}
     normal_id = staticmethod(normal_id)
+    # Data Export writes an empty reference as the null id, not as an empty cell.
+    empty_ids = frozenset({"000000000000000AAA", "000000000000000"})
 
     def read(self) -> Export:
         by_name = {base_name(f).lower(): f for f in self.files}
@@ -109,7 +113,8 @@ class SalesforceReader(VendorReader):
             self.export.read[object_name] = len(table.rows)
         self.problems.check()
         export = self.export
-        export.objects = [o for o in OBJECTS if o in self.tables]
+        # A price book only leads line items to their products: it is not reported.
+        export.objects = [o for o in OBJECTS if o in self.tables and o != "PricebookEntry"]
         export.missing = [f"{o}.csv" for o in ("Contact", "Opportunity") if o not in self.tables]
         self._users()
         self._accounts()
@@ -119,6 +124,7 @@ class SalesforceReader(VendorReader):
         self._lines_and_products()
         self._activities()
         self.problems.check()
+        export.warnings = self.problems.warnings
         return export
 
     def _deleted(self, table: CsvTable, values) -> bool:
@@ -153,9 +159,9 @@ class SalesforceReader(VendorReader):
         parents = self.ids(table, "ParentId")
         rows = dict(table.rows)
         names, live = {}, {}
-        for number in rows.keys() - ids.keys():
+        for number in sorted(rows.keys() - ids.keys()):
             if not table.value(rows[number], "Id"):
-                self.problems.add(table.problem(number, "Id is required.", "Id"))
+                self.skip_row(table, number, "Id is required", "Id")
         for number, crm_id in ids.items():
             values = rows[number]
             if self._deleted(table, values):
@@ -163,7 +169,7 @@ class SalesforceReader(VendorReader):
                 continue
             name = table.value(values, "Name")
             if not name:
-                self.problems.add(table.problem(number, "Name is required.", "Name"))
+                self.skip_row(table, number, "Name is required", "Name")
                 continue
             names[crm_id], live[crm_id] = name, number
         chosen = self.chosen_accounts(table, names, live, parents, "accounts")
@@ -183,7 +189,7 @@ class SalesforceReader(VendorReader):
             read, place = parse(table, self.problems, number, values, columns)
             place.cells.setdefault("name", table.cell("Name"))
             read["name"] = names[crm_id]
-            headquarters = self._address(table, number, values)
+            headquarters = self._address(table, values, place)
             if headquarters:
                 read["headquarters"] = headquarters[:200]
                 place.cells["headquarters"] = table.cell(
@@ -205,6 +211,7 @@ class SalesforceReader(VendorReader):
                 place.cells["parent"] = table.cell("ParentId")
             if parent and parent not in self.account_ids:
                 self.nowhere(table, number, "ParentId", parent, "account in Account.csv")
+                parent = ""
             export.accounts.append(
                 CrmAccount(
                     crm_id,
@@ -219,12 +226,14 @@ class SalesforceReader(VendorReader):
 
     def _owner(self, table: CsvTable, values) -> str:
         raw = table.value(values, "OwnerId")
+        if raw in self.empty_ids:
+            return ""
         try:
             return normal_id(raw) if raw else ""
         except ValueError:
             return ""
 
-    def _address(self, table: CsvTable, number: int, values) -> str:
+    def _address(self, table: CsvTable, values, place: Place) -> str:
         parts = {
             key: table.value(values, f"Billing{key}")
             for key in ("Street", "City", "State", "PostalCode", "Country")
@@ -238,13 +247,12 @@ class SalesforceReader(VendorReader):
                 if not isinstance(address, dict):
                     raise ValueError
             except ValueError:
-                self.problems.add(
-                    table.problem(
-                        number,
-                        "BillingAddress is not a compound address (a JSON object).",
-                        "BillingAddress",
-                    )
+                place.cells["headquarters"] = table.cell("BillingAddress")
+                message = (
+                    "BillingAddress is not a compound address (a JSON object); it is left out, "
+                    "and kept in the CRM notes."
                 )
+                place.leave_out(self.problems, message, "headquarters", compound)
                 return ""
             keys = {"Street": "street", "City": "city", "State": "state"}
             keys |= {"PostalCode": "postalCode", "Country": "country"}
@@ -266,7 +274,9 @@ class SalesforceReader(VendorReader):
             elif account in self.chosen_ids:
                 yield number, values, account
             elif account not in self.account_ids and self.everything:
-                self.nowhere(table, number, "AccountId", account, "account in Account.csv")
+                self.nowhere(
+                    table, number, "AccountId", account, "account in Account.csv", skipped=True
+                )
             else:
                 export.skip(object_name, "of accounts not chosen")
 
@@ -291,8 +301,7 @@ class SalesforceReader(VendorReader):
         ]
         name_column = table.one_of("Name", "LastName")
         for number, values, account in self._placed("Contact", table, accounts):
-            if number not in ids:
-                self.problems.add(table.problem(number, "Id is required.", "Id"))
+            if self.without_id(table, number, values, ids, "Id"):
                 continue
             read, place = parse(table, self.problems, number, values, columns)
             fill_from(read, place, "phone", "mobile")
@@ -301,11 +310,12 @@ class SalesforceReader(VendorReader):
             ) or table.value(values, "Name")
             place.cells["name"] = table.cell(name_column)
             if not name:
-                self.problems.add(place.problem("the contact has no name.", "name"))
+                self.skip_row(table, number, "the contact has no name", name_column)
                 continue
             manager = managers.get(number, "")
             if manager and manager not in self.contact_accounts:
                 self.nowhere(table, number, "ReportsToId", manager, "contact in Contact.csv")
+                manager = ""
             place.cells.setdefault("reports_to", table.cell(table.first("ReportsToId") or "Id"))
             export.contacts.append(
                 Contact(
@@ -339,8 +349,7 @@ class SalesforceReader(VendorReader):
             *self.mapped(table, "Opportunity"),
         ]
         for number, values, account in self._placed("Opportunity", table, accounts):
-            if number not in ids:
-                self.problems.add(table.problem(number, "Id is required.", "Id"))
+            if self.without_id(table, number, values, ids, "Id"):
                 continue
             read, place = parse(table, self.problems, number, values, columns)
             found = self.deal_name_and_flags(
@@ -369,8 +378,8 @@ class SalesforceReader(VendorReader):
                 close_date=read.get("target_close_date"),
                 owner_id=self._owner(table, values),
             )
-            self.add_deal(deals, deal, place, "a won opportunity needs its CloseDate.")
-            self.chosen_deals[deal.crm_id] = deal
+            if self.add_deal(deals, deal, place, "a won opportunity needs its CloseDate."):
+                self.chosen_deals[deal.crm_id] = deal
 
     def _roles(self) -> None:
         table = self.tables.get("OpportunityContactRole")
@@ -385,12 +394,15 @@ class SalesforceReader(VendorReader):
             deal, contact = deals.get(number), contacts.get(number)
             if deal not in self.chosen_deals:
                 if deal and deal not in self.deal_accounts and self.everything:
-                    self.nowhere(table, number, "OpportunityId", deal, "opportunity")
-                self.export.skip("OpportunityContactRole", "of opportunities not imported")
+                    self.nowhere(table, number, "OpportunityId", deal, "opportunity", skipped=True)
+                else:
+                    self.export.skip("OpportunityContactRole", "of opportunities not imported")
                 continue
             if not contact or contact not in self.contact_accounts:
                 if contact and self.contact_accounts:
-                    self.nowhere(table, number, "ContactId", contact, "contact in Contact.csv")
+                    self.nowhere(
+                        table, number, "ContactId", contact, "contact in Contact.csv", skipped=True
+                    )
                 else:
                     self.export.skip("OpportunityContactRole", "without a contact")
                 continue
@@ -414,7 +426,7 @@ class SalesforceReader(VendorReader):
         wanted: set[str] = set()
         if items is not None:
             deals = self.ids(items, "OpportunityId")
-            products = self.ids(items, "Product2Id")
+            product_of = self._line_products(items)
             for number, values in items.rows:
                 deal = self.chosen_deals.get(deals.get(number, ""))
                 if self._deleted(items, values):
@@ -423,13 +435,12 @@ class SalesforceReader(VendorReader):
                     export.skip("OpportunityLineItem", "of opportunities not won or not imported")
                 elif catalog is None:
                     export.skip("OpportunityLineItem", "with no Product2.csv to name the product")
-                elif products.get(number) not in product_rows:
-                    if products.get(number):
-                        self.nowhere(
-                            items, number, "Product2Id", products[number], "product in Product2.csv"
-                        )
-                    else:
-                        self.problems.add(items.problem(number, "Product2Id is required."))
+                elif (product := product_of(number)) is None:
+                    continue  # skipped, with a warning
+                elif product not in product_rows:
+                    column = items.first("Product2Id") or "PricebookEntryId"
+                    target = "product in Product2.csv"
+                    self.nowhere(items, number, column, product, target, skipped=True)
                 else:
                     columns = [
                         ("Quantity", "quantity", Number()),
@@ -439,8 +450,8 @@ class SalesforceReader(VendorReader):
                     quantity = read.get("quantity")
                     quantity = 1 if quantity is None else max(int(quantity.to_integral_value()), 1)
                     arr = read.get("arr") or Decimal(0)
-                    export.lines.append(Line(deal.crm_id, products[number], quantity, arr, place))
-                    wanted.add(products[number])
+                    export.lines.append(Line(deal.crm_id, product, quantity, arr, place))
+                    wanted.add(product)
         if catalog is None:
             return
         rows = dict(catalog.rows)
@@ -458,10 +469,45 @@ class SalesforceReader(VendorReader):
             name = catalog.value(values, "Name")
             place.cells["name"] = catalog.cell("Name")
             if not name:
-                self.problems.add(place.problem("Name is required.", "name"))
+                self.skip_row(catalog, number, "Name is required", "Name")
                 continue
             read["name"] = name[:120]
             export.products.append(Product(crm_id, place, read, name=name[:120]))
+
+    def _line_products(self, items: CsvTable):
+        """How to find a line item's product: its Product2Id, or in older orgs'
+        exports (which lack that column) its PricebookEntryId looked up in
+        PricebookEntry.csv. The finder returns None, having warned, when neither
+        leads to a product id."""
+        products = self.ids(items, "Product2Id")
+        entries = self.ids(items, "PricebookEntryId")
+        book = self.tables.get("PricebookEntry")
+        entry_products: dict[str, str] = {}
+        if book is not None:
+            book_products = self.ids(book, "Product2Id")
+            for number, entry in self.ids(book, "Id", unique=True).items():
+                if number in book_products:
+                    entry_products[entry] = book_products[number]
+
+        def product_of(number: int) -> str | None:
+            if number in products:
+                return products[number]
+            entry = entries.get(number)
+            if entry is None:
+                self.skip_row(items, number, "Product2Id is required", items.first("Product2Id"))
+            elif book is None:
+                self.skip_row(
+                    items, number, "there is no Product2Id, and no PricebookEntry.csv to find "
+                    "the product of its PricebookEntryId", "PricebookEntryId",
+                )  # fmt: skip
+            elif entry not in entry_products:
+                target = "price book entry in PricebookEntry.csv"
+                self.nowhere(items, number, "PricebookEntryId", entry, target, skipped=True)
+            else:
+                return entry_products[entry]
+            return None
+
+        return product_of
 
     def _activities(self) -> None:
         export = self.export
@@ -494,14 +540,17 @@ class SalesforceReader(VendorReader):
                     account = self.deal_accounts.get(what, "")
                 if who.startswith(CONTACT_PREFIX) and self.contact_accounts:
                     if who not in self.contact_accounts:
-                        if account in self.chosen_ids or self.everything:
-                            self.nowhere(table, number, "WhoId", who, "contact in Contact.csv")
-                        elif account:
-                            export.skip(object_name, "of accounts not chosen")
+                        contact = "contact in Contact.csv"
+                        if account in self.chosen_ids:  # imported, without them
+                            self.nowhere(table, number, "WhoId", who, contact)
+                        elif self.everything:
+                            self.nowhere(table, number, "WhoId", who, contact, skipped=True)
+                            continue
                         else:
-                            export.skip(object_name, "with a contact not in Contact.csv")
-                        continue
-                    account = account or self.contact_accounts[who]
+                            reason = "of accounts not chosen" if account else None
+                            export.skip(object_name, reason or "with a contact not in Contact.csv")
+                            continue
+                    account = account or self.contact_accounts.get(who, "")
                 if not account:
                     reason = "not tied to an account"
                     if who.startswith(LEAD_PREFIX):
@@ -513,8 +562,7 @@ class SalesforceReader(VendorReader):
                 if account not in self.chosen_ids:
                     export.skip(object_name, "of accounts not chosen")
                     continue
-                if number not in ids:
-                    self.problems.add(table.problem(number, "Id is required.", "Id"))
+                if self.without_id(table, number, values, ids, "Id"):
                     continue
                 read, place = parse(table, self.problems, number, values, columns)
                 if "date" not in read:

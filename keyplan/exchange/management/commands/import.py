@@ -1,14 +1,19 @@
 """keyplan import plan FILE.xlsx [--dry-run] [--as LOGIN]
-keyplan import salesforce PATH (--accounts NAME,... | --all) [--dry-run] [--map ...]
-keyplan import hubspot PATH... (--accounts NAME,... | --all) [--dry-run] [--map ...]
+keyplan import salesforce PATH (--accounts NAME|ID,... | --account NAME ... | --all)
+    [--dry-run] [--map ...] [--format text|json]
+keyplan import hubspot PATH... (the same options)
 
-One subcommand per source.
+One subcommand per source. A CRM import with warnings applies and exits 0; a
+refused one changes nothing and exits 1.
 """
+
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.report import problem_json
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused
 from keyplan.exchange.workbook.apply import apply_workbook
@@ -42,13 +47,28 @@ def _common(parser) -> None:
 
 
 def _crm(parser, vendor: str, objects: str) -> None:
-    which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument(
+    parser.add_argument(
         "--accounts",
         help="The key accounts to import, by name (any case) or CRM id, separated by commas.",
     )
-    which.add_argument(
+    parser.add_argument(
+        "--account",
+        dest="named",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="A key account to import, its name taken whole (for a name with a comma); "
+        "repeat for more.",
+    )
+    parser.add_argument(
         "--all", dest="everything", action="store_true", help="Import every account."
+    )
+    parser.add_argument(
+        "--format",
+        dest="output",
+        choices=("text", "json"),
+        default="text",
+        help="json: the report for scripts (created, updated, unchanged, warnings, refused).",
     )
     parser.add_argument(
         "--map",
@@ -110,17 +130,28 @@ class Command(BaseCommand):
     def _hubspot(self, **options):
         self._crm(HubSpotReader.read_export, **options)
 
-    def _crm(self, read, *, path, accounts=None, everything=False, mapping=(), dry_run=False,
-             login=None, **options):  # fmt: skip
+    def _crm(self, read, *, path, accounts=None, named=(), everything=False, mapping=(),
+             dry_run=False, login=None, output="text", **options):  # fmt: skip
+        if everything == bool(accounts or named):
+            raise CommandError("Name the accounts to import (--accounts or --account), or --all.")
         by = acting_user(login)
         try:
-            export = read(path, accounts=accounts, everything=everything, mapping=mapping)
+            export = read(
+                path, accounts=accounts, named=named, everything=everything, mapping=mapping
+            )
             report = apply_export(export, by=by, dry_run=dry_run)
         except ImportRefused as exc:
+            if output == "json":
+                refused = {"applied": False, "created": 0, "updated": 0, "unchanged": 0}
+                refused |= {"warnings": [], "refused": [problem_json(p) for p in exc.problems]}
+                self.stdout.write(json.dumps(refused, indent=2, ensure_ascii=False))
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:
             shown = ", ".join(path) if isinstance(path, list) else path
             raise CommandError(f"Cannot read {shown}: {exc.strerror or exc}") from exc
+        if output == "json":
+            self.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+            return
         self.stdout.write("\n".join(report.lines()))
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
