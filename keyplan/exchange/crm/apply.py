@@ -13,6 +13,7 @@ what applying does.
 from keyplan.accounts.models import Account, Relationship
 from keyplan.core import access
 from keyplan.exchange.crm.deals import DealSteps
+from keyplan.exchange.crm.health import HealthSteps
 from keyplan.exchange.crm.people import PeopleSteps
 from keyplan.exchange.crm.records import WON, Export
 from keyplan.exchange.crm.records import Account as CrmAccount
@@ -35,7 +36,7 @@ def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
     return report
 
 
-class CrmImport(PeopleSteps, DealSteps):
+class CrmImport(PeopleSteps, DealSteps, HealthSteps):
     """One import: each step matches the export's records to keyplan's, writes what
     differs and words it in the report (see the module's docstring)."""
 
@@ -55,6 +56,9 @@ class CrmImport(PeopleSteps, DealSteps):
             self._play_people(self.export.deals)
         if self.export.activities is not None:
             self._activities(self.export.activities)
+        if self.export.cases is not None:
+            self._health(self.export.cases)
+        self._unmatched_owners()
         for missing in self.export.missing:
             self.report.notes.append(
                 f"no {missing} in the export: that part of the plans is left as it is"
@@ -90,6 +94,24 @@ class CrmImport(PeopleSteps, DealSteps):
                 tally.skipped["with no keyplan user of that email or login"] += 1
             else:
                 tally.matched += 1
+
+    def _unmatched_owners(self) -> None:
+        """Name the CRM users who own what was imported but match no keyplan user: the
+        accounts, plays and relationships they own keep keyplan's owner."""
+        export = self.export
+        owning = {a.owner_id for a in export.accounts}
+        owning |= {c.owner_id for c in export.contacts or () if c.account_id in self.accounts}
+        owning |= {d.owner_id for d in export.deals or () if d.account_id in self.accounts}
+        unmatched = sorted(
+            f"{owner.name} ({owner.email or owner.login})" if owner.name else owner.email
+            for crm_id, owner in export.owners.items()
+            if crm_id in owning and self.owners.get(crm_id) is None
+        )
+        if unmatched:
+            self.report.notes.append(
+                f"no keyplan user matches these {self.label} users by email or login, so what "
+                f"they own keeps its keyplan owner: {', '.join(unmatched)}"
+            )
 
     def _catalog(self) -> None:
         if not self.export.products:

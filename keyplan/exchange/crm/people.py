@@ -80,6 +80,10 @@ class PeopleSteps(CrmSteps):
             values = {**contact.values, "name": names[contact.crm_id]}
             if adopted:
                 values["crm_id"] = contact.crm_id
+            # The CRM's owner holds a relationship keyplan gave to nobody yet.
+            owner = self._owner(contact.owner_id)
+            if owner is not None and record.relationship_owner_id is None:
+                values["relationship_owner"] = owner
             old_name = record.name
             record, words = self._change(record, contact.place, values)
             self.people[contact.crm_id] = record
@@ -98,6 +102,9 @@ class PeopleSteps(CrmSteps):
                 values["reports_to"] = self.people[manager]
             if contact.crm_id in roles:
                 values["role"] = roles[contact.crm_id]
+            owner = self._owner(contact.owner_id)
+            if owner is not None:
+                values["relationship_owner"] = owner
             rows.append({"account": account, **values})
         created = self.create_many(Stakeholder, rows, [m[0].place for m in pending])
         for (contact, account, _, _), record in zip(pending, created, strict=True):

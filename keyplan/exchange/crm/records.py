@@ -26,6 +26,7 @@ SALESFORCE_NAMES = {
     "product": "Product2",
     "line": "OpportunityLineItem",
     "user": "User",
+    "case": "Case",
 }
 
 
@@ -50,6 +51,7 @@ class Contact(Record):
     name: str = ""
     email: str = ""
     reports_to_id: str = ""
+    owner_id: str = ""  # the CRM user who holds the relationship
 
 
 @dataclass
@@ -96,6 +98,16 @@ class Activity(Record):
 
 
 @dataclass
+class SupportCase(Record):
+    """An open support case: it counts in the account's health signals."""
+
+    account_id: str = ""
+    number: str = ""
+    subject: str = ""
+    escalated: bool = False
+
+
+@dataclass
 class Owner:
     """A CRM user, found in keyplan by email or login."""
 
@@ -118,6 +130,7 @@ class Export:
     products: list[Product] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     activities: list[Activity] | None = None
+    cases: list[SupportCase] | None = None  # the open ones
     children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (id, name)
     owners: dict[str, Owner] = field(default_factory=dict)
     read: Counter = field(default_factory=Counter)  # rows per object

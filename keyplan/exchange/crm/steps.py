@@ -23,6 +23,7 @@ PROFILE, CONTRACTS = layout.PROFILE.section, layout.CONTRACTS_TABLE.section
 LINES, REVENUE = layout.LINES.section, layout.REVENUE.section
 PEOPLE, TOUCHES = layout.STAKEHOLDERS_TABLE.section, layout.INTERACTIONS.section
 PLAYS, PLAY_PEOPLE = layout.PLAYS_TABLE.section, layout.PLAY_PEOPLE.section
+HEALTH = layout.HEALTH.section
 
 T = TypeVar("T", bound=Tracked)
 

@@ -125,6 +125,7 @@ HANK, PAT, LEFTY, STRAY, OTHER = (sf_id("003", n) for n in range(1, 6))
 EXPANSION, RENEWAL, LOST_DEAL, INITECH_DEAL = (sf_id("006", n) for n in range(1, 5))
 ANALYTICS, SUPPORT, UNUSED = (sf_id("01t", n) for n in range(1, 4))
 KAM_USER = sf_id("005", 1)
+NULL_ID = "000000000000000AAA"  # how Data Export writes an empty reference
 
 ACCOUNT_HEADER = [
     "Id", "IsDeleted", "Name", "Type", "ParentId", "BillingStreet", "BillingCity",

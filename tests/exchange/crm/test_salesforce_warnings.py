@@ -19,8 +19,6 @@ from tests.exchange.conftest import snapshot
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import edit_csv, read_csv, run_import, write_csv
 
-NULL_ID = "000000000000000AAA"  # how Data Export writes an empty reference
-
 
 @pytest.fixture
 def export(tmp_path, admin_user):
@@ -253,9 +251,9 @@ def test_a_won_opportunity_without_a_close_date_is_skipped(export):
 
 
 def test_the_null_id_is_an_empty_reference(export):
-    edit_csv(export / "Account.csv", {"Id": sf.GLOBEX}, ParentId=NULL_ID, OwnerId=NULL_ID)
-    edit_csv(export / "Contact.csv", {"Id": sf.PAT}, ReportsToId=NULL_ID)
-    edit_csv(export / "Contact.csv", {"Id": sf.HANK}, AccountId=NULL_ID)
+    edit_csv(export / "Account.csv", {"Id": sf.GLOBEX}, ParentId=sf.NULL_ID, OwnerId=sf.NULL_ID)
+    edit_csv(export / "Contact.csv", {"Id": sf.PAT}, ReportsToId=sf.NULL_ID)
+    edit_csv(export / "Contact.csv", {"Id": sf.HANK}, AccountId=sf.NULL_ID)
 
     report = imported(export)
 

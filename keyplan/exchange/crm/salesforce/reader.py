@@ -41,6 +41,7 @@ from keyplan.exchange.crm.records import (
     Line,
     Owner,
     Product,
+    SupportCase,
 )
 from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.salesforce.terms import (
@@ -71,6 +72,7 @@ OBJECTS = (
     "User",
     "Task",
     "Event",
+    "Case",
 )
 REQUIRED = {
     "Account": ("Id", "Name"),
@@ -83,6 +85,7 @@ REQUIRED = {
     "User": ("Id", ("Email", "Username")),
     "Task": ("Id",),
     "Event": ("Id",),
+    "Case": ("Id", "AccountId"),
 }
 
 
@@ -123,6 +126,7 @@ class SalesforceReader(VendorReader):
         self._roles()
         self._lines_and_products()
         self._activities()
+        self._cases()
         self.problems.check()
         export.warnings = self.problems.warnings
         return export
@@ -326,6 +330,7 @@ class SalesforceReader(VendorReader):
                     name=name[:120],
                     email=read.get("email", ""),
                     reports_to_id=manager,
+                    owner_id=self._owner(table, values),
                 )
             )
 
@@ -587,6 +592,48 @@ class SalesforceReader(VendorReader):
                         owner_id=self._owner(table, values),
                     )
                 )
+
+    def _cases(self) -> None:
+        """Open cases, which become the accounts' open tickets and escalations."""
+        table = self.tables.get("Case")
+        if table is None:
+            return
+        export = self.export
+        export.cases = []
+        ids = self.ids(table, "Id", unique=True)
+        accounts = self.ids(table, "AccountId")
+        for number, values, account in self._placed("Case", table, accounts):
+            if self.without_id(table, number, values, ids, "Id"):
+                continue
+            place = Place(table.file, table.object, number)
+            closed = self._flag(table, values, place, "IsClosed")
+            if closed is None:  # no such column: the status says
+                closed = table.value(values, "Status").lower().startswith("closed")
+            if closed:
+                export.skip("Case", "closed")
+                continue
+            export.cases.append(
+                SupportCase(
+                    ids[number],
+                    place,
+                    account_id=account,
+                    number=table.value(values, "CaseNumber"),
+                    subject=table.value(values, "Subject"),
+                    escalated=bool(self._flag(table, values, place, "IsEscalated")),
+                )
+            )
+
+    def _flag(self, table: CsvTable, values, place: Place, header: str) -> bool | None:
+        """A yes/no column's value; None when the file has no such column or, with a
+        warning, when the value is neither."""
+        if not table.has(header):
+            return None
+        try:
+            return YES.parse(table.value(values, header))
+        except ValueError as exc:
+            message = f"{header} {exc}; it is left out."
+            self.warn(table.problem(place.row, message, header), table.value(values, header))
+            return None
 
     def _activity_kind(self, table: CsvTable, values, object_name: str) -> str:
         for column in ("TaskSubtype", "EventSubtype", "Type"):
