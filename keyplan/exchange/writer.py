@@ -26,6 +26,7 @@ from keyplan.accounts.models import Account
 from keyplan.core import services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.core.models import Tracked, Versioned
+from keyplan.core.rehearsal import rehearsal
 from keyplan.exchange.problems import ImportRefused, Problem
 
 SERVICE_ERRORS = (ValidationError, NotFound, Forbidden, ConflictError)
@@ -79,12 +80,11 @@ class Writer:
         raise NotImplementedError
 
     def run(self, *, dry_run: bool = False) -> None:
-        """Write everything, or nothing when `dry_run`. Raises ImportRefused, having
+        """Write everything, or nothing when `dry_run` (a rehearsal, which on SQLite
+        leaves other users free to save meanwhile). Raises ImportRefused, having
         written nothing."""
-        with transaction.atomic():
+        with rehearsal() if dry_run else transaction.atomic():
             self.steps()
-            if dry_run:
-                transaction.set_rollback(True)
 
     # ---- what an importer may change
 
