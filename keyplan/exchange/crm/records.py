@@ -146,6 +146,19 @@ class Export:
             self.skipped[object_name][reason] += count
 
 
+@dataclass
+class AccountChoice:
+    """An account of an export as the web import offers it to choose."""
+
+    crm_id: str
+    name: str
+    city: str = ""
+    owner: str = ""  # the CRM user's name or email
+    contacts: int = 0
+    open_deals: int = 0
+    won_deals: int = 0
+
+
 def choose(
     names: str | None, accounts: dict[str, str], normal: Callable[[str], str | None],
     *, exact: Iterable[str] = (),

@@ -13,6 +13,7 @@ mapped (--map).
 """
 
 import json
+from collections import Counter
 from decimal import Decimal
 
 from keyplan.accounts.models import Account, Relationship, Source
@@ -33,6 +34,7 @@ from keyplan.exchange.crm.files import (
 from keyplan.exchange.crm.reader import YES, VendorReader, deal_status, fill_from
 from keyplan.exchange.crm.records import (
     WON,
+    AccountChoice,
     Activity,
     Contact,
     Deal,
@@ -98,23 +100,7 @@ class SalesforceReader(VendorReader):
     empty_ids = frozenset({"000000000000000AAA", "000000000000000"})
 
     def read(self) -> Export:
-        by_name = {base_name(f).lower(): f for f in self.files}
-        if "account" not in by_name:
-            refuse(
-                self.name,
-                "there is no Account.csv here; is this a Salesforce Data Export "
-                "(the folder or .zip of CSV files it sends)?",
-            )
-        self.tables: dict[str, CsvTable] = {}
-        for object_name in OBJECTS:
-            file = by_name.get(object_name.lower())
-            if file is None:
-                continue
-            table = read_table(file, object_name)
-            if table.require(self.problems, *REQUIRED[object_name]):
-                self.tables[object_name] = table
-            self.export.read[object_name] = len(table.rows)
-        self.problems.check()
+        self._load(OBJECTS)
         export = self.export
         # A price book only leads line items to their products: it is not reported.
         export.objects = [o for o in OBJECTS if o in self.tables and o != "PricebookEntry"]
@@ -130,6 +116,87 @@ class SalesforceReader(VendorReader):
         self.problems.check()
         export.warnings = self.problems.warnings
         return export
+
+    def _load(self, objects: tuple[str, ...]) -> None:
+        """Read and check the files of `objects` that the export has; refuses the
+        import on a structural problem."""
+        by_name = {base_name(f).lower(): f for f in self.files}
+        if "account" not in by_name:
+            refuse(
+                self.name,
+                "there is no Account.csv here; is this a Salesforce Data Export "
+                "(the folder or .zip of CSV files it sends)?",
+            )
+        self.tables: dict[str, CsvTable] = {}
+        for object_name in objects:
+            file = by_name.get(object_name.lower())
+            if file is None:
+                continue
+            table = read_table(file, object_name)
+            if table.require(self.problems, *REQUIRED[object_name]):
+                self.tables[object_name] = table
+            self.export.read[object_name] = len(table.rows)
+        self.problems.check()
+
+    def choices(self) -> list[AccountChoice]:
+        """The export's accounts as the web import offers them to choose: where each
+        is, who owns it, how many contacts and open and won opportunities it has."""
+        self._load(("Account", "Contact", "Opportunity", "User"))
+        self._users()
+        table = self.tables["Account"]
+        rows = dict(table.rows)
+        contacts: Counter[str] = Counter()
+        if "Contact" in self.tables:
+            people = self.tables["Contact"]
+            live = dict(people.rows)
+            for number, account in self.ids(people, "AccountId").items():
+                contacts[account] += not self._deleted(people, live[number])
+        open_deals: Counter[str] = Counter()
+        won_deals: Counter[str] = Counter()
+        if "Opportunity" in self.tables:
+            deals = self.tables["Opportunity"]
+            live = dict(deals.rows)
+            for number, account in self.ids(deals, "AccountId").items():
+                values = live[number]
+                if self._deleted(deals, values):
+                    continue
+                won_deals[account] += self._yes(deals, values, "IsWon")
+                open_deals[account] += not self._yes(deals, values, "IsClosed")
+        found = []
+        for number, crm_id in self.ids(table, "Id", unique=True).items():
+            values = rows[number]
+            name = table.value(values, "Name")
+            if not name or self._deleted(table, values):
+                continue
+            owner = self.export.owners.get(self._owner(table, values))
+            found.append(
+                AccountChoice(
+                    crm_id,
+                    name,
+                    city=self._city(table, values),
+                    owner=(owner.name or owner.email) if owner else "",
+                    contacts=contacts[crm_id],
+                    open_deals=open_deals[crm_id],
+                    won_deals=won_deals[crm_id],
+                )
+            )
+        return sorted(found, key=lambda c: (c.name.lower(), c.city.lower(), c.crm_id))
+
+    def _yes(self, table: CsvTable, values, header: str) -> bool:
+        try:
+            return bool(YES.parse(table.value(values, header)))
+        except ValueError:
+            return False
+
+    def _city(self, table: CsvTable, values) -> str:
+        city = table.value(values, "BillingCity")
+        if not city and table.value(values, "BillingAddress"):
+            try:
+                address = json.loads(table.value(values, "BillingAddress"))
+                city = str(address.get("city") or "") if isinstance(address, dict) else ""
+            except ValueError:
+                city = ""
+        return city
 
     def _deleted(self, table: CsvTable, values) -> bool:
         column = table.first("IsDeleted")
