@@ -5,8 +5,10 @@ would edit an export before importing it."""
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 
@@ -40,9 +42,15 @@ def sf_id(prefix: str, number: int) -> str:
     return normal_id(f"{prefix}Ec{number:010d}")
 
 
-def write_csv(path: Path, header: list[str], rows: list[dict], *, bom=False, newline="\r\n"):
+def write_csv(
+    path: Path, header: list[str], rows: list[dict], *, bom=False, newline="\r\n",
+    quoting=csv.QUOTE_MINIMAL, delimiter=",",
+):  # fmt: skip
     out = StringIO()
-    writer = csv.DictWriter(out, header, lineterminator=newline, extrasaction="raise")
+    writer = csv.DictWriter(
+        out, header, lineterminator=newline, extrasaction="raise", quoting=quoting,
+        delimiter=delimiter,
+    )  # fmt: skip
     writer.writeheader()
     for row in rows:
         writer.writerow({k: row.get(k, "") for k in header})
@@ -258,9 +266,10 @@ DEAL_HEADER = [
 
 def hubspot_export(folder: Path) -> dict[str, Path]:
     """Acme (a customer with people, two open deals, one won and one lost) and Umbrella
-    and Tyrell, which most tests do not choose. File names as HubSpot gives them."""
+    and Tyrell, which most tests do not choose. File names as HubSpot gives them, and
+    written as HubSpot writes them: every value quoted, dates as 2026-08-31 00:00."""
     folder.mkdir(parents=True, exist_ok=True)
-    companies = write_csv(folder / "hubspot-crm-exports-all-companies-2026-05-01.csv",
+    companies = _quoted(folder / "hubspot-crm-exports-all-companies-2026-05-01.csv",
                           COMPANY_HEADER, [
         {"Record ID": ACME, "Company name": "Acme Anvils", "Company Domain Name":
          "acme.example", "Industry": "Machinery", "Annual Revenue": "48000000",
@@ -272,7 +281,7 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
          "Company owner": "Sam Sales"},
         {"Record ID": TYRELL, "Company name": "Tyrell, Inc.", "Lifecycle Stage": "Lead"},
     ], bom=True)  # fmt: skip
-    contacts = write_csv(folder / "hubspot-crm-exports-all-contacts-2026-05-01.csv",
+    contacts = _quoted(folder / "hubspot-crm-exports-all-contacts-2026-05-01.csv",
                          HUBSPOT_CONTACT_HEADER, [
         {"Record ID": "5001", "First Name": "Wile", "Last Name": "Coyote", "Email":
          "wile@acme.example", "Job Title": "Head of Procurement", "Phone Number": "555-0100",
@@ -286,7 +295,7 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
         {"Record ID": "5004", "First Name": "No", "Last Name": "Company", "Email":
          "nobody@example.com"},
     ])  # fmt: skip
-    deals = write_csv(folder / "hubspot-crm-exports-all-deals-2026-05-01.csv", DEAL_HEADER, [
+    deals = _quoted(folder / "hubspot-crm-exports-all-deals-2026-05-01.csv", DEAL_HEADER, [
         {"Record ID": "7001", "Deal Name": "Acme - Rocket skates", "Deal Stage":
          "Contract sent", "Pipeline": "Sales Pipeline", "Amount": "90000", "Close Date":
          "2026-08-31 00:00", "Deal owner": "kim@keyplan.example", "Deal Type":
@@ -304,3 +313,46 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
          "Qualified to buy", "Amount": "1000000", "Associated Company IDs": UMBRELLA},
     ])  # fmt: skip
     return {"companies": companies, "contacts": contacts, "deals": deals}
+
+
+def with_parent(files: dict[str, Path], child: str, parent: str) -> None:
+    """Add HubSpot's "Parent Company ID" column, giving `child` the `parent` id."""
+    header, rows = read_csv(files["companies"])
+    for row in rows:
+        row["Parent Company ID"] = parent if row["Record ID"] == child else ""
+    write_csv(files["companies"], [*header, "Parent Company ID"], rows)
+
+
+def _quoted(path: Path, header: list[str], rows: list[dict], **options) -> Path:
+    return write_csv(path, header, rows, quoting=csv.QUOTE_ALL, **options)
+
+
+# ---- a HubSpot export opened in Excel and saved again
+
+
+def excel_value(text: str, *, day_first: bool = False) -> str:
+    """A value as Excel writes it back to a CSV after reading it in a General column:
+    dates in its short form (month first in the United States), numbers without their
+    leading zeros, and numbers of more than 11 digits in scientific notation rounded
+    to six digits (as a standard-width column shows them)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", text):
+        moment = datetime.fromisoformat(text)
+        day, month = moment.day, moment.month
+        shown = f"{day}/{month}" if day_first else f"{month}/{day}"
+        shown += f"/{moment.year}"
+        return shown + (f" {moment.hour}:{moment.minute:02d}" if " " in text else "")
+    if re.fullmatch(r"\d+", text):
+        if len(text.lstrip("0")) > 11:
+            mantissa, exponent = f"{int(text):.5E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+        return str(int(text))
+    return text
+
+
+def excel_resave(path: Path, target: Path | None = None, *, day_first=False, delimiter=","):
+    """`path` opened in Excel and saved as "CSV UTF-8": a byte-order mark, CRLF line
+    ends, values quoted only where they must be, and each value as excel_value writes
+    it (a semicolon `delimiter` as Excel saves a CSV in many European languages)."""
+    header, rows = read_csv(path)
+    rows = [{k: excel_value(v, day_first=day_first) for k, v in row.items()} for row in rows]
+    return write_csv(target or path, header, rows, bom=True, delimiter=delimiter)

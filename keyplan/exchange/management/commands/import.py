@@ -1,7 +1,7 @@
 """keyplan import plan FILE.xlsx [--dry-run] [--as LOGIN]
 keyplan import salesforce PATH (--accounts NAME|ID,... | --account NAME ... | --all)
     [--dry-run] [--map ...] [--format text|json]
-keyplan import hubspot PATH... (the same options)
+keyplan import hubspot PATH... (the same options) [--day-first]
 
 One subcommand per source. A CRM import with warnings applies and exits 0; a
 refused one changes nothing and exits 1.
@@ -12,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.exchange.crm.apply import apply_export
-from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.hubspot.reader import DayFirstHubSpotReader, HubSpotReader
 from keyplan.exchange.crm.report import problem_json
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused
@@ -108,6 +108,12 @@ class Command(BaseCommand):
             "path", nargs="+", help="The exported CSV files, or a folder or .zip holding them."
         )
         _crm(hs, "hubspot", "Company, Contact, Deal")
+        hs.add_argument(
+            "--day-first",
+            action="store_true",
+            help="Read dates a spreadsheet wrote like 4/8/2025 day first (4 August), not "
+            "month first (April 8, the default, as Excel writes them in the US).",
+        )
 
     def handle(self, *args, source, **options):
         return getattr(self, f"_{source}")(**options)
@@ -127,8 +133,9 @@ class Command(BaseCommand):
     def _salesforce(self, **options):
         self._crm(SalesforceReader.read_export, **options)
 
-    def _hubspot(self, **options):
-        self._crm(HubSpotReader.read_export, **options)
+    def _hubspot(self, *, day_first=False, **options):
+        reader = DayFirstHubSpotReader if day_first else HubSpotReader
+        self._crm(reader.read_export, **options)
 
     def _crm(self, read, *, path, accounts=None, named=(), everything=False, mapping=(),
              dry_run=False, login=None, output="text", **options):  # fmt: skip
