@@ -134,6 +134,7 @@ class VendorReader:
         except ValueError as exc:
             raise ImportRefused([Problem(self.name, f"--map {exc}")]) from None
         self.problems = Problems()
+        self.skipped_rows: set[tuple[str, int]] = set()  # (file, row), counted once
         # Not a bound method: the export outlives the reader and its files' rows.
         normal = functools.partial(_tolerant, type(self).normal_id)
         self.export = Export(self.vendor, self.label, self.name, [f.name for f in files], normal)
@@ -215,6 +216,14 @@ class VendorReader:
         id, its name), warning at its cell and counting it as skipped."""
         self.warn(table.problem(number, f"{message}; the row is skipped.", header))
         self.export.skip(table.object, "with a problem (see the warnings)")
+        self.skipped_rows.add((table.file, number))
+
+    def live_rows(self, table: CsvTable):
+        """The rows of `table` not skipped already (a bad id is found, and the row
+        counted as skipped, before the rows are read)."""
+        for number, values in table.rows:
+            if (table.file, number) not in self.skipped_rows:
+                yield number, values
 
     def without_id(self, table: CsvTable, number: int, values, ids: dict[int, str], header: str):
         """Whether row `number` has no usable id of its own (ids() warned of a bad or
