@@ -108,7 +108,12 @@ def _run(request, folder: Path, choice: dict, *, dry_run: bool):
 def import_crm(request):
     if not access.can_import(request.user):
         raise Http404("No such page.")
-    context = {"nav": "accounts", "limit": settings.KEYPLAN_IMPORT_MAX_BYTES, "form": {}}
+    context = {
+        "nav": "accounts",
+        "limit": settings.KEYPLAN_IMPORT_MAX_BYTES,
+        "total": settings.KEYPLAN_IMPORT_MAX_TOTAL_BYTES,
+        "form": {},
+    }
     if request.method == "GET":
         return render(request, "exchange/crm_import.html", context)
     if "apply" in request.POST:
