@@ -174,8 +174,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Largest file `keyplan import` and the upload page accept (bytes).
+# Largest file `keyplan import` and the upload pages accept (bytes), and the most one
+# upload may send and keep, its files together (a larger request is refused unread).
 KEYPLAN_IMPORT_MAX_BYTES = int(os.environ.get("KEYPLAN_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+KEYPLAN_IMPORT_MAX_TOTAL_BYTES = int(
+    os.environ.get("KEYPLAN_IMPORT_MAX_TOTAL_BYTES") or 100 * 1024 * 1024
+)
 # Paper of the PDF exports, a4 or letter (`keyplan export --paper` overrides it).
 KEYPLAN_PAPER = os.environ.get("KEYPLAN_PAPER", "a4").strip().lower()
 

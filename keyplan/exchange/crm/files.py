@@ -1,8 +1,11 @@
 """Reading a CRM's CSV export: from a folder, a zip or files to checked rows.
 
 Both vendors' readers (salesforce/, hubspot/) read through here. A file is
-refused before it is parsed when it is over KEYPLAN_IMPORT_MAX_BYTES, not UTF-8
-(with or without a byte-order mark) or not CSV; then every value a vendor module
+refused before it is parsed when it is over KEYPLAN_IMPORT_MAX_BYTES (in a zip,
+also when it unpacks to far more than the zip's size), not UTF-8 (with or without
+a byte-order mark) or not CSV, and while it is parsed when a row grows past the
+columns an export has (a million-column header never becomes a million strings);
+then every value a vendor module
 asks for is parsed by a kind (values.py, shared with the workbook import) and every
 problem is reported at once, by file, object, row and column, before anything is
 written. Rows are numbered as a spreadsheet shows them: the header is row 1, and a
@@ -12,6 +15,7 @@ quoted value with line breaks stays in its row.
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +35,11 @@ from keyplan.exchange.writer import own_field
 
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a zip unpacking to more than this many times the limit is a zip bomb
+MEMBER_RATIO = 100  # a file of a zip unpacks to at most this many times the zip's size ...
+MEMBER_FLOOR = 4 * 1024 * 1024  # ... or this, for small zips
 FIELD_LIMIT = 1024 * 1024  # characters in one value (Salesforce's long text holds 131,072)
+MAX_COLUMNS = 2_000  # in a header (Salesforce allows 800 custom fields an object)
+MAX_SEPARATORS = 100_000  # commas in one row, quoted ones too (its values are strings)
 
 
 class Problems:
@@ -186,17 +194,23 @@ def _zip_files(path: Path, limit: int) -> list[CsvFile]:
         refuse(path.name, "this zip unpacks to far more than its size; it is not imported.")
     files = []
     for entry in sorted(entries, key=lambda e: e.filename):
-        inner = entry.filename.rsplit("/", 1)[-1]
-        if not inner.lower().endswith(".csv") or inner.startswith("."):
+        if not is_csv(entry.filename):
             continue
         name = f"{path.name}: {entry.filename}"
+        if entry.file_size > max(size * MEMBER_RATIO, MEMBER_FLOOR):
+            # zipfile never reads past an entry's stated size, so it is the most read.
+            refuse(
+                name,
+                f"this file unpacks to {entry.file_size:,} bytes, far more than a zip of "
+                f"{size:,} bytes holds; it is not imported.",
+            )
 
         def read(entry=entry, name=name) -> bytes:
             try:
                 with archive.open(entry) as handle:
                     data = _read_capped(handle, limit)
             except (
-                zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
+                zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError,
                 NotImplementedError,
             ) as exc:  # fmt: skip
                 refuse(name, f"this file of the zip cannot be read ({exc}).")
@@ -205,7 +219,18 @@ def _zip_files(path: Path, limit: int) -> list[CsvFile]:
             return data
 
         files.append(CsvFile(name, entry.file_size, read))
+    if not files:
+        refuse(
+            path.name,
+            "this zip holds no CSV files; upload the export's own .zip, or its .csv files.",
+        )
     return files
+
+
+def is_csv(name: str) -> bool:
+    """A CSV file of an export, by its name ("data/Contact.csv"; not "__MACOSX/._x.csv")."""
+    inner = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return inner.lower().endswith(".csv") and not inner.startswith(".")
 
 
 def base_name(file: CsvFile) -> str:
@@ -294,6 +319,21 @@ class CsvTable:
         return ok
 
 
+class _TooWide(Exception):
+    pass
+
+
+def _bounded(text: str, commas: list[int], header):
+    """The lines of `text` for csv.reader, counting the commas of the row being read
+    (`commas`, reset by the caller at each row): a row past MAX_SEPARATORS, or a header
+    past MAX_COLUMNS, stops before csv makes its values."""
+    for line in io.StringIO(text, newline=""):
+        commas[0] += line.count(",")
+        if commas[0] > (MAX_SEPARATORS if header() is not None else MAX_COLUMNS - 1):
+            raise _TooWide
+        yield line
+
+
 def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) -> CsvTable:
     """Parse one CSV file into rows of text. Refuses a file that is not UTF-8 CSV."""
     data = file.read() if data is None else data
@@ -317,18 +357,35 @@ def read_table(file: CsvFile, object_name: str, *, data: bytes | None = None) ->
     previous = csv.field_size_limit()
     csv.field_size_limit(FIELD_LIMIT)
     records: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    number = 0
+    commas = [0]  # in the row being read
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        header = None
-        number = 0
+        reader = csv.reader(_bounded(text, commas, lambda: header), strict=True)
         for values in reader:
             number += 1
+            commas[0] = 0
             if header is None:
                 header = [v.strip() for v in values]
                 continue
             if not any(v.strip() for v in values):
                 continue
             records.append((number, values))
+    except _TooWide:
+        if header is None:
+            refuse(
+                file.name,
+                f"the header row has more than {MAX_COLUMNS:,} columns; no CRM export has "
+                "so many. Is this an export?",
+                object=object_name,
+                row=1,
+            )
+        refuse(
+            file.name,
+            f"this row has more than {MAX_SEPARATORS:,} commas; it is not a CRM export's row.",
+            object=object_name,
+            row=number + 1,
+        )
     except csv.Error as exc:
         refuse(
             file.name,

@@ -1,15 +1,15 @@
 """The CRM import page: upload a Salesforce Data Export (its .zip) or HubSpot's
 exports, name the key accounts, see what the import would do, then apply it.
 
-The uploaded files wait in the data directory under a random token held in the
-session, so "Apply" imports exactly the files the preview read. Viewers, who
+Of the uploaded files only the CSV files the reader uses are kept (unzipped; not a
+Data Export's attachments or other objects), each within KEYPLAN_IMPORT_MAX_BYTES
+and together within KEYPLAN_IMPORT_MAX_TOTAL_BYTES; they wait for "Apply" as
+uploads.py says, so it imports exactly the files the preview read. Viewers, who
 change nothing, get "not found"; for everyone else the services decide, account by
 account, what they may create or change, and the preview says so.
 """
 
-import secrets
 import shutil
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,27 +19,30 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from keyplan.core import access
+from keyplan.exchange import uploads as pending_uploads
 from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.files import CsvFile, base_name, list_files
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.salesforce.reader import OBJECTS as SALESFORCE_OBJECTS
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused, Problem
 
 VENDORS = {"salesforce": SalesforceReader.read_export, "hubspot": HubSpotReader.read_export}
-PENDING_SECONDS = 24 * 3600
 SESSION_KEY = "crm_import"
+KIND = "crm"
 
 
-def _pending_root() -> Path:
-    root = settings.DATA_DIR / "imports" / "crm"
-    root.mkdir(parents=True, exist_ok=True)
-    for old in root.iterdir():  # previews nobody applied
-        if old.is_dir() and old.stat().st_mtime < time.time() - PENDING_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-    return root
+def _read_by(vendor: str, file: CsvFile) -> bool:
+    """Whether the vendor's reader reads `file`: Salesforce reads the files of its
+    OBJECTS by name (an object it starts reading belongs there); HubSpot tells each CSV
+    file by its header."""
+    return vendor == "hubspot" or base_name(file).lower() in {o.lower() for o in SALESFORCE_OBJECTS}
 
 
-def _save(uploads, folder: Path) -> None:
-    limit = settings.KEYPLAN_IMPORT_MAX_BYTES
+def _save(uploads, folder: Path, vendor: str) -> None:
+    """Keep in `folder` the CSV files of `uploads` the reader uses. Refuses a file
+    that is not CSV or zip, or over the limits, before writing any."""
+    limit, total = settings.KEYPLAN_IMPORT_MAX_BYTES, settings.KEYPLAN_IMPORT_MAX_TOTAL_BYTES
     problems = []
     for upload in uploads:
         name = Path(upload.name or "upload").name
@@ -53,41 +56,71 @@ def _save(uploads, folder: Path) -> None:
                     "bytes (KEYPLAN_IMPORT_MAX_BYTES).",
                 )
             )
+    size = sum(upload.size for upload in uploads)
+    if size > total:
+        problems.append(Problem("The upload", _over_total(size, total)))
     if problems:
         raise ImportRefused(problems)
-    folder.mkdir()
+    incoming = folder / "incoming"  # as uploaded, until the files the reader uses are out
+    incoming.mkdir()
     for upload in uploads:
-        with (folder / Path(upload.name).name).open("wb") as out:
+        with (incoming / Path(upload.name).name).open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
+    kept = 0
+    for file in list_files(sorted(incoming.iterdir()))[1]:  # refuses broken zips, bombs
+        if not _read_by(vendor, file):
+            continue
+        data = file.read()
+        kept += len(data)
+        if kept > total:
+            raise ImportRefused([Problem("The upload", _over_total(kept, total, "unpacked "))])
+        target = folder / file.name.rsplit(": ", 1)[-1].rsplit("/", 1)[-1]
+        if target.exists():
+            raise ImportRefused(
+                [Problem(file.name, f"a second file called {target.name}; upload one export.")]
+            )
+        target.write_bytes(data)
+    shutil.rmtree(incoming)
+
+
+def _over_total(size: int, total: int, how: str = "") -> str:
+    return (
+        f"the files are {size:,} bytes {how}together, over the limit of {total:,} bytes for "
+        "one upload (KEYPLAN_IMPORT_MAX_TOTAL_BYTES)."
+    )
 
 
 def _run(request, folder: Path, choice: dict, *, dry_run: bool):
     read = VENDORS[choice["vendor"]]
-    paths = sorted(folder.iterdir())
     export = read(
-        paths,
+        folder,
         accounts=choice["accounts"] or None,
         everything=choice["everything"],
-        name=", ".join(p.name for p in paths),
+        name=choice.get("names"),
     )
     return apply_export(export, by=request.user, dry_run=dry_run)
 
 
 @login_required
+@pending_uploads.limited("KEYPLAN_IMPORT_MAX_TOTAL_BYTES")
 @require_http_methods(["GET", "POST"])
 def import_crm(request):
     if not access.can_import(request.user):
         raise Http404("No such page.")
-    context = {"nav": "accounts", "limit": settings.KEYPLAN_IMPORT_MAX_BYTES, "form": {}}
+    context = {
+        "nav": "accounts",
+        "limit": settings.KEYPLAN_IMPORT_MAX_BYTES,
+        "total": settings.KEYPLAN_IMPORT_MAX_TOTAL_BYTES,
+        "form": {},
+    }
     if request.method == "GET":
         return render(request, "exchange/crm_import.html", context)
-    root = _pending_root()
     if "apply" in request.POST:
         pending = request.session.get(SESSION_KEY) or {}
         token = request.POST.get("token", "")
-        folder = root / token
-        if not token or pending.get("token") != token or not folder.is_dir():
+        folder = pending_uploads.pending(KIND, request.user, token)
+        if folder is None or pending.get("token") != token:
             context["problems"] = ["This preview has expired; upload the export again."]
             return render(request, "exchange/crm_import.html", context, status=400)
         try:
@@ -96,7 +129,7 @@ def import_crm(request):
             context["problems"] = [str(p) for p in refusal.problems]
             return render(request, "exchange/crm_import.html", context, status=400)
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            pending_uploads.drop(folder)
         request.session.pop(SESSION_KEY, None)
         context.update(report=report, lines=report.lines(), applied=True)
         return render(request, "exchange/crm_import.html", context)
@@ -117,13 +150,13 @@ def import_crm(request):
     if message:
         context["problems"] = [message]
         return render(request, "exchange/crm_import.html", context, status=400)
-    token = secrets.token_urlsafe(24)
-    folder = root / token
+    choice["names"] = ", ".join(Path(u.name or "upload").name for u in uploads)
+    token, folder = pending_uploads.start(KIND, request.user)  # the older one is gone
     try:
-        _save(uploads, folder)
+        _save(uploads, folder, choice["vendor"])
         report = _run(request, folder, choice, dry_run=True)
     except ImportRefused as refusal:
-        shutil.rmtree(folder, ignore_errors=True)
+        pending_uploads.drop(folder)
         context["problems"] = [str(p) for p in refusal.problems]
         return render(request, "exchange/crm_import.html", context, status=400)
     request.session[SESSION_KEY] = {"token": token, **choice}

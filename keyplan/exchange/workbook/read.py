@@ -1,9 +1,11 @@
 """Reading a plan workbook: from a file to checked rows of plain values.
 
 The file is refused before openpyxl opens it when it is too large, not a zipped
-workbook, an old .xls or macro-enabled. Then every sheet of the layout is read
-cell by cell; every bad value is reported with its sheet, row and column, all at
-once, and nothing is written (apply.py writes, from the records read here).
+workbook, an old .xls or macro-enabled, or when its XML would unpack into far more
+than a plan holds (guard.py streams it first). Then every sheet of the layout is
+read cell by cell (the others are never parsed); every bad value is reported with
+its sheet, row and column, all at once, and nothing is written (apply.py writes,
+from the records read here).
 """
 
 import io
@@ -19,12 +21,18 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.exchange.workbook.guard import EXTRA_COLUMNS, check_workbook
 from keyplan.exchange.workbook.layout import FORMS, PRODUCT_COLUMNS, PRODUCTS_SHEET, PROFILE, TABLES
 
-MAX_COLUMNS = 80  # a plan sheet has about 25; more is read as not ours
-MAX_ROWS = 100_000
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a workbook unpacking to more than this many times the limit is a zip bomb
+# The sheets the import reads, each with the columns the export writes to it (a form:
+# label, value, help).
+WIDTHS = {
+    **{form.sheet: 3 for form in FORMS},
+    **{table.sheet: len(table.columns) for table in TABLES},
+    PRODUCTS_SHEET: len(PRODUCT_COLUMNS),
+}
 
 
 @dataclass
@@ -118,26 +126,30 @@ def _checked_bytes(source, name: str, max_bytes: int) -> bytes:
         _refuse(name, f"this is {kind}; save it as an Excel workbook (.xlsx).")
     if sum(entry.file_size for entry in entries) > max_bytes * UNPACK_RATIO:
         _refuse(name, "this workbook unpacks to far more than its size; it is not imported.")
+    check_workbook(archive, name, len(data), WIDTHS)
     return data
 
 
 def _cell_values(data: bytes, name: str) -> dict[str, list[tuple]]:
-    """Every sheet's cell values (openpyxl's read-only reader; formulas give their
-    last computed value)."""
+    """The cell values of each sheet the import reads (openpyxl's read-only reader;
+    formulas give their last computed value)."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         _refuse(name, f"the workbook could not be read ({type(exc).__name__}: {exc}).")
     sheets = {}
     try:
-        for sheet in book.worksheets:
+        for title in book.sheetnames:
+            if title not in WIDTHS:
+                continue
             rows, empty = [], 0
-            for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            width = WIDTHS[title] + EXTRA_COLUMNS
+            for values in book[title].iter_rows(max_col=width, values_only=True):
                 rows.append(values)
                 empty = empty + 1 if all(_blank(v) for v in values) else 0
-                if len(rows) > MAX_ROWS or empty > 1000:
+                if empty > 1000:
                     break
-            sheets[sheet.title] = rows
+            sheets[title] = rows
     except Exception as exc:  # a damaged sheet fails while it is read
         _refuse(name, f"the workbook could not be read ({type(exc).__name__}: {exc}).")
     finally:

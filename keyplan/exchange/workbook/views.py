@@ -1,13 +1,10 @@
 """The plan workbook's download and upload pages (preview, then apply).
 
 Uploading is for those who may change the plan; anybody else gets "not found", as
-on the plan page. The previewed workbook waits in the data directory under a
-random token held in the session, so "Apply" imports exactly the file the preview
-showed.
+on the plan page. The previewed workbook waits for "Apply" as uploads.py says, so
+it imports exactly the file the preview showed.
 """
 
-import secrets
-import time
 from io import BytesIO
 
 from django.conf import settings
@@ -17,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from keyplan.core import access
+from keyplan.exchange import uploads
 from keyplan.exchange.downloads import attachment, readable_account
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.exchange.workbook.apply import apply_workbook
@@ -24,7 +22,7 @@ from keyplan.exchange.workbook.export import export_plan
 from keyplan.exchange.workbook.read import read_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_SECONDS = 24 * 3600
+KIND, PENDING_NAME = "xlsx", "workbook.xlsx"
 
 
 @login_required
@@ -33,15 +31,6 @@ def download_xlsx(request, pk: int):
     out = BytesIO()
     export_plan(account, out)
     return attachment(out.getvalue(), XLSX, account, ".xlsx")
-
-
-def _pending_dir():
-    folder = settings.DATA_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.xlsx"):  # previews nobody applied
-        if old.stat().st_mtime < time.time() - PENDING_SECONDS:
-            old.unlink(missing_ok=True)
-    return folder
 
 
 def _import(account, request, source, name: str, *, dry_run: bool):
@@ -55,6 +44,7 @@ def _import(account, request, source, name: str, *, dry_run: bool):
 
 
 @login_required
+@uploads.limited("KEYPLAN_IMPORT_MAX_BYTES")
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request, pk: int):
     account = readable_account(request, pk)
@@ -64,32 +54,36 @@ def import_xlsx(request, pk: int):
     if request.method == "GET":
         return render(request, "exchange/import.html", context)
     pending = request.session.get("xlsx_import") or {}
+    fresh = None  # the folder of this upload, gone if it is refused
     try:
         if "apply" in request.POST:
             token = request.POST.get("token", "")
-            if pending.get("token") != token or pending.get("account") != account.pk:
+            folder = uploads.pending(KIND, request.user, token)
+            if (
+                folder is None
+                or pending.get("token") != token
+                or pending.get("account") != account.pk
+            ):
                 context["problems"] = ["This preview has expired; upload the workbook again."]
                 return render(request, "exchange/import.html", context, status=400)
-            path = _pending_dir() / f"{token}.xlsx"
-            if not path.exists():
-                context["problems"] = ["This preview has expired; upload the workbook again."]
-                return render(request, "exchange/import.html", context, status=400)
-            with path.open("rb") as source:
+            with (folder / PENDING_NAME).open("rb") as source:
                 _import(account, request, source, pending["name"], dry_run=False)
-            path.unlink(missing_ok=True)
+            uploads.drop(folder)
             request.session.pop("xlsx_import", None)
             return redirect("plan", pk=account.pk)
         upload = request.FILES.get("workbook")
         if upload is None:
             context["problems"] = ["Choose a workbook (.xlsx) to upload."]
             return render(request, "exchange/import.html", context, status=400)
+        token, fresh = uploads.start(KIND, request.user)  # the older one is gone
         report = _import(account, request, upload, upload.name, dry_run=True)
     except ImportRefused as refusal:
+        uploads.drop(fresh)
         context["problems"] = [str(p) for p in refusal.problems]
         return render(request, "exchange/import.html", context, status=400)
-    token = secrets.token_urlsafe(24)
-    upload.seek(0)
-    (_pending_dir() / f"{token}.xlsx").write_bytes(upload.read())
+    with (fresh / PENDING_NAME).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
     request.session["xlsx_import"] = {"token": token, "account": account.pk, "name": upload.name}
     context.update(report=report, lines=report.lines()[1:], token=token)
     return render(request, "exchange/import.html", context)
