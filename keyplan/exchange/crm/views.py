@@ -23,7 +23,7 @@ from keyplan.exchange import uploads as pending_uploads
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.files import CsvFile, base_name, list_files
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
-from keyplan.exchange.crm.salesforce.reader import OBJECTS as SALESFORCE_OBJECTS
+from keyplan.exchange.crm.salesforce.base import OBJECTS as SALESFORCE_OBJECTS
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused, Problem
 
