@@ -12,7 +12,16 @@ from django.db.models import Model
 
 from keyplan.accounts.models import Account
 from keyplan.exchange.crm.files import CsvTable, Place, Problems, kind_for, list_files
-from keyplan.exchange.crm.records import LOST, OPEN, WON, AccountChoice, Deal, Export, choose
+from keyplan.exchange.crm.records import (
+    LOST,
+    OPEN,
+    WON,
+    AccountChoice,
+    Deal,
+    Export,
+    account_choices,
+    choose,
+)
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.exchange.values import Kind, YesNo
 from keyplan.growth.models import Play, PlayKind, Stage
@@ -162,10 +171,8 @@ class VendorReader:
     def account_choices(cls, paths, *, max_bytes=None, name=None) -> list[AccountChoice]:
         """The export's accounts to choose from; raises ImportRefused on a structural
         problem."""
-        return cls(paths, accounts=None, everything=True, max_bytes=max_bytes, name=name).choices()
-
-    def choices(self) -> list[AccountChoice]:  # pragma: no cover - each vendor lists its own
-        raise NotImplementedError
+        reader = cls(paths, accounts=None, everything=True, max_bytes=max_bytes, name=name)
+        return account_choices(reader.read())
 
     # ---- ids
 

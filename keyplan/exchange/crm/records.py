@@ -43,6 +43,7 @@ class Account(Record):
     parent_id: str = ""
     owner_id: str = ""
     relationship: str = ""  # customer or prospect, when the CRM says
+    city: str = ""  # to tell same-named accounts apart
 
 
 @dataclass
@@ -157,6 +158,34 @@ class AccountChoice:
     contacts: int = 0
     open_deals: int = 0
     won_deals: int = 0
+
+
+def account_choices(export: Export) -> list[AccountChoice]:
+    """The accounts of `export` (read with every account chosen) as the web import
+    offers them: where each is, who owns it, its contacts and open and won deals."""
+    contacts: Counter[str] = Counter(c.account_id for c in export.contacts or ())
+    open_deals: Counter[str] = Counter()
+    won_deals: Counter[str] = Counter()
+    for deal in export.deals or ():
+        if deal.status == OPEN:
+            open_deals[deal.account_id] += 1
+        elif deal.status == WON:
+            won_deals[deal.account_id] += 1
+    found = []
+    for account in export.accounts:
+        owner = export.owners.get(account.owner_id)
+        found.append(
+            AccountChoice(
+                account.crm_id,
+                account.name,
+                city=account.city,
+                owner=(owner.name or owner.email) if owner else "",  # Salesforce: User.csv
+                contacts=contacts[account.crm_id],
+                open_deals=open_deals[account.crm_id],
+                won_deals=won_deals[account.crm_id],
+            )
+        )
+    return sorted(found, key=lambda c: (c.name.lower(), c.city.lower(), c.crm_id))
 
 
 def choose(

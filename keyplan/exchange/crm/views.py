@@ -1,5 +1,7 @@
 """The CRM import page: upload a Salesforce Data Export (its .zip) or HubSpot's
-exports, name the key accounts, see what the import would do, then apply it.
+exports, tick the key accounts on a list of the export's accounts (or name them),
+see what the import would do, then apply it. A refused preview keeps the files, so
+a second try only chooses again.
 
 Of the uploaded files only the CSV files the reader uses are kept (unzipped; not a
 Data Export's attachments or other objects), each within KEYPLAN_IMPORT_MAX_BYTES
@@ -23,11 +25,15 @@ from keyplan.exchange import uploads as pending_uploads
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.files import CsvFile, base_name, list_files
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
+from keyplan.exchange.crm.reader import VendorReader
 from keyplan.exchange.crm.salesforce.base import OBJECTS as SALESFORCE_OBJECTS
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused, Problem
 
-VENDORS = {"salesforce": SalesforceReader.read_export, "hubspot": HubSpotReader.read_export}
+VENDORS: dict[str, type[VendorReader]] = {
+    "salesforce": SalesforceReader,
+    "hubspot": HubSpotReader,
+}
 SESSION_KEY = "crm_import"
 KIND = "crm"
 
@@ -92,14 +98,41 @@ def _over_total(size: int, total: int, how: str = "") -> str:
 
 
 def _run(request, folder: Path, choice: dict, *, dry_run: bool):
-    read = VENDORS[choice["vendor"]]
+    read = VENDORS[choice["vendor"]].read_export
     export = read(
         folder,
         accounts=choice["accounts"] or None,
+        named=choice.get("picked", ()),
         everything=choice["everything"],
         name=choice.get("names"),
     )
     return apply_export(export, by=request.user, dry_run=dry_run)
+
+
+def _refused(request, context: dict, refusal: ImportRefused):
+    context["problems"] = [str(p) for p in refusal.problems]
+    return render(request, "exchange/crm_import.html", context, status=400)
+
+
+def _picker(request, context: dict, folder: Path, pending: dict, *, status: int = 200):
+    """The export's accounts to tick (the files stay for the preview, and for a
+    second try)."""
+    try:
+        choices = VENDORS[pending["vendor"]].account_choices(folder, name=pending.get("names"))
+    except ImportRefused as refusal:
+        pending_uploads.drop(folder)
+        request.session.pop(SESSION_KEY, None)
+        return _refused(request, context, refusal)
+    picked = set(pending.get("picked", ()))
+    context.update(
+        choices=choices,
+        picked=picked,
+        token=pending["token"],
+        source=pending.get("names", ""),
+        label=VENDORS[pending["vendor"]].label,
+        deals="opportunities" if pending["vendor"] == "salesforce" else "deals",
+    )
+    return render(request, "exchange/crm_import.html", context, status=status)
 
 
 @login_required
@@ -116,6 +149,26 @@ def import_crm(request):
     }
     if request.method == "GET":
         return render(request, "exchange/crm_import.html", context)
+    if "choose" in request.POST:  # the accounts ticked on the picker: preview them
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        folder = pending_uploads.pending(KIND, request.user, token)
+        if folder is None or pending.get("token") != token:
+            context["problems"] = ["This upload has expired; upload the export again."]
+            return render(request, "exchange/crm_import.html", context, status=400)
+        pending["picked"] = request.POST.getlist("account")
+        pending["everything"] = request.POST.get("everything") == "1"
+        request.session[SESSION_KEY] = pending
+        if not (pending["picked"] or pending["everything"]):
+            context["problems"] = ["Tick the key accounts to import, or choose every account."]
+            return _picker(request, context, folder, pending, status=400)
+        try:
+            report = _run(request, folder, pending, dry_run=True)
+        except ImportRefused as refusal:  # the files stay: choose again
+            context["problems"] = [str(p) for p in refusal.problems]
+            return _picker(request, context, folder, pending, status=400)
+        context.update(report=report, token=token)
+        return render(request, "exchange/crm_import.html", context)
     if "apply" in request.POST:
         pending = request.session.get(SESSION_KEY) or {}
         token = request.POST.get("token", "")
@@ -131,7 +184,7 @@ def import_crm(request):
         finally:
             pending_uploads.drop(folder)
         request.session.pop(SESSION_KEY, None)
-        context.update(report=report, lines=report.lines(), applied=True)
+        context.update(report=report, applied=True)
         return render(request, "exchange/crm_import.html", context)
     choice = {
         "vendor": request.POST.get("vendor", ""),
@@ -145,8 +198,6 @@ def import_crm(request):
         message = "Choose where the export comes from: Salesforce or HubSpot."
     elif not uploads:
         message = "Choose the export's files (.zip or .csv) to upload."
-    elif not (choice["accounts"] or choice["everything"]):
-        message = "Name the key accounts to import, or choose every account."
     if message:
         context["problems"] = [message]
         return render(request, "exchange/crm_import.html", context, status=400)
@@ -154,11 +205,17 @@ def import_crm(request):
     token, folder = pending_uploads.start(KIND, request.user)  # the older one is gone
     try:
         _save(uploads, folder, choice["vendor"])
-        report = _run(request, folder, choice, dry_run=True)
     except ImportRefused as refusal:
         pending_uploads.drop(folder)
+        return _refused(request, context, refusal)
+    pending = {"token": token, **choice}
+    request.session[SESSION_KEY] = pending
+    if not (choice["accounts"] or choice["everything"]):  # tick them on the picker
+        return _picker(request, context, folder, pending)
+    try:
+        report = _run(request, folder, choice, dry_run=True)
+    except ImportRefused as refusal:  # the files stay: choose on the picker
         context["problems"] = [str(p) for p in refusal.problems]
-        return render(request, "exchange/crm_import.html", context, status=400)
-    request.session[SESSION_KEY] = {"token": token, **choice}
-    context.update(report=report, lines=report.lines(), token=token)
+        return _picker(request, context, folder, pending, status=400)
+    context.update(report=report, token=token)
     return render(request, "exchange/crm_import.html", context)

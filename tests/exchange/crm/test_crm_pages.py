@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from keyplan.accounts.models import Account
-from keyplan.team.models import Role
+from keyplan.team.models import Role, User
 from tests.conftest import make_user
 from tests.exchange.conftest import snapshot
 from tests.exchange.crm import helpers
@@ -87,11 +87,63 @@ def test_a_bad_export_is_refused_with_its_problems_and_changes_nothing(
     )
 
 
-def test_a_preview_needs_files_and_accounts(client, admin_user, export_zip):
+def choose(client, token, *accounts, **fields):
+    data = {"choose": "1", "token": token, "account": list(accounts), **fields}
+    return client.post(reverse("crm-import"), data)
+
+
+def test_without_names_the_upload_lists_the_exports_accounts_to_tick(
+    client, admin_user, export_zip
+):
     client.force_login(admin_user)
-    response = upload(client, export_zip)
-    assert response.status_code == 400
-    assert "Name the key accounts to import, or choose every account." in response.text
+    before = snapshot()
+
+    picker = upload(client, export_zip)
+
+    assert picker.status_code == 200 and snapshot() == before
+    rows = {c.crm_id: c for c in picker.context["choices"]}
+    assert [c.name for c in picker.context["choices"]] == [
+        "Globex Corp", "Globex Europe", "Initech, Inc."
+    ]  # fmt: skip
+    globex = rows[helpers.GLOBEX]
+    assert (globex.city, globex.owner, globex.contacts) == ("Springfield", "Kim Kam", 2)
+    assert (globex.open_deals, globex.won_deals) == (1, 1)
+    assert "3 accounts in the Salesforce export WE_00D_1.zip" in picker.text
+    assert f'value="{helpers.GLOBEX}"' in picker.text
+    token = picker.context["token"]
+
+    # Nothing ticked: asked again, the files kept.
+    again = choose(client, token)
+    assert again.status_code == 400
+    assert "Tick the key accounts to import, or choose every account." in again.text
+    assert len(again.context["choices"]) == 3
+
+    preview = choose(client, token, helpers.GLOBEX)
+
+    assert preview.status_code == 200 and snapshot() == before
+    assert "Would create the account Globex Corp" in preview.text
+    assert "Would create the account Initech" not in preview.text
+    applied = client.post(reverse("crm-import"), {"apply": "1", "token": preview.context["token"]})
+    assert "Created the account Globex Corp" in applied.text
+    assert list(Account.objects.values_list("name", flat=True)) == ["Globex Corp"]
+
+
+def test_a_refused_preview_keeps_the_files_and_shows_every_problem(client, admin_user, export_zip):
+    client.force_login(admin_user)
+    make_user("kay", Role.KAM)
+    picker = upload(client, export_zip)
+    client.force_login(User.objects.get(username="kay"))  # a KAM may not add products
+    kays = upload(client, export_zip)
+
+    refused = choose(client, kays.context["token"], helpers.GLOBEX, helpers.INITECH)
+
+    assert refused.status_code == 400
+    assert "cannot add “Analytics Suite” to the catalog: Only an administrator can change " \
+        "the product." in refused.text  # fmt: skip
+    # The picker again, with the ticks kept: choose without a second upload.
+    assert refused.context["picked"] == {helpers.GLOBEX, helpers.INITECH}
+    assert choose(client, kays.context["token"], helpers.INITECH).status_code == 200
+    assert picker.context["token"] != kays.context["token"]
 
 
 def test_viewers_and_strangers_may_not_import(db, client, export_zip):

@@ -446,6 +446,7 @@ class HubSpotReader(VendorReader):
                     parent_id=parent,
                     owner_id=self._owner(table, values, "Company owner"),
                     relationship=read.pop("relationship", relationship),
+                    city=table.value(values, "City"),
                 )
             )
 

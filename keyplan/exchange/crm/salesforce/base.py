@@ -2,6 +2,8 @@
 columns each must have, and how rows are loaded, placed on their account and
 skipped."""
 
+import json
+
 from keyplan.accounts.models import Account, Source
 from keyplan.exchange.crm.files import CsvTable, base_name, read_table, refuse
 from keyplan.exchange.crm.reader import YES, VendorReader
@@ -90,6 +92,18 @@ class SalesforceBase(VendorReader):
                 login=table.value(values, "Username"),
                 name=name,
             )
+
+    def _city(self, table: CsvTable, values) -> str:
+        """The billing city, from its column or the compound address."""
+        city = table.value(values, "BillingCity")
+        compound = table.value(values, "BillingAddress")
+        if not city and compound:
+            try:
+                address = json.loads(compound)
+            except ValueError:
+                return ""
+            city = str(address.get("city") or "") if isinstance(address, dict) else ""
+        return city.strip()
 
     def _deleted(self, table: CsvTable, values) -> bool:
         column = table.first("IsDeleted")

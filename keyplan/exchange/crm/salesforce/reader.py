@@ -22,14 +22,13 @@ from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.records import Contact, Export
 from keyplan.exchange.crm.salesforce.activities import ActivitiesReading
 from keyplan.exchange.crm.salesforce.base import OBJECTS
-from keyplan.exchange.crm.salesforce.choices import ChoicesReading
 from keyplan.exchange.crm.salesforce.deals import DealsReading
 from keyplan.exchange.crm.salesforce.terms import OWNERSHIP
 from keyplan.exchange.values import Integer, Money
 from keyplan.relationships.models import Stakeholder
 
 
-class SalesforceReader(DealsReading, ActivitiesReading, ChoicesReading):
+class SalesforceReader(DealsReading, ActivitiesReading):
     """Reads a Data Export into an Export: the accounts and their people here, the
     deals (deals.py), activities and cases (activities.py)."""
 
@@ -120,6 +119,7 @@ class SalesforceReader(DealsReading, ActivitiesReading, ChoicesReading):
                     parent_id=parent,
                     owner_id=self._owner(table, values),
                     relationship=read.pop("relationship", relationship),
+                    city=self._city(table, values),
                 )
             )
 

@@ -20,3 +20,21 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const field = event.detail.target.querySelector?.(".record-form input:not([type=hidden]), .record-form select");
   if (field) field.focus();
 });
+
+// A search box over a table (data-filter="#table"): rows without the words typed
+// are hidden; a data-filter-count element says how many are shown.
+document.addEventListener("input", (event) => {
+  const box = event.target.closest("input[data-filter]");
+  if (!box) return;
+  const selector = box.dataset.filter;
+  const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+  const rows = document.querySelectorAll(`${selector} tbody tr`);
+  let shown = 0;
+  rows.forEach((row) => {
+    const text = row.textContent.toLowerCase();
+    row.hidden = !words.every((word) => text.includes(word));
+    shown += !row.hidden;
+  });
+  const count = document.querySelector(`[data-filter-count="${selector}"]`);
+  if (count) count.textContent = words.length ? `${shown} of ${rows.length} shown` : "";
+});
