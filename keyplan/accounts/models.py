@@ -131,6 +131,40 @@ class AccountQuerySet(PlanQuerySet):
             raise Account.DoesNotExist("\n".join(problems))
         return list(found.values())
 
+    def twins(self) -> dict[int, str]:
+        """What tells apart the accounts of this queryset that share a name (any case)
+        with another of it: {id: "Lyon, Kim Alvarez"} from the headquarters and the
+        owner, with the CRM id and then the id when those do not. In one query."""
+        shared = (
+            self.order_by()
+            .values(lower_name=Lower("name"))
+            .annotate(count=models.Count("pk"))
+            .filter(count__gt=1)
+            .values("lower_name")
+        )
+        rows = (
+            self.alias(lower_name=Lower("name"))
+            .filter(lower_name__in=shared)
+            .order_by("pk")
+            .values_list(
+                "pk", Lower("name"), "headquarters", "crm_id",
+                "owner__first_name", "owner__last_name", "owner__username",
+            )
+        )  # fmt: skip
+        groups: dict[str, list[tuple[int, list[str]]]] = {}
+        for pk, lower_name, headquarters, crm_id, first, last, login in rows:
+            owner = f"{first} {last}".strip() or login or ""
+            levels = [headquarters, owner, f"CRM id {crm_id}" if crm_id else "", f"id {pk}"]
+            groups.setdefault(lower_name, []).append((pk, levels))
+        told: dict[int, str] = {}
+        for group in groups.values():
+            for depth in range(2, 5):  # headquarters and owner; then CRM id; then id
+                labels = {pk: ", ".join(p for p in levels[:depth] if p) for pk, levels in group}
+                if all(labels.values()) and len(set(labels.values())) == len(labels):
+                    break
+            told.update(labels)
+        return told
+
     def close_matches(self, text: str, limit: int = 5) -> list[str]:
         containing = list(self.filter(name__icontains=text).values_list("name", flat=True)[:limit])
         names = self.values_list("name", flat=True).iterator()
