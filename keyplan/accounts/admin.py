@@ -10,6 +10,7 @@ from keyplan.accounts.models import (
     RevenueYear,
     SelectionCriterion,
     SelectionScore,
+    told_apart,
 )
 from keyplan.accounts.services import update_account
 from keyplan.core.admin import PlanAdmin, RecordAdmin
@@ -17,9 +18,13 @@ from keyplan.core.admin import PlanAdmin, RecordAdmin
 
 @admin.register(Account)
 class AccountAdmin(PlanAdmin):
-    list_display = ("name", "tier", "relationship", "owner", "industry", "target_arr", "updated_at")
+    # Names may repeat: the list and the pickers show where and whose each account is.
+    list_display = (
+        "name", "headquarters", "tier", "relationship", "owner", "crm_id", "target_arr",
+        "updated_at",
+    )  # fmt: skip
     list_filter = ("tier", "relationship", "source", "ownership", "owner")
-    search_fields = ("name", "industry", "crm_id")
+    search_fields = ("name", "industry", "crm_id", "headquarters")
     autocomplete_fields = ("owner", "parent")
     fieldsets = (
         (None, {"fields": ("name", "tier", "relationship", "owner", "source", "crm_id")}),
@@ -33,6 +38,20 @@ class AccountAdmin(PlanAdmin):
 
     def update(self, record, **kwargs):
         return update_account(record, **kwargs)  # a new owner is a handoff
+
+    @staticmethod
+    def autocomplete_text(account: Account) -> str:
+        return told_apart(account)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("owner"), duplicates
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and field is not None:
+            field.label_from_instance = told_apart
+        return field
 
 
 @admin.register(Contract)

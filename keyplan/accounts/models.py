@@ -2,11 +2,13 @@
 contracts and revenue; and the scorecard that selects and tiers key accounts."""
 
 import difflib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
@@ -57,22 +59,111 @@ class Source(models.TextChoices):
     HUBSPOT = "hubspot", "HubSpot"
 
 
-class AccountQuerySet(PlanQuerySet):
-    def find(self, text: str) -> "Account":
-        """The account named `text` (any case) or with that id.
+MAX_LISTED = 20  # the matches an ambiguous name lists
 
-        Raises Account.DoesNotExist naming the closest names when there is none.
+
+def told_apart(account: "Account") -> str:
+    """One account as a list of same-named ones shows it: its name, headquarters, CRM
+    id, owner and keyplan id (what is blank is left out)."""
+    owner = account.owner
+    details = [
+        account.headquarters,
+        f"CRM id {account.crm_id}" if account.crm_id else "",
+        f"owner {owner.get_username()}" if owner else "no owner",
+        f"id {account.pk}",
+    ]
+    return f"{account.name} ({', '.join(d for d in details if d)})"
+
+
+def split_list(text: str | None) -> list[str]:
+    """The ids or names of a comma-separated option (`--accounts A,B`), blanks left out.
+    A name holding a comma is given by its id, or whole in an option of its own."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+class AccountQuerySet(PlanQuerySet):
+    """Accounts may share a name (CRMs hold duplicates and same-named accounts in two
+    regions): a name finds an account only when it is the only one of that name; an
+    id always does."""
+
+    def named(self, text: str) -> "AccountQuerySet":
+        """The accounts named `text`, in any case (through the index on Lower(name))."""
+        return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(text.strip())))
+
+    def find(self, text: str) -> "Account":
+        """The account with the id `text`, or the one account named `text` (any case).
+
+        Raises Account.DoesNotExist naming the closest names when there is none, and
+        Account.MultipleObjectsReturned telling each match apart (with its id to give
+        instead) when several accounts have that name.
         """
         text = text.strip()
-        match = None
-        if (pk := parse_id(text)) is not None:
-            match = self.filter(pk=pk).first()
-        match = match or self.filter(name__iexact=text).first()
-        if match is None:
-            close = self.close_matches(text)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise Account.DoesNotExist(f"No account is named “{text}”.{hint}")
-        return match
+        if (pk := parse_id(text)) is not None and (match := self.filter(pk=pk).first()):
+            return match
+        matches = list(self.named(text).select_related("owner").order_by("pk")[: MAX_LISTED + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = "\n".join(f"  {told_apart(account)}" for account in matches[:MAX_LISTED])
+            more = "\n  ..." if len(matches) > MAX_LISTED else ""
+            raise Account.MultipleObjectsReturned(
+                f"Several accounts are named “{text}”; give the id of the one you mean:\n"
+                f"{listed}{more}"
+            )
+        close = self.close_matches(text)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise Account.DoesNotExist(f"No account is named “{text}”.{hint}")
+
+    def find_each(self, texts: Iterable[str]) -> list["Account"]:
+        """find() for each of `texts` (ids or names), in order and without repeats; raises
+        Account.DoesNotExist with every problem, one a line, when any is not found or
+        ambiguous."""
+        found: dict[int, Account] = {}
+        problems = []
+        for text in texts:
+            try:
+                account = self.find(text)
+            except (Account.DoesNotExist, Account.MultipleObjectsReturned) as exc:
+                problems.append(str(exc))
+            else:
+                found.setdefault(account.pk, account)
+        if problems:
+            raise Account.DoesNotExist("\n".join(problems))
+        return list(found.values())
+
+    def twins(self) -> dict[int, str]:
+        """What tells apart the accounts of this queryset that share a name (any case)
+        with another of it: {id: "Lyon, Kim Alvarez"} from the headquarters and the
+        owner, with the CRM id and then the id when those do not. In one query."""
+        shared = (
+            self.order_by()
+            .values(lower_name=Lower("name"))
+            .annotate(count=models.Count("pk"))
+            .filter(count__gt=1)
+            .values("lower_name")
+        )
+        rows = (
+            self.alias(lower_name=Lower("name"))
+            .filter(lower_name__in=shared)
+            .order_by("pk")
+            .values_list(
+                "pk", Lower("name"), "headquarters", "crm_id",
+                "owner__first_name", "owner__last_name", "owner__username",
+            )
+        )  # fmt: skip
+        groups: dict[str, list[tuple[int, list[str]]]] = {}
+        for pk, lower_name, headquarters, crm_id, first, last, login in rows:
+            owner = f"{first} {last}".strip() or login or ""
+            levels = [headquarters, owner, f"CRM id {crm_id}" if crm_id else "", f"id {pk}"]
+            groups.setdefault(lower_name, []).append((pk, levels))
+        told: dict[int, str] = {}
+        for group in groups.values():
+            for depth in range(2, 5):  # headquarters and owner; then CRM id; then id
+                labels = {pk: ", ".join(p for p in levels[:depth] if p) for pk, levels in group}
+                if all(labels.values()) and len(set(labels.values())) == len(labels):
+                    break
+            told.update(labels)
+        return told
 
     def close_matches(self, text: str, limit: int = 5) -> list[str]:
         containing = list(self.filter(name__icontains=text).values_list("name", flat=True)[:limit])
@@ -198,11 +289,6 @@ class Account(Versioned):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="account_name_unique",
-                violation_error_message="An account with this name already exists.",
-            ),
             in_choices("tier", Tier, "account_tier_valid"),
             *non_negative(
                 "account",
@@ -214,6 +300,8 @@ class Account(Versioned):
             ),
         ]
         indexes = [
+            # Names are not unique (see AccountQuerySet); they are looked up in any case.
+            models.Index(Lower("name"), name="account_name_lower_idx"),
             models.Index(fields=["tier", "relationship"], name="account_tier_rel_idx"),
             models.Index(fields=["owner", "tier"], name="account_owner_tier_idx"),
             models.Index(fields=["updated_at"], name="account_updated_idx"),

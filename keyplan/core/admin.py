@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
@@ -18,6 +19,23 @@ from keyplan.core.models import Tracked
 
 if TYPE_CHECKING:
     pass
+
+
+class LabelledAutocomplete(AutocompleteJsonView):
+    """Autocomplete results labelled by the model admin's `autocomplete_text(obj)` when it
+    has one (accounts may share a name: their pickers tell them apart)."""
+
+    def serialize_result(self, obj: models.Model, to_field_name: str) -> dict[str, Any]:
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]
+        text = getattr(self.model_admin, "autocomplete_text", None)
+        return {**result, "text": text(obj)} if text else result
+
+
+def _autocomplete(request: HttpRequest) -> Any:
+    return LabelledAutocomplete.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = _autocomplete  # type: ignore[method-assign]
 
 
 class AdministratorsOnly:

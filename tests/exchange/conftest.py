@@ -12,6 +12,7 @@ from django.core.management import call_command
 from keyplan.accounts.models import Account
 from keyplan.demo import novatech
 from keyplan.growth.models import Product
+from keyplan.team.models import Organisation
 
 
 @pytest.fixture
@@ -33,7 +34,11 @@ def empty_the_plans() -> None:
 
 
 def snapshot() -> dict:
-    """How many rows every keyplan table (and its history) holds, plus each row's version."""
+    """How many rows every keyplan table (and its history) holds, plus each row's version.
+
+    The organisation's settings row is made first: any access check reads the settings,
+    and their first read makes the row (as the first request of a new install does)."""
+    Organisation.objects.get_or_create(pk=1)
     counts = {}
     for model in apps.get_models():
         if model.__module__.startswith("keyplan."):

@@ -21,7 +21,7 @@ from keyplan.accounts.models import (
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
 from keyplan.exchange.problems import Problem
 from keyplan.exchange.values import Choice, Names
-from keyplan.exchange.workbook import layout
+from keyplan.exchange.workbook import accounts, layout
 from keyplan.exchange.workbook.read import Incoming, SheetRecord
 from keyplan.exchange.workbook.report import WorkbookReport
 from keyplan.exchange.writer import Writer, same_value
@@ -132,8 +132,24 @@ class WorkbookImport(Writer):
         self.products = {p.name: p for p in Product.objects.all()}
         self.criteria = {c.key: c for c in SelectionCriterion.objects.all()}
         self.criteria_by_id = {c.pk: c for c in self.criteria.values()}
-        name = self.incoming.account.values.get("name")
-        self.account = Account.objects.filter(name__iexact=name).first() if name else None
+        # Only the accounts the importing user may see are looked at: one they may not
+        # see answers as one that does not exist (see workbook/accounts.py).
+        self.accounts = Account.objects.visible_to(self.by)
+        self.account = self._find_account()
+        self.parent: Account | None = None
+
+    def _find_account(self) -> Account | None:
+        """The account the workbook's hidden id names, else the one account of its name
+        (None: a new one). Several of that name refuse the workbook at the name cell."""
+        row = self.incoming.account
+        pk = accounts.id_of(row.values.get(layout.ACCOUNT_ID))
+        if pk is not None and (found := self.accounts.filter(pk=pk).first()) is not None:
+            return found
+        name = row.values.get("name")
+        matches = accounts.same_named(self.accounts, name) if name else []
+        if len(matches) > 1:
+            self.refuse([row.problem(accounts.ambiguous_name(name, matches), "name")])
+        return matches[0] if matches else None
 
     def _known(self, target: str) -> set:
         """The names a reference to `target` may use: the workbook's own sheet when it
@@ -145,8 +161,6 @@ class WorkbookImport(Writer):
         if target == layout.PRODUCTS:
             listed = {r.values.get("name") for r in self.incoming.products or ()}
             return set(self.products) | listed
-        if target == "account":
-            return set(Account.objects.values_list("name", flat=True))
         table = next(t for t in layout.TABLES if t.names == target)
         if table.sheet in self.tables:
             return {r.values.get(table.key[0]) for r in self.tables[table.sheet]}
@@ -170,25 +184,36 @@ class WorkbookImport(Writer):
         ]
         for columns, table_rows in rows:
             for column in columns:
-                if column.refers_to is None:
+                if column.refers_to in (None, "account"):  # the parent: _check_parent
                     continue
                 if column.refers_to not in known:
                     known[column.refers_to] = self._known(column.refers_to)
                 names = known[column.refers_to]
-                lower = {str(n).lower() for n in names} if column.refers_to == "account" else None
                 for row in table_rows:
                     value = row.values.get(column.field)
                     for name in value if isinstance(column.kind, Names) else (value,):
                         if name in (None, "") or name in names:
                             continue
-                        if lower is not None and name.lower() in lower:
-                            continue
                         problems.append(
                             row.problem(self._nowhere(column.refers_to, name), column.field)
                         )
+        problems += self._check_parent()
         problems += self._check_cells_and_owner()
         if problems:
             self.refuse(problems)
+
+    def _check_parent(self) -> list[Problem]:
+        """The Parent account cell, by id or by a name no other account the user may
+        see has."""
+        row = self.incoming.account
+        text = row.values.get("parent")
+        if not text:
+            return []
+        try:
+            self.parent = accounts.find_parent(self.accounts, text)
+        except ValueError as exc:
+            return [row.problem(str(exc), "parent")]
+        return []
 
     def _nowhere(self, target: str, name: str) -> str:
         if target == layout.USERS:
@@ -197,8 +222,6 @@ class WorkbookImport(Writer):
             return f"“{name}” is not in the product catalog nor on the “Products” sheet."
         if target == layout.CRITERIA:
             return f"“{name}” is not a selection criterion."
-        if target == "account":
-            return f"no account is named “{name}”."
         table = next(t for t in layout.TABLES if t.names == target)
         return f"no {target} is named “{name}” on the “{table.sheet}” sheet."
 
@@ -244,7 +267,7 @@ class WorkbookImport(Writer):
         if column.refers_to == layout.CRITERIA:
             return self.criteria[value]
         if column.refers_to == "account":
-            return Account.objects.get(name__iexact=value)
+            return self.parent
         return self.named[column.refers_to][value]
 
     # ---- values and changes
@@ -270,7 +293,7 @@ class WorkbookImport(Writer):
         row = self.incoming.account
         values = {}
         for column in (c for form in layout.FORMS for c in form.fields):
-            if column.field in row.values:
+            if column.field in row.values and not column.readonly:
                 values[column.field] = self._resolve(column, row.values[column.field])
         team = self.tables.get(layout.TEAM.sheet)
         if team is not None:

@@ -10,14 +10,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from keyplan.accounts.models import Account
 from keyplan.exchange.documents import document
 from keyplan.exchange.values import Names, Text
+from keyplan.exchange.workbook.accounts import parent_cell, signed_id
 from keyplan.exchange.workbook.layout import (
+    ACCOUNT_ID,
     CELLS,
     FORMS,
     GRID_SHEET,
@@ -27,6 +29,7 @@ from keyplan.exchange.workbook.layout import (
     PRODUCT_COLUMNS,
     PRODUCTS,
     PRODUCTS_SHEET,
+    PROFILE,
     SHEET_ORDER,
     SUMMARY_SHEET,
     TABLES,
@@ -46,7 +49,7 @@ MIN_VALIDATED_ROWS = 500
 
 def export_plan(account: Account, out) -> None:
     """Write the plan of `account` to `out` (a path or a binary file)."""
-    PlanWorkbook(document.build(account)).save(out)
+    PlanWorkbook(document.build(account), account).save(out)
 
 
 def export_template(out) -> None:
@@ -62,8 +65,8 @@ def write_value(cell, value) -> None:
 
 
 class PlanWorkbook:
-    def __init__(self, plan: dict | None):
-        self.plan = plan
+    def __init__(self, plan: dict | None, account: Account | None = None):
+        self.plan, self.account = plan, account
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.sheets = {name: self.book.create_sheet(name) for name in SHEET_ORDER}
@@ -156,6 +159,11 @@ class PlanWorkbook:
     def _form(self, form) -> None:
         sheet = self.sheets[form.sheet]
         values = form.values(self.plan) if self.plan else {}
+        if form is PROFILE and self.account is not None:
+            # Accounts may share a name: the workbook says which one it is, and which
+            # its parent is (see workbook/accounts.py).
+            values[ACCOUNT_ID] = signed_id(self.account)
+            values["parent"] = parent_cell(self.account)
         header = (Column("Field", "", Text(), 36), Column("Value", "", Text(), 60))
         self._header(sheet, 1, (*header, Column("About this field", "", Text(), 50)))
         for row, column in enumerate(form.fields, start=2):
@@ -164,6 +172,23 @@ class PlanWorkbook:
             sheet.cell(row=row, column=3, value=column.help or None)
             if column.kind.labels:
                 self._validation(sheet, column, f"B{row}")
+            if column.hidden:
+                sheet.row_dimensions[row].hidden = True
+        if any(column.hidden for column in form.fields):
+            self._protect_hidden(sheet, form)
+
+    def _protect_hidden(self, sheet, form) -> None:
+        """Lock the hidden rows: every value cell but theirs stays editable, and rows and
+        columns may still be resized (no password: this guards against slips only)."""
+        for row, column in enumerate(form.fields, start=2):
+            if not column.hidden:
+                sheet.cell(row=row, column=2).protection = Protection(locked=False)
+        sheet.protection.sheet = True
+        sheet.protection.formatCells = False
+        sheet.protection.formatColumns = False
+        sheet.protection.formatRows = False
+        sheet.protection.sort = False
+        sheet.protection.autoFilter = False
 
     def _table(self, table) -> None:
         sheet = self.sheets[table.sheet]
@@ -243,8 +268,10 @@ class PlanWorkbook:
         lines = [
             "How to fill in this workbook",
             "",
-            "One workbook holds the plan of one account. '1 Profile' names the account: "
-            "importing creates it, or updates the account of that name.",
+            "One workbook holds the plan of one account. An exported workbook updates the "
+            "account it came from (a hidden, locked row of '1 Profile' says which), even "
+            "renamed; a filled-in template creates the account it names, or updates the one "
+            "account of that name.",
             "Each numbered sheet is a section of the plan (DESIGN.md section 2); SWOT, "
             "Objectives, Actions, Health and Selection follow.",
             "On a table sheet each row is one record under the header row. Do not rename "

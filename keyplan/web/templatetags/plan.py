@@ -1,7 +1,9 @@
 """Template filters for plan pages."""
 
 from django import template
+from django.utils.html import format_html
 
+from keyplan.accounts.models import Account
 from keyplan.core.money import format_money
 from keyplan.insights.figures import shown
 
@@ -30,3 +32,18 @@ def show(figure) -> str:
 def value_of(value, unit: str) -> str:
     """A bare value with a Figure unit (for breakdown rows)."""
     return shown(value, unit)
+
+
+@register.simple_tag(takes_context=True)
+def account_name(context, pk: int, name: str) -> str:
+    """An account's name, told apart (headquarters, owner, ...) when another account the
+    viewer may see has the same name; what tells them apart is read once per request."""
+    request = context.get("request")
+    if request is None:
+        return format_html("{}", name)
+    twins = getattr(request, "_keyplan_twins", None)
+    if twins is None:
+        twins = request._keyplan_twins = Account.objects.visible_to(request.user).twins()
+    if pk not in twins:
+        return format_html("{}", name)
+    return format_html('{} <small class="twin">({})</small>', name, twins[pk])

@@ -8,10 +8,14 @@ import shutil
 import subprocess
 
 import pytest
+from openpyxl import load_workbook
 
+from keyplan.accounts import services as account_services
+from keyplan.accounts.models import Account
 from keyplan.demo import novatech
 from tests.exchange.conftest import empty_the_plans, plan_show
 from tests.exchange.workbook.helpers import export
+from tests.exchange.workbook.test_xlsx_accounts import PROFILE, profile_row, set_profile
 from tests.exchange.workbook.test_xlsx_import import run_import
 
 
@@ -59,3 +63,23 @@ def test_a_workbook_resaved_by_libreoffice_imports_the_same_plan(soffice, sample
     empty_the_plans()
     run_import(resaved)
     assert plan_show(novatech.NAME) == before
+
+
+def test_the_hidden_account_id_survives_libreoffice_and_still_finds_the_renamed_plan(
+    soffice, sample, tmp_path
+):
+    twin = account_services.create_account(by=sample.owner, name=novatech.NAME)
+    source = export(sample, tmp_path / "novatech.xlsx")
+    exported = load_workbook(source)[PROFILE]
+
+    resaved = resave(soffice, source, tmp_path)
+
+    book = load_workbook(resaved)
+    row = profile_row(book, "keyplan id")
+    assert book[PROFILE].row_dimensions[row].hidden
+    assert book[PROFILE][f"B{row}"].protection.locked
+    assert book[PROFILE][f"B{row}"].value == exported[f"B{row}"].value
+    set_profile(resaved, "Account name", "NovaTech Americas")
+    run_import(resaved, login="kam")
+    assert Account.objects.get(pk=sample.pk).name == "NovaTech Americas"
+    assert Account.objects.get(pk=twin.pk).name == novatech.NAME

@@ -1,4 +1,7 @@
-"""keyplan export ACCOUNT --format xlsx|json|pdf|md [--out FILE], and export --template."""
+"""keyplan export ACCOUNT --format xlsx|json|pdf|md [--out FILE], and export --template.
+
+ACCOUNT is an id or a name; a name that several accounts hold is refused, listing
+each of them with its id."""
 
 import sys
 from pathlib import Path
@@ -84,7 +87,7 @@ class Command(BaseCommand):
             raise CommandError("Name the account to export (or use --template).")
         try:
             found = Account.objects.find(account)
-        except Account.DoesNotExist as exc:
+        except (Account.DoesNotExist, Account.MultipleObjectsReturned) as exc:
             raise CommandError(str(exc)) from exc
         FORMATS[format](found, out, full=options["full"], paper=options["paper"])
         if out is not None:

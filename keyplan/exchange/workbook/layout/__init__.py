@@ -35,6 +35,7 @@ from keyplan.exchange.workbook.layout.growth import (
 )
 from keyplan.exchange.workbook.layout.people import INFLUENCE, INTERACTIONS, STAKEHOLDERS_TABLE
 from keyplan.exchange.workbook.layout.profile import (
+    ACCOUNT_ID,
     CONTRACTS_TABLE,
     HISTORY,
     LINES,
@@ -127,6 +128,7 @@ SECTION_ORDER = [PRODUCTS_SECTION] + [
 ]
 
 __all__ = [
+    "ACCOUNT_ID",
     "ACTIONS",
     "CADENCE",
     "CELLS",

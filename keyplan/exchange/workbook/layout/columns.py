@@ -28,6 +28,7 @@ class Column:
     refers_to: str | None = None  # USERS, STAKEHOLDERS, ...
     readonly: bool = False
     help: str = ""
+    hidden: bool = False  # a form row kept out of sight (and locked): the account's id
 
     @property
     def doc_key(self) -> str:

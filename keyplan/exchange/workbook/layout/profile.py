@@ -25,6 +25,8 @@ from keyplan.exchange.workbook.layout.columns import (
 )
 from keyplan.team.models import TeamRole
 
+ACCOUNT_ID = "keyplan_id"  # the hidden cell of the account's (signed) id
+
 PROFILE = FormSheet(
     "1 Profile",
     "1. Profile",
@@ -38,7 +40,13 @@ PROFILE = FormSheet(
         ),
         Column("Source", "source", Choice(Source, default=Source.EXCEL)),
         Column("CRM id", "crm_id", Text()),
-        ref("Parent account", "parent", "account", help="Another account in keyplan."),
+        ref(
+            "Parent account",
+            "parent",
+            "account",
+            help="Another account in keyplan: its name, or its id when accounts share the "
+            "name (“Acme (id 12)”).",
+        ),
         Column("Industry", "industry", Text()),
         Column("Annual revenue", "annual_revenue", Money(), help="The customer's own revenue."),
         Column("Employees", "employees", Integer(low=0)),
@@ -68,6 +76,16 @@ PROFILE = FormSheet(
         Column("Business outcomes they are after", "desired_outcomes", Text(wrap=True)),
         Column("Off the record", "off_the_record", Text(wrap=True)),
         Column("Tie to a board-level priority", "board_priority_link", Text(wrap=True)),
+        # Last, hidden and locked: which account this is, even once renamed here (the
+        # import reads it through workbook/accounts.py; the template leaves it blank).
+        Column(
+            "keyplan id",
+            ACCOUNT_ID,
+            Text(),
+            readonly=True,
+            hidden=True,
+            help="Which account this workbook is; do not change.",
+        ),
     ),
     lambda d: {
         **{k: d["account"][k] for k in ("name", "tier", "relationship", "source", "crm_id")},
