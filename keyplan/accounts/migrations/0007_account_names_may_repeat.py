@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_handoff'),
+        ('accounts', '0006_crm_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
