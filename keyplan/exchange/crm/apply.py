@@ -1,7 +1,9 @@
 """Bring the chosen key accounts' plans in line with a CRM export (see records.py).
 
-Records are matched by their CRM id (a keyplan record without one is adopted by
-its name), so importing the same export again changes nothing. Only the fields the
+Records are matched by their CRM id, so importing the same export again changes
+nothing; an account without one is adopted by its name only when it is the one of
+that name the user may edit (names may repeat, and one the user may not see is as
+good as absent). Only the fields the
 CRM owns are written, and only where the CRM holds a value: power, relationship
 strength, notes, the whitespace grid and every other keyplan-only field are never
 touched, and nothing keyplan holds is removed. It is written through the import
@@ -9,6 +11,8 @@ writer (exchange/writer.py), leniently: a value the services refuse is left out
 with a warning and the rest of its record imports; a dry run's report is exactly
 what applying does.
 """
+
+from collections import defaultdict
 
 from keyplan.accounts.models import Account, Relationship
 from keyplan.core import access
@@ -18,7 +22,7 @@ from keyplan.exchange.crm.people import PeopleSteps
 from keyplan.exchange.crm.records import WON, Export
 from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.report import AccountReport, CrmReport
-from keyplan.exchange.crm.steps import PROFILE, free_name
+from keyplan.exchange.crm.steps import PROFILE
 from keyplan.exchange.writer import same_value
 from keyplan.growth.models import Product
 from keyplan.team.models import User
@@ -165,34 +169,37 @@ class CrmImport(PeopleSteps, DealSteps, HealthSteps):
 
     def _accounts(self) -> None:
         export = self.export
-        stored = list(Account.objects.all())
-        by_crm = self._index(stored)
-        self.stored_accounts = by_crm
-        by_name = {a.name.lower(): a for a in stored}
+        # Every account's CRM id: one that another team manages is refused (naming
+        # nothing). Names, parents and subsidiaries: only what the user may see, so an
+        # account they may not see answers exactly as one that does not exist.
+        by_crm = self._index(Account.objects.all())
+        self.stored_accounts = self._index(access.visible(Account.objects.all(), self.by))
+        unlinked: dict[str, list[Account]] = defaultdict(list)
+        for candidate in access.editable(Account.objects.all(), self.by):
+            if self._normal(candidate.crm_id) is None:
+                unlinked[candidate.name.lower()].append(candidate)
         won = {d.account_id for d in export.deals or () if d.status == WON}
         self.account_status: dict[str, str] = {}
-        taken = set(by_name)
         for account in export.accounts:
             record = by_crm.get((account.crm_id,))
             adopted = False
             values = dict(account.values)
             name = values.pop("name")
-            if record is None:
-                same = by_name.get(name.lower())
-                if same is not None and self._normal(same.crm_id) is None:
-                    record, adopted = same, True
-                    values["crm_id"] = account.crm_id
+            # Not linked yet: the one account of that name the user may edit and no
+            # CRM record claims becomes this one's, instead of a second of that name.
+            same = unlinked.get(name.lower(), []) if record is None else []
+            if len(same) == 1:
+                record, adopted = same.pop(), True
+                values["crm_id"] = account.crm_id
             relationship = account.relationship or (
                 Relationship.CUSTOMER if account.crm_id in won else ""
             )
             if relationship:
                 values.setdefault("relationship", relationship)
-            outside = self._subsidiaries(account, by_crm)
+            outside = self._subsidiaries(account, self.stored_accounts)
             if outside:
                 values["subsidiaries"] = outside
             if record is None:
-                name = free_name([name, f"{name} ({account.crm_id})"], taken, 200)
-                taken.add(name.lower())
                 values.setdefault("relationship", Relationship.PROSPECT)
                 owner = self._owner(account.owner_id) if access.can_give_accounts(self.by) else None
                 record = self.create(
@@ -217,8 +224,7 @@ class CrmImport(PeopleSteps, DealSteps, HealthSteps):
                 if not access.can_manage_account(self.by, record):
                     for field_name in MANAGER_FIELDS:
                         values.pop(field_name, None)
-                if name.lower() == record.name.lower() or name.lower() not in taken:
-                    values["name"] = name
+                values["name"] = name
                 self.reports[record.pk] = AccountReport(
                     record.name, account.crm_id, adopted=adopted
                 )
