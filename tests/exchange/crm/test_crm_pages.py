@@ -180,3 +180,6 @@ def test_the_preview_lists_each_warning_before_anything_is_applied(client, admin
     globex = Account.objects.get()
     assert globex.website == "" and globex.annual_revenue == 125000000
     assert globex.crm_notes == "Website in Salesforce: www.globex&co.example"
+    plan = client.get(reverse("plan", args=[globex.pk])).text
+    assert "From the CRM, not stored as given" in plan
+    assert "Website in Salesforce: www.globex&amp;co.example" in plan
