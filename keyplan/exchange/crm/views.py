@@ -149,43 +149,15 @@ def import_crm(request):
     }
     if request.method == "GET":
         return render(request, "exchange/crm_import.html", context)
-    if "choose" in request.POST:  # the accounts ticked on the picker: preview them
-        pending = request.session.get(SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        folder = pending_uploads.pending(KIND, request.user, token)
-        if folder is None or pending.get("token") != token:
-            context["problems"] = ["This upload has expired; upload the export again."]
-            return render(request, "exchange/crm_import.html", context, status=400)
-        pending["picked"] = request.POST.getlist("account")
-        pending["everything"] = request.POST.get("everything") == "1"
-        request.session[SESSION_KEY] = pending
-        if not (pending["picked"] or pending["everything"]):
-            context["problems"] = ["Tick the key accounts to import, or choose every account."]
-            return _picker(request, context, folder, pending, status=400)
-        try:
-            report = _run(request, folder, pending, dry_run=True)
-        except ImportRefused as refusal:  # the files stay: choose again
-            context["problems"] = [str(p) for p in refusal.problems]
-            return _picker(request, context, folder, pending, status=400)
-        context.update(report=report, token=token)
-        return render(request, "exchange/crm_import.html", context)
+    if "choose" in request.POST:
+        return _choose(request, context)
     if "apply" in request.POST:
-        pending = request.session.get(SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        folder = pending_uploads.pending(KIND, request.user, token)
-        if folder is None or pending.get("token") != token:
-            context["problems"] = ["This preview has expired; upload the export again."]
-            return render(request, "exchange/crm_import.html", context, status=400)
-        try:
-            report = _run(request, folder, pending, dry_run=False)
-        except ImportRefused as refusal:
-            context["problems"] = [str(p) for p in refusal.problems]
-            return render(request, "exchange/crm_import.html", context, status=400)
-        finally:
-            pending_uploads.drop(folder)
-        request.session.pop(SESSION_KEY, None)
-        context.update(report=report, applied=True)
-        return render(request, "exchange/crm_import.html", context)
+        return _apply(request, context)
+    return _upload(request, context)
+
+
+def _upload(request, context: dict):
+    """Keep the files; then the picker, or the preview of the accounts named."""
     choice = {
         "vendor": request.POST.get("vendor", ""),
         "accounts": request.POST.get("accounts", "").strip(),
@@ -212,10 +184,57 @@ def import_crm(request):
     request.session[SESSION_KEY] = pending
     if not (choice["accounts"] or choice["everything"]):  # tick them on the picker
         return _picker(request, context, folder, pending)
+    return _preview(request, context, folder, pending)
+
+
+def _choose(request, context: dict):
+    """The accounts ticked on the picker: preview them."""
+    found = _pending(request, context, "This upload has expired; upload the export again.")
+    if not isinstance(found, tuple):
+        return found
+    pending, folder = found
+    pending["picked"] = request.POST.getlist("account")
+    pending["everything"] = request.POST.get("everything") == "1"
+    request.session[SESSION_KEY] = pending
+    if not (pending["picked"] or pending["everything"]):
+        context["problems"] = ["Tick the key accounts to import, or choose every account."]
+        return _picker(request, context, folder, pending, status=400)
+    return _preview(request, context, folder, pending)
+
+
+def _preview(request, context: dict, folder: Path, pending: dict):
     try:
-        report = _run(request, folder, choice, dry_run=True)
-    except ImportRefused as refusal:  # the files stay: choose on the picker
+        report = _run(request, folder, pending, dry_run=True)
+    except ImportRefused as refusal:  # the files stay: choose again on the picker
         context["problems"] = [str(p) for p in refusal.problems]
         return _picker(request, context, folder, pending, status=400)
-    context.update(report=report, token=token)
+    context.update(report=report, token=pending["token"])
     return render(request, "exchange/crm_import.html", context)
+
+
+def _apply(request, context: dict):
+    found = _pending(request, context, "This preview has expired; upload the export again.")
+    if not isinstance(found, tuple):
+        return found
+    pending, folder = found
+    try:
+        report = _run(request, folder, pending, dry_run=False)
+    except ImportRefused as refusal:
+        return _refused(request, context, refusal)
+    finally:
+        pending_uploads.drop(folder)
+    request.session.pop(SESSION_KEY, None)
+    context.update(report=report, applied=True)
+    return render(request, "exchange/crm_import.html", context)
+
+
+def _pending(request, context: dict, expired: str):
+    """(what the session holds of the upload, its folder), or the page saying it has
+    expired."""
+    pending = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    folder = pending_uploads.pending(KIND, request.user, token)
+    if folder is None or pending.get("token") != token:
+        context["problems"] = [expired]
+        return render(request, "exchange/crm_import.html", context, status=400)
+    return pending, folder
