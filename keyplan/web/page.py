@@ -407,8 +407,11 @@ class PlanPage:
 
 
 def as_of_moment(value: str | None) -> datetime | None:
-    """`?as_of=YYYY-MM-DD`: the plan at the end of that day."""
-    day = parse_date(value) if value else None
+    """`?as_of=YYYY-MM-DD`: the plan at the end of that day. Raises ValueError for a
+    date that is not one (2026-13-45)."""
+    day = parse_date(value.strip()) if value and value.strip() else None
+    if value and value.strip() and day is None:
+        raise ValueError(value)
     if day is None:
         return None
     if day > date.today():
@@ -418,7 +421,12 @@ def as_of_moment(value: str | None) -> datetime | None:
 
 @login_required
 def plan_page(request, pk: int):
-    moment = as_of_moment(request.GET.get("as_of"))
+    try:
+        moment = as_of_moment(request.GET.get("as_of"))
+    except ValueError:
+        page = PlanPage.for_viewing(request, pk)  # a plan they may not see stays a 404
+        context = {"page": page, "value": request.GET.get("as_of")}
+        return render(request, "web/bad_date.html", context, status=400)
     page = PlanPage.for_viewing(request, pk, as_of=moment)
     sections = [
         page.render_section(name, request) for name, _ in SECTIONS if name not in ("summary",)

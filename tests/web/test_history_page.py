@@ -116,6 +116,21 @@ def test_the_page_offers_the_plan_as_of_a_date(client, account, week, owner):
     assert f'href="/accounts/{account.pk}/?as_of=2026-06-11"' in html
 
 
+@pytest.mark.parametrize("value", ["2026-13-45", "2026-02-30", "yesterday"])
+def test_a_plan_as_of_a_date_that_is_not_one_is_a_400_that_says_so(
+    client, account, owner, outsider, value
+):
+    client.force_login(owner)
+    response = client.get(reverse("plan", args=[account.pk]), {"as_of": value})
+
+    assert response.status_code == 400
+    assert f"“{value}” is not a valid date" in response.text
+    assert f'href="/accounts/{account.pk}/"' in response.text
+    # Whom the plan is private from still gets "not found".
+    client.force_login(outsider)
+    assert client.get(reverse("plan", args=[account.pk]), {"as_of": value}).status_code == 404
+
+
 def test_a_team_member_and_a_viewer_read_the_history(client, account, week, member, viewer):
     for person in (member, viewer):
         assert "Sarah Lin" in page(client, person, account)
