@@ -46,8 +46,16 @@ class ApiKind:
         return schemas.input_schema(form, f"{self.name}Create", partial=False)
 
     @cached_property
+    def read_only(self) -> dict:
+        """What a read returns that a change does not write (schemas.read_only_fields)."""
+        writable = [*self.form._meta.fields, *self.form.links]
+        return schemas.read_only_fields(self.model, self.fields, writable, links=self.links)
+
+    @cached_property
     def update_schema(self):
-        return schemas.input_schema(self.form, f"{self.name}Update", partial=True)
+        return schemas.input_schema(
+            self.form, f"{self.name}Update", partial=True, read_only=self.read_only
+        )
 
     @cached_property
     def out_schema(self):

@@ -149,6 +149,10 @@ def register(kind: ApiKind) -> None:
         body = payload.model_dump(exclude_unset=True)
         stale = _stale(kind, record)
         expected = concurrency.precondition(request, record, body.pop("version", None), stale=stale)
+        given = {name: body.pop(name) for name in kind.read_only if name in body}
+        errors = schemas.read_only_problems(given, kind.serialize(record))
+        if errors:
+            raise Problem(422, f"The {kind.label} has read-only values; see errors.", errors=errors)
         values, links = _form_values(kind, account, record, body)
         try:
             with transaction.atomic():

@@ -50,6 +50,8 @@ def _input_type(field: forms.Field) -> Any:
         return RecordId
     if isinstance(field, forms.ChoiceField):
         values = _choices(field.choices)
+        if values and not field.required:
+            values.append("")  # none chosen, as a read shows it
         return _literal(values) if values else str
     if isinstance(field, forms.BooleanField):
         return bool
@@ -70,11 +72,15 @@ def _empty(value) -> bool:
     return value in (None, "", [], ())
 
 
-def input_schema(form_class: type[PlanForm], name: str, *, partial: bool) -> type[Input]:
+def input_schema(
+    form_class: type[PlanForm], name: str, *, partial: bool, read_only: dict[str, Any] | None = None
+) -> type[Input]:
     """The body that creates (or, `partial`, changes) a record through `form_class`.
 
     Creating requires what the form requires and the model has no default for;
-    a change takes any subset of the fields plus the `version` it was based on.
+    a change takes any subset of the fields plus the `version` it was based on, and
+    the `read_only` fields (name -> type) a read returned, so a record read can be
+    sent back as it was (they are checked, not written: see read_only_problem).
     """
     blank = form_class(account=None)
     fields: dict[str, Any] = {}
@@ -88,6 +94,9 @@ def input_schema(form_class: type[PlanForm], name: str, *, partial: bool) -> typ
             fields[field_name] = (kind, Field(description=description))
         else:
             fields[field_name] = (kind | None, Field(None, description=description))
+    for field_name, kind in (read_only or {}).items():
+        description = "Read-only: accepted when it is the record's, refused otherwise."
+        fields[field_name] = (kind | None, Field(None, description=description))
     if partial:
         fields["version"] = (
             int | None,
@@ -143,6 +152,36 @@ def output_schema(model: type[models.Model], names, name: str, *, links=()) -> t
         description = str(getattr(field, "help_text", "") or field.verbose_name)
         fields[field_name] = (_output_type(field), Field(description=description))
     return create_model(name, __base__=Schema, **fields)
+
+
+def read_only_fields(model: type[models.Model], names, writable, *, links=()) -> dict[str, Any]:
+    """The fields a read shows that a change does not write (id, timestamps, the
+    account, what a record is made of), by their JSON type."""
+    found: dict[str, Any] = {}
+    for field_name in output_fields(model, names):
+        if field_name in writable or field_name == "version":
+            continue
+        if field_name in links:
+            found[field_name] = list[int]
+        else:
+            found[field_name] = _output_type(model._meta.get_field(field_name))
+    return found
+
+
+def read_only_problems(given: dict, current: dict) -> dict[str, list[str]]:
+    """A message for each read-only value in `given` that is not the record's own (a
+    moment as precise as a read shows it: milliseconds)."""
+    return {
+        name: [f"{name} cannot be changed: it is {current[name]}, not {value}."]
+        for name, value in given.items()
+        if _as_read(value) != _as_read(current[name])
+    }
+
+
+def _as_read(value):
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return value
 
 
 def serialize(record: models.Model, names, *, links=()) -> dict:
