@@ -2,9 +2,11 @@
 
 Rows are matched to stored records by their key columns (see layout): a matched
 record is updated where its values differ, an unmatched row is created, and a
-stored record no row matched is removed. It is written through the import writer
-(exchange/writer.py), strictly: a bad cell anywhere refuses the whole workbook,
-naming the cell, and a dry run reports exactly what applying would do.
+stored record no row matched is removed, except what keyplan added or changed after
+the workbook was made (since.py: kept, or the import refused). It is written
+through the import writer (exchange/writer.py), strictly: a bad cell anywhere
+refuses the whole workbook, naming the cell, and a dry run reports exactly what
+applying would do.
 """
 
 from collections import defaultdict
@@ -21,9 +23,10 @@ from keyplan.accounts.models import (
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
 from keyplan.exchange.problems import Problem
 from keyplan.exchange.values import Choice, Names
-from keyplan.exchange.workbook import accounts, layout
+from keyplan.exchange.workbook import accounts, layout, stamps
 from keyplan.exchange.workbook.read import Incoming, SheetRecord
 from keyplan.exchange.workbook.report import WorkbookReport
+from keyplan.exchange.workbook.since import Since
 from keyplan.exchange.writer import Writer, same_value
 from keyplan.growth.models import (
     Action,
@@ -42,6 +45,7 @@ from keyplan.team.models import AccountMember, TeamRole, User
 def apply_workbook(incoming: Incoming, *, by, dry_run: bool = False) -> WorkbookReport:
     """Import `incoming` as `by`. Raises ImportRefused, having written nothing."""
     report = WorkbookReport(incoming.file, untouched=incoming.missing)
+    report.made = incoming.stamps.moment
     WorkbookImport(incoming, by, report).run(dry_run=dry_run)
     report.applied = not dry_run
     return report
@@ -72,6 +76,7 @@ class WorkbookImport(Writer):
         self.removals: list[tuple[layout.TableSheet, object, str]] = []
         # Records by the names rows use for them, filled as each sheet is written.
         self.named: dict[str, dict] = defaultdict(dict)
+        self.since = Since(incoming.stamps, report)
 
     # ---- how a workbook writes
 
@@ -81,6 +86,11 @@ class WorkbookImport(Writer):
         if not hasattr(record, "version"):
             return None
         return type(record).objects.filter(pk=record.pk).values_list("version", flat=True).first()
+
+    def save_new(self, model, values):
+        record = super().save_new(model, values)
+        self.since.created.add(stamps.key_of(record))
+        return record
 
     def save_changes(self, record, values):
         if isinstance(record, Account):  # the Team sheet says who stays on the team
@@ -94,6 +104,7 @@ class WorkbookImport(Writer):
 
     def steps(self) -> None:
         self._load_names()
+        self.since.judge(self.account)  # before anything is written
         self._check_references()
         self._account()
         self._products()
@@ -123,6 +134,8 @@ class WorkbookImport(Writer):
             SelectionScore,
             lambda r: (self.criteria_by_id[r.criterion_id].key,),
         )
+        if self.since.clashes:
+            self.refuse(self.since.clashes)
         self._remove()
 
     # ---- names and references
@@ -307,6 +320,10 @@ class WorkbookImport(Writer):
             self.account = self.create(Account, row, values)
             self.report.new_account = True
             return
+        if self.since.is_newer(self.account):
+            columns = {c.field: c for form in layout.FORMS for c in form.fields}
+            self.since.leave(self.account, row, values, self.account.name, columns)
+            return
         self.account, changed = self.update(self.account, row, values)
         sections = {c.field: form.section for form in layout.FORMS for c in form.fields}
         for name in changed:
@@ -369,6 +386,9 @@ class WorkbookImport(Writer):
                 fixed = {"account": self.account} if parent is None else parent
                 record = self.create(model, row, {**fixed, **values})
                 self.report.sections[table.section].created.append(name)
+            elif self.since.is_newer(record):
+                columns = {c.field: c for c in table.columns}
+                self.since.leave(record, row, values, name, columns)
             else:
                 record, changed = self.update(record, row, values)
                 self._note_changed(table.section, name, changed, row)
@@ -376,9 +396,11 @@ class WorkbookImport(Writer):
             if table.names:
                 self.named[table.names][row.values[table.key[0]]] = record
         for key, record in leftovers:
-            self.removals.append(
-                (table, record, _row_name(table, dict(zip(table.key, key, strict=True))))
-            )
+            name = _row_name(table, dict(zip(table.key, key, strict=True)))
+            if self.since.is_newer(record):
+                self.since.keep(table.section, name, record)
+            else:
+                self.removals.append((table, record, name))
         if model is Interaction:
             self._links(table, done, "stakeholders", layout.STAKEHOLDERS, "stakeholder_id")
         if model is Touchpoint:
@@ -401,6 +423,11 @@ class WorkbookImport(Writer):
             )
             if current == {w.pk for w in wanted}:
                 continue
+            if self.since.is_newer(record):
+                now = getattr(record, relation).all()
+                name = _row_name(table, row.values)
+                self.since.leave_links(record, relation, wanted, now, row, name, relation)
+                continue
             self.set_links(record, relation, wanted, row)
             name = _row_name(table, row.values)
             if name not in self.report.sections[table.section].created:
@@ -417,7 +444,11 @@ class WorkbookImport(Writer):
             if "reports_to" not in row.values:
                 continue
             manager = self._resolve(table.column("reports_to"), row.values["reports_to"])
-            if not same_value(record, "reports_to", manager):
+            if self.since.is_newer(record):
+                name = row.values["name"]
+                columns = {"reports_to": table.column("reports_to")}
+                self.since.leave(record, row, {"reports_to": manager}, name, columns)
+            elif not same_value(record, "reports_to", manager):
                 moving.append((row, record, manager))
         # Clear first, so a reshuffle never passes through a circle.
         for row, record, _manager in moving:
@@ -529,6 +560,11 @@ class WorkbookImport(Writer):
         if not (added or removed or changed):
             return
         row = next(iter(wanted.values()), SheetRecord(self.incoming.file, table.sheet, None))
+        if self.since.is_newer(play):
+            now = getattr(play, relation).all()
+            field = table.key[1]
+            self.since.leave_links(play, relation, targets.values(), now, row, play.name, field)
+            return
         self.set_links(play, relation, list(targets.values()), row, extra=extra)
         section.created += [_desc((play.name, *k)) for k in added]
         section.removed += [_desc((play.name, *k)) for k in removed]
@@ -541,6 +577,10 @@ class WorkbookImport(Writer):
             section = self.report.sections[table.section]
             if not type(record).objects.filter(pk=record.pk).exists():
                 section.removed.append(name)  # gone with its parent
+                continue
+            because = self.since.newer_dependent(record)
+            if because is not None:
+                self.since.keep(table.section, name, record, because)
                 continue
             place = SheetRecord(self.incoming.file, table.sheet, None)
             self.delete(record, place, prefix=f"cannot remove {name}: ")

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from keyplan.accounts.models import Account
 from keyplan.exchange.documents import document
 from keyplan.exchange.values import Names, Text
+from keyplan.exchange.workbook import stamps
 from keyplan.exchange.workbook.accounts import parent_cell, signed_id
 from keyplan.exchange.workbook.layout import (
     ACCOUNT_ID,
@@ -48,8 +49,10 @@ MIN_VALIDATED_ROWS = 500
 
 
 def export_plan(account: Account, out) -> None:
-    """Write the plan of `account` to `out` (a path or a binary file)."""
-    PlanWorkbook(document.build(account), account).save(out)
+    """Write the plan of `account` to `out` (a path or a binary file), stamped with
+    the moment and each record's version (stamps.py), taken before the plan is read."""
+    taken = stamps.take(account)
+    PlanWorkbook(document.build(account), account, taken).save(out)
 
 
 def export_template(out) -> None:
@@ -65,8 +68,13 @@ def write_value(cell, value) -> None:
 
 
 class PlanWorkbook:
-    def __init__(self, plan: dict | None, account: Account | None = None):
-        self.plan, self.account = plan, account
+    def __init__(
+        self,
+        plan: dict | None,
+        account: Account | None = None,
+        taken: stamps.Stamps | None = None,
+    ):
+        self.plan, self.account, self.stamps = plan, account, taken
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.sheets = {name: self.book.create_sheet(name) for name in SHEET_ORDER}
@@ -84,6 +92,8 @@ class PlanWorkbook:
         self._heat_map()
         self._grid()
         self.sheets[LISTS_SHEET].sheet_state = "hidden"
+        if self.stamps:  # the template carries none
+            stamps.write(self.book.create_sheet(stamps.STAMPS_SHEET), self.stamps)
         self.book.save(out)
 
     # ---- shared pieces
@@ -279,6 +289,10 @@ class PlanWorkbook:
             "Rows are matched to the plan by their first columns (a stakeholder by name, a "
             "cell by business unit and product). A row that is gone from a sheet is removed "
             "from the plan; a sheet that is gone leaves its section as it is.",
+            "An exported workbook remembers when it was made (a hidden, locked 'Stamps' "
+            "sheet). What keyplan added or changed since is never removed or overwritten "
+            "by it: the check lists such records as conflicts and keeps them, and a change "
+            "made here to one of them refuses the import (export the plan again).",
             "Pick enumerations (role, power, stage, ...) from the drop-downs. Dates are "
             "YYYY-MM-DD; amounts are plain numbers, never negative.",
             "People on our side are named by their keyplan login; stakeholders, business "

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from keyplan.exchange.problems import ImportRefused, Problem
 from keyplan.exchange.workbook.guard import EXTRA_COLUMNS, check_workbook
 from keyplan.exchange.workbook.layout import FORMS, PRODUCT_COLUMNS, PRODUCTS_SHEET, PROFILE, TABLES
+from keyplan.exchange.workbook.stamps import STAMPS_SHEET, Stamps, read_stamps
 
 MAX_PROBLEMS = 50
 UNPACK_RATIO = 20  # a workbook unpacking to more than this many times the limit is a zip bomb
@@ -32,6 +33,7 @@ WIDTHS = {
     **{form.sheet: 3 for form in FORMS},
     **{table.sheet: len(table.columns) for table in TABLES},
     PRODUCTS_SHEET: len(PRODUCT_COLUMNS),
+    STAMPS_SHEET: 3,
 }
 
 
@@ -69,6 +71,8 @@ class Incoming:
     tables: dict[str, list[SheetRecord]]
     products: list[SheetRecord] | None
     missing: list[str]
+    # When the workbook was made and what it showed; none for a template (stamps.py).
+    stamps: Stamps = field(default_factory=Stamps)
 
 
 def read_plan(source, name: str | None = None, *, max_bytes: int | None = None) -> Incoming:
@@ -199,7 +203,8 @@ class Reader:
             products = self._table(PRODUCTS_SHEET, PRODUCT_COLUMNS, None)
         if self.problems:
             raise ImportRefused(self.problems[:MAX_PROBLEMS])
-        return Incoming(self.file, account, tables, products, missing)
+        shown = read_stamps(self.sheets.get(STAMPS_SHEET, []))
+        return Incoming(self.file, account, tables, products, missing, shown)
 
     def _form(self, form, account: SheetRecord) -> None:
         by_label = {_label(c.header): c for c in form.fields}

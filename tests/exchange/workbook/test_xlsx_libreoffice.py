@@ -12,7 +12,10 @@ from openpyxl import load_workbook
 
 from keyplan.accounts import services as account_services
 from keyplan.accounts.models import Account
+from keyplan.core import services
 from keyplan.demo import novatech
+from keyplan.exchange.workbook.stamps import STAMPS_SHEET
+from keyplan.relationships.models import Stakeholder
 from tests.exchange.conftest import empty_the_plans, plan_show
 from tests.exchange.workbook.helpers import export
 from tests.exchange.workbook.test_xlsx_accounts import PROFILE, profile_row, set_profile
@@ -83,3 +86,21 @@ def test_the_hidden_account_id_survives_libreoffice_and_still_finds_the_renamed_
     run_import(resaved, login="kam")
     assert Account.objects.get(pk=sample.pk).name == "NovaTech Americas"
     assert Account.objects.get(pk=twin.pk).name == novatech.NAME
+
+
+def test_the_stamps_survive_libreoffice_and_still_keep_what_was_added_since(
+    soffice, sample, tmp_path
+):
+    source = export(sample, tmp_path / "novatech.xlsx")
+    exported = list(load_workbook(source)[STAMPS_SHEET].values)
+
+    resaved = resave(soffice, source, tmp_path)
+
+    sheet = load_workbook(resaved)[STAMPS_SHEET]
+    assert sheet.sheet_state == "hidden"
+    assert sheet.protection.sheet
+    assert [row[2] for row in sheet.values] == [row[2] for row in exported]
+    services.create(Stakeholder, by=sample.owner, account=sample, name="Nina Park")
+    output = run_import(resaved, login="kam")
+    assert "Nina Park: added in keyplan by Alex Morgan on " in output
+    assert Stakeholder.objects.filter(account=sample, name="Nina Park").exists()
