@@ -30,6 +30,11 @@ class WorkbookReport:
         return sum(map(len, self.sections.values())) + sum(map(len, self.conflicts.values()))
 
     @property
+    def writes(self) -> int:
+        """The changes applying would make (conflicts are kept as keyplan has them)."""
+        return sum(map(len, self.sections.values()))
+
+    @property
     def removals(self) -> int:
         return sum(len(section.removed) for section in self.sections.values())
 

@@ -239,6 +239,11 @@ def test_through_the_page_an_older_workbook_loses_nothing_and_says_why(client, s
     assert "Nina Park: added in keyplan by Alex Morgan on " in preview.text
     assert preview.text.count("kept as keyplan has it") == 4
     assert "removed" not in preview.text
+    # Only conflicts: nothing to apply, and no button that would do nothing.
+    assert "Nothing to apply: keyplan keeps what changed since the workbook was made." in (
+        preview.text
+    )
+    assert "Apply these changes" not in preview.text
     token = preview.context["token"]
     applied = client.post(reverse("plan-import", args=[sample.pk]), {"apply": "1", "token": token})
     assert applied.status_code == 302
