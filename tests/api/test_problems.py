@@ -125,7 +125,9 @@ def test_a_changed_parent_is_refused(api, account, champion, other):
 
     body = problem(api.patch(url, {"account": other.pk}, headers={"If-Match": '"1"'}), 422)
 
-    assert body["errors"] == {"account": ["Unknown field."]}
+    assert body["errors"] == {
+        "account": [f"account cannot be changed: it is {account.pk}, not {other.pk}."]
+    }
 
 
 def test_a_viewer_is_refused_before_the_values_are_judged(viewer, account):
