@@ -418,7 +418,7 @@ def test_alerts_cost_the_same_queries_for_more_accounts(
     for number in range(accounts):
         every_warning(owner, f"Account {number:02}")
     portfolio = Account.objects.filter(owner=owner)
-    with django_assert_max_num_queries(13):  # the organisation, then one query per rule
+    with django_assert_max_num_queries(14):  # the organisation, then one query per rule
         found = alerts.alerts(portfolio)
     assert len(found) == accounts * len(alerts.RULES)
     with django_assert_max_num_queries(2):  # the organisation, then one count of every rule
