@@ -223,7 +223,8 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             "Gap to target",
             target - arr - weighted,
             MONEY_UNIT,
-            "target ARR - (current ARR + weighted pipeline); positive: still to find",
+            "target ARR - (current ARR + weighted pipeline); positive: still to find; in the "
+            f"weighted pipeline, {PASSED_RULE}",
             gap,
         ),
         attainment=figure(
@@ -231,7 +232,8 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             "Path to target",
             percent(arr + weighted, target),
             PERCENT,
-            "(current ARR + weighted pipeline) / target ARR",
+            "(current ARR + weighted pipeline) / target ARR; in the weighted pipeline, "
+            + PASSED_RULE,
             sql_percent(F("arr") + F("weighted"), F("target_arr")),
             ascending=True,
         ),
