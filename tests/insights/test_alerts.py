@@ -376,6 +376,7 @@ def every_warning(owner, name: str) -> Account:
         risk(plan, owner, probability=3)
         risk_services.record_health(plan, ago(100), by=owner, licensed_seats=10, active_seats=1)
         cadence_services.log_trigger(plan, "funding_round", "Series C", by=owner, date=ago(100))
+        services.create(Play, by=owner, account=plan, name="Stalled deal", target_close_date=ago(5))
     return plan
 
 
