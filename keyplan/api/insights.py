@@ -22,6 +22,7 @@ from keyplan.core import clock
 from keyplan.exchange.documents.document import json_value
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import forecast, health, plans, relationships
+from keyplan.insights import numbers as plan_numbers
 from keyplan.insights.figures import Figure
 from keyplan.insights.portfolio import FIGURES, book, dashboard
 from keyplan.team.models import Organisation
@@ -94,6 +95,10 @@ class CompletenessOut(Schema):
 
 class AccountMetrics(Schema):
     account_id: int
+    numbers: dict[str, FigureOut] = Field(
+        description="Open whitespace, weighted pipeline, gap and path to target, ARR at risk "
+        "and risk exposure (insights.numbers): the values every surface shows."
+    )
     health: HealthOut
     completeness: CompletenessOut
     freshness: FigureOut
@@ -238,6 +243,7 @@ def account_metrics(request, account_id: int):
     complete = plans.completeness(one, today)
     return {
         "account_id": account.pk,
+        "numbers": {k: figure(f) for k, f in plan_numbers.numbers(one, today).by_key().items()},
         "health": {"score": figure(score.score), "parts": [figure(f) for _, f in score.parts]},
         "completeness": {
             "overall": figure(complete.overall),

@@ -84,7 +84,9 @@ def _accounts_sql(settings: Organisation) -> str:
         WHERE {live} GROUP BY c.account_id
     ), weighted AS (
         SELECT p.account_id, SUM({_weight()}) AS weighted FROM growth_play p
-        WHERE p.stage IN ({_in(OPEN_STAGES)}) GROUP BY p.account_id
+        WHERE p.stage IN ({_in(OPEN_STAGES)})
+          AND (p.target_close_date IS NULL OR p.target_close_date >= %(today)s)
+        GROUP BY p.account_id
     ), threads AS (
         SELECT s.account_id, COUNT(*) AS depth FROM relationships_stakeholder s
         WHERE s.status = '{StakeholderStatus.ACTIVE}' AND s.strength >= {Strength.WARM}
@@ -177,9 +179,23 @@ CELLS = f"""
 
 PLAYS = "SELECT stage, COUNT(*), SUM(target_arr) FROM growth_play GROUP BY stage"
 
+# Exposure per category: each account's at most its live ARR (insights.risk).
 RISKS = f"""
-    SELECT category, SUM(arr_at_risk * {_case("probability", PROBABILITY_WEIGHTS)}), COUNT(*)
-    FROM risks_risk WHERE status IN ({_in(OPEN_RISK_STATUSES)}) GROUP BY category
+    WITH live AS (
+        SELECT c.account_id, SUM(c.arr) AS arr FROM accounts_contract c
+        WHERE c.status = '{ContractStatus.ACTIVE}'
+          AND (c.end_date IS NULL OR c.end_date >= %(today)s)
+        GROUP BY c.account_id
+    ), per AS (
+        SELECT account_id, category, COUNT(*) AS n,
+            SUM(arr_at_risk * {_case("probability", PROBABILITY_WEIGHTS)}) AS x
+        FROM risks_risk WHERE status IN ({_in(OPEN_RISK_STATUSES)})
+        GROUP BY account_id, category
+    )
+    SELECT per.category,
+        SUM(CASE WHEN per.x < COALESCE(l.arr, 0) THEN per.x ELSE COALESCE(l.arr, 0) END),
+        SUM(per.n)
+    FROM per LEFT JOIN live l ON l.account_id = per.account_id GROUP BY per.category
 """
 
 

@@ -223,6 +223,7 @@ class AlertRule(models.TextChoices):
     UNMITIGATED_RISK = "unmitigated_risk", "Unmitigated high risk"
     LOW_ADOPTION = "low_adoption", "Low adoption"
     NEW_TRIGGER = "new_trigger", "Unprocessed trigger event"
+    CLOSE_DATE_PASSED = "close_date_passed", "Close date passed"
 
 
 class AlertSnooze(Versioned):

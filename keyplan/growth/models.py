@@ -1,6 +1,7 @@
 """Plan sections 5, 6 and 9: the product catalog, business units and the whitespace
 grid, objectives, growth plays, the action plan and resource requests."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -282,6 +283,13 @@ class Play(Versioned):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    def close_date_passed(self, today: date) -> bool:
+        """Open with a target close date before `today`: left out of the pipeline until
+        re-dated or closed (the rule of insights.pipeline, in SQL there)."""
+        return (
+            self.is_open and self.target_close_date is not None and self.target_close_date < today
+        )
 
     @property
     def win_probability(self) -> Decimal:

@@ -23,12 +23,16 @@ The rules in their fixed order, with their severity; thresholds come from
 - low_adoption (medium): the latest health snapshot with seat counts has fewer than
   `low_adoption_percent` [60] of licensed seats active.
 - new_trigger (medium): a trigger event still marked "needs a plan update".
+- close_date_passed (medium): an open play (idea to closing) whose target close date is
+  before today, typed in keyplan or imported from a CRM; it stays out of the weighted
+  pipeline, the path to target and the forecast until re-dated or closed
+  (insights.pipeline).
 
 An alert snoozed during a review (cadence.AlertSnooze: its rule and record, until a
 day) stays out of every list and count until that day has passed.
 
 Each rule is one query for any number of accounts, one row per alert: `alerts()`
-costs 13 queries (the organisation, then one per rule), `counts()` 2.
+costs 14 queries (the organisation, then one per rule), `counts()` 2.
 """
 
 from collections.abc import Callable
@@ -48,8 +52,9 @@ from keyplan.cadence.models import AlertRule
 from keyplan.core import clock
 from keyplan.core.choices import Level
 from keyplan.core.money import format_money
-from keyplan.growth.models import Action, ActionStatus
+from keyplan.growth.models import Action, ActionStatus, Play
 from keyplan.insights import cadence as review_cadence
+from keyplan.insights import pipeline
 from keyplan.insights.accounts import live_contracts
 from keyplan.insights.sql import tally
 from keyplan.relationships import models as people
@@ -478,6 +483,26 @@ def new_trigger(accounts, settings, today):
         return why, (kind, f"#triggerevent-{row['pk']}")
 
     return rows.values("pk", "account_id", "kind", "date", "description", **OF_ACCOUNT), explain
+
+
+@_define(AlertRule.CLOSE_DATE_PASSED, MEDIUM)
+def close_date_passed(accounts, settings, today):
+    """An open play's target close date has passed: it is left out of the weighted
+    pipeline, the path to target and the forecast until it is re-dated or closed."""
+    rows = _of(Play, accounts, "target_close_date", "name").filter(
+        pipeline.close_date_passed(today)
+    )
+
+    def explain(row):
+        days = _days((today - row["target_close_date"]).days)
+        why = (
+            f"“{row['name']}” ({_owner(row)}) was to close on {_day(row['target_close_date'])}, "
+            f"{days} ago: re-date it or close it; until then it is left out of the pipeline"
+        )
+        return why, (row["name"], f"#play-{row['pk']}")
+
+    fields = ("pk", "account_id", "name", "target_close_date")
+    return rows.values(*fields, *OWNER, **OF_ACCOUNT), explain
 
 
 RULES: tuple[Rule, ...] = tuple(_rules)

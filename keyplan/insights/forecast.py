@@ -6,7 +6,8 @@ Each run of the simulation:
   percent when set, else its stage's (`growth.models.STAGE_PROBABILITY`), adding its
   target ARR. Renewal plays add nothing: their ARR is already in the current ARR and
   the forecast keeps it. Plays due to close more than 12 months from today are left
-  out (counted in `later_plays`); plays with no close date count;
+  out (counted in `later_plays`); plays with no close date count; plays whose close
+  date has passed are left out until re-dated or closed (insights.pipeline);
 - lets every open risk (open or mitigating) happen with the probability of its level,
   `RISK_PROBABILITY` (low 0.1, medium 0.3, high 0.6), removing its ARR at risk from
   its account's current ARR, at most all of it: no account goes below zero.
@@ -28,8 +29,9 @@ from django.db.models import QuerySet
 from keyplan.accounts.models import Account
 from keyplan.core import clock
 from keyplan.core.choices import Level
-from keyplan.growth.models import OPEN_STAGES, STAGE_PROBABILITY, Play, PlayKind
+from keyplan.growth.models import STAGE_PROBABILITY, PlayKind
 from keyplan.insights.accounts import with_figures
+from keyplan.insights.pipeline import current_plays
 from keyplan.risks.models import OPEN_RISK_STATUSES, Risk
 
 RISK_PROBABILITY = {Level.LOW: 0.1, Level.MEDIUM: 0.3, Level.HIGH: 0.6}
@@ -51,7 +53,7 @@ class Forecast:
     seed: int
     # The inputs, so a page can explain the band
     accounts: int
-    plays: int  # open plays that may add ARR
+    plays: int  # open plays that may add ARR (close date not passed)
     renewal_plays: int  # open renewal plays: modelled as keeping the current ARR
     later_plays: int  # open plays closing after the horizon, left out
     risks: int  # open risks
@@ -135,7 +137,7 @@ def _load(ids: QuerySet, today: date) -> tuple[list, list, list]:
     # ARR (live contracts) and target ARR per account
     accounts = with_figures(Account.objects.filter(pk__in=ids), today)
     figures = list(accounts.values_list("pk", "arr", "target_arr"))
-    plays = Play.objects.filter(account__in=ids, stage__in=OPEN_STAGES)
+    plays = current_plays(today, account__in=ids)  # not those whose close date passed
     plays = plays.values_list("kind", "stage", "probability", "target_arr", "target_close_date")
     # Risks sorted by account, for the per-account floor
     risks = Risk.objects.filter(account__in=ids, status__in=OPEN_RISK_STATUSES).order_by("account")

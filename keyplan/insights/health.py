@@ -41,8 +41,8 @@ from keyplan.insights.accounts import live_contracts
 from keyplan.insights.figures import SCORE, Figure
 from keyplan.insights.relationships import KEY, met_since
 from keyplan.insights.revenue import current_arr
-from keyplan.insights.risk import exposure_per_account
-from keyplan.insights.sql import ZERO, ranked, tenth
+from keyplan.insights.risk import weighted_at_risk
+from keyplan.insights.sql import MONEY, ZERO, ranked, tenth
 from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import HealthSnapshot
 from keyplan.team.models import Organisation
@@ -123,7 +123,7 @@ def _risk_part(today: date) -> Subquery:
     account's live contracts, grouped, with the exposure looked up once per account."""
     live = Contract.objects.filter(live_contracts(today), account=OuterRef("pk")).order_by()
     live = live.values("account").annotate(arr_total=Sum("arr")).filter(arr_total__gt=0)
-    exposure = Cast(exposure_per_account(outer="account"), FLOAT)
+    exposure = Cast(weighted_at_risk(outer="account"), FLOAT)
     share = Value(100.0) - exposure * Value(100.0) / Cast(F("arr_total"), FLOAT)
     return Subquery(
         live.annotate(part=_rounded(Greatest(Value(0.0), share))).values("part"), output_field=PART
@@ -139,7 +139,7 @@ def with_health(accounts: QuerySet, today: date | None = None) -> QuerySet:
     parts.update(coverage=_coverage_part(today, days), risk=_risk_part(today))
     rows = accounts.annotate(
         health_arr=current_arr(today),
-        health_exposure=exposure_per_account(),
+        health_exposure=Least(weighted_at_risk(), F("health_arr"), output_field=MONEY),
         **{f"health_{name}": part for name, part in parts.items()},
     )
     # score = sum(weight x part) / sum(weight) over the parts with data. Each part is

@@ -2,10 +2,16 @@
 
 Rules
 - Open plays are those at idea, in conversation, active opportunity or closing.
+- Close date passed: an open play whose target close date is before today (typed in
+  keyplan or imported from a CRM). It is flagged on the plan, raises the "close date
+  passed" alert (insights.alerts) and is left out of the weighted pipeline, the path to
+  target and the forecast until it is re-dated (today or later) or closed (won or lost).
+  A play closing today still counts; a play with no close date counts.
+- Current plays are the open plays whose close date has not passed.
 - A play's win probability is its own `probability` percent when set, else its stage's
   default (growth.models.STAGE_PROBABILITY: idea 10%, in conversation 25%, active
   opportunity 50%, closing 80%).
-- Weighted pipeline = sum over open plays of target ARR x win probability.
+- Weighted pipeline = sum over current plays of target ARR x win probability.
 - Path to target, over the accounts with a target ARR only: projection = current ARR
   (live contracts) + weighted pipeline; gap = target ARR - projection (positive: still
   to find; zero or negative: the target is covered). The portfolio gap is the sum of the
@@ -28,11 +34,15 @@ from keyplan.insights.revenue import current_arr
 from keyplan.insights.sql import MONEY, ZERO, ranked, sql_percent, subtotal, tally
 
 PROBABILITY = DecimalField(max_digits=5, decimal_places=4)
+PASSED_RULE = (
+    "an open play whose target close date is before today is left out until it is "
+    "re-dated or closed"
+)
 WEIGHT_RULE = (
     "target ARR x win probability of open plays (the play's own probability, else its "
     "stage's: "
     + ", ".join(f"{Stage(s).label.lower()} {STAGE_PROBABILITY[s]:.0%}" for s in OPEN_STAGES)
-    + ")"
+    + f"); {PASSED_RULE}"
 )
 
 
@@ -53,13 +63,24 @@ def weighted_value() -> Coalesce:
     return F("target_arr") * win_probability()
 
 
-def _open_plays(**filters) -> QuerySet:
-    return Play.objects.filter(stage__in=OPEN_STAGES, **filters)
+def close_date_passed(today: date) -> Q:
+    """Plays that are open and whose target close date is before `today`."""
+    return Q(stage__in=OPEN_STAGES, target_close_date__lt=today)
 
 
-def weighted_per_account() -> Coalesce:
-    """Per-account expression: the account's weighted pipeline."""
-    return subtotal(_open_plays(account=OuterRef("pk")), weighted_value())
+def _still_dated(today: date) -> Q:
+    """No close date, or one today or later."""
+    return Q(target_close_date__isnull=True) | Q(target_close_date__gte=today)
+
+
+def current_plays(today: date, **filters) -> QuerySet:
+    """Open plays whose close date has not passed: the plays that count as pipeline."""
+    return Play.objects.filter(_still_dated(today), stage__in=OPEN_STAGES, **filters)
+
+
+def weighted_per_account(today: date) -> Coalesce:
+    """Per-account expression: the account's weighted pipeline on `today`."""
+    return subtotal(current_plays(today, account=OuterRef("pk")), weighted_value())
 
 
 @dataclass(frozen=True)
@@ -106,12 +127,18 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
     return result
 
 
-def weighted_pipeline(accounts: QuerySet) -> Figure:
-    """Open plays' target ARR weighted by their win probability."""
-    totals = _open_plays(account__in=accounts.values("pk")).aggregate(
-        weighted=Sum(weighted_value(), output_field=MONEY),
-        unweighted=Sum("target_arr"),
-        plays=Count("pk"),
+def weighted_pipeline(accounts: QuerySet, today: date | None = None) -> Figure:
+    """Current plays' target ARR weighted by their win probability (plays whose close
+    date has passed are left out and counted among the inputs)."""
+    today = today or clock.today()
+    current = _still_dated(today)
+    totals = Play.objects.filter(
+        account__in=accounts.values("pk"), stage__in=OPEN_STAGES
+    ).aggregate(
+        weighted=Sum(weighted_value(), filter=current, output_field=MONEY),
+        unweighted=Sum("target_arr", filter=current),
+        plays=Count("pk", filter=current),
+        passed=Count("pk", filter=close_date_passed(today)),
     )
     return Figure(
         key="weighted_pipeline",
@@ -122,8 +149,9 @@ def weighted_pipeline(accounts: QuerySet) -> Figure:
         inputs={
             "open plays": totals["plays"],
             "unweighted target ARR": totals["unweighted"] or ZERO,
+            "plays past their close date (left out)": totals["passed"],
         },
-        breakdown=ranked(accounts, weighted_per_account()),
+        breakdown=ranked(accounts, weighted_per_account(today)),
     )
 
 
@@ -140,7 +168,7 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
     """Current ARR plus weighted pipeline against the target ARR, over accounts with a target."""
     today = today or clock.today()
     rows = accounts.filter(target_arr__isnull=False).annotate(
-        arr=current_arr(today), weighted=weighted_per_account()
+        arr=current_arr(today), weighted=weighted_per_account(today)
     )
     gap = F("target_arr") - F("arr") - F("weighted")
     totals = rows.aggregate(
@@ -195,7 +223,8 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             "Gap to target",
             target - arr - weighted,
             MONEY_UNIT,
-            "target ARR - (current ARR + weighted pipeline); positive: still to find",
+            "target ARR - (current ARR + weighted pipeline); positive: still to find; in the "
+            f"weighted pipeline, {PASSED_RULE}",
             gap,
         ),
         attainment=figure(
@@ -203,7 +232,8 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             "Path to target",
             percent(arr + weighted, target),
             PERCENT,
-            "(current ARR + weighted pipeline) / target ARR",
+            "(current ARR + weighted pipeline) / target ARR; in the weighted pipeline, "
+            + PASSED_RULE,
             sql_percent(F("arr") + F("weighted"), F("target_arr")),
             ascending=True,
         ),

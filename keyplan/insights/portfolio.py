@@ -23,7 +23,9 @@ from keyplan.insights import health, pipeline, plans, relationships, revenue, ri
 from keyplan.insights.figures import Figure
 
 
-def book(user, *, tier=None, owner=None, team=None) -> tuple[QuerySet, dict[str, str]]:
+def book(
+    user, *, tier=None, owner=None, team=None, account=None
+) -> tuple[QuerySet, dict[str, str]]:
     """The accounts a portfolio view speaks about for `user`, narrowed by the filters,
     and the filters as they were understood (ignored when not a tier or an id).
 
@@ -40,6 +42,9 @@ def book(user, *, tier=None, owner=None, team=None) -> tuple[QuerySet, dict[str,
     if (team_id := parse_id(team)) is not None:
         chosen["team"] = str(team_id)
         accounts = accounts.filter(owner__teams__id=team_id)
+    if (account_id := parse_id(account)) is not None:  # one plan's figure explained
+        chosen["account"] = str(account_id)
+        accounts = accounts.filter(pk=account_id)
     return accounts, chosen
 
 
@@ -53,6 +58,7 @@ class Dashboard:
     whitespace_by_owner: list[tuple[str, Figure]]
     path_to_target: pipeline.PathToTarget
     pipeline_by_stage: list[pipeline.StagePipeline]
+    arr_at_risk: Figure
     risk_exposure: Figure
     risk_by_category: list[risk.CategoryExposure]
     coverage: Figure
@@ -72,15 +78,16 @@ def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
     today = today or clock.today()
     return Dashboard(
         arr=account_figures.arr(accounts, today),
-        weighted_pipeline=pipeline.weighted_pipeline(accounts),
+        weighted_pipeline=pipeline.weighted_pipeline(accounts, today),
         open_whitespace=whitespace.open_whitespace(accounts),
         whitespace_by_product=whitespace.whitespace_by_product(accounts),
         whitespace_by_tier=whitespace.whitespace_by_tier(accounts),
         whitespace_by_owner=whitespace.whitespace_by_owner(accounts),
         path_to_target=pipeline.path_to_target(accounts, today),
         pipeline_by_stage=pipeline.pipeline_by_stage(accounts),
-        risk_exposure=risk.risk_exposure(accounts),
-        risk_by_category=risk.risk_concentration(accounts),
+        arr_at_risk=risk.arr_at_risk(accounts, today),
+        risk_exposure=risk.risk_exposure(accounts, today),
+        risk_by_category=risk.risk_concentration(accounts, today),
         coverage=relationships.coverage(accounts, today),
         depth=relationships.multithread_depth(accounts),
         single_threaded=relationships.single_threaded(accounts),
@@ -100,11 +107,13 @@ Explained = Callable[[QuerySet, date], Figure]
 # Figures with an explanation page: key -> how to compute it for a set of accounts.
 FIGURES: dict[str, Explained] = {
     "open_whitespace": lambda accounts, today: whitespace.open_whitespace(accounts),
-    "weighted_pipeline": lambda accounts, today: pipeline.weighted_pipeline(accounts),
+    "weighted_pipeline": pipeline.weighted_pipeline,
     "path_gap": lambda accounts, today: pipeline.path_to_target(accounts, today).gap,
     "arr": account_figures.arr,
     "target_arr": lambda accounts, today: pipeline.path_to_target(accounts, today).target_arr,
-    "risk_exposure": lambda accounts, today: risk.risk_exposure(accounts),
+    "path_attainment": lambda accounts, today: pipeline.path_to_target(accounts, today).attainment,
+    "arr_at_risk": risk.arr_at_risk,
+    "risk_exposure": risk.risk_exposure,
     "coverage": relationships.coverage,
     "depth": lambda accounts, today: relationships.multithread_depth(accounts).depth,
     "single_threaded": lambda accounts, today: relationships.single_threaded(accounts),

@@ -34,7 +34,7 @@ from keyplan.cadence.models import DigestDelivery
 from keyplan.core import access, clock
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts as alert_rules
-from keyplan.insights import plans
+from keyplan.insights import plans, risk
 from keyplan.insights.accounts import with_figures
 from keyplan.plan import timeline
 from keyplan.team.models import Organisation, User
@@ -208,6 +208,7 @@ def build(user, *, today: date | None = None, now: datetime | None = None) -> Di
 
     digest.renewals = list(
         with_figures(mine, today)
+        .annotate(arr_at_risk=risk.arr_at_risk_per_account(today))  # insights.risk's rule
         .filter(renewal__isnull=False, renewal__lte=today + timedelta(days=RENEWAL_DAYS))
         .order_by("renewal", "name")
     )

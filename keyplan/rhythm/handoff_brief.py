@@ -6,13 +6,13 @@ what would move (keyplan.accounts.handoff hands the account over).
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 from keyplan.accounts.handoff import movable
 from keyplan.accounts.models import Account, Handoff
 from keyplan.core import clock
 from keyplan.growth.models import OPEN_STAGES, Action, Play
 from keyplan.insights import alerts as alert_rules
+from keyplan.insights import numbers as headline
 from keyplan.insights.plans import with_completeness
 from keyplan.plan import timeline
 from keyplan.plan.loader import Plan
@@ -100,10 +100,7 @@ def brief(account: Account, *, new_owner: User | None = None, handoff: Handoff |
         "target_arr": plan.account.target_arr,
         "target_date": plan.account.target_date,
         "renewal": plan.renewal_date,
-        "open_whitespace": plan.open_whitespace,
-        "pipeline": sum((p.target_arr for p in open_plays), Decimal(0)),
-        "weighted": sum((p.target_arr * p.win_probability for p in open_plays), Decimal(0)),
-        "exposure": sum((r.arr_at_risk or Decimal(0) for r in open_risks), Decimal(0)),
+        "numbers": headline.of_account(plan.account, plan.today),  # as on every surface
         "completeness": completeness,
         "last_review": plan.last_review,
         "stakeholders": len(plan.active_stakeholders),

@@ -7,7 +7,8 @@ meaningful interaction, our relationship owner), and after the meeting the follo
 commitments that became actions.
 
 `build()` reads the plan through `plan.loader.Plan` and the touchpoint's own links:
-12 queries however many stakeholders, plays, risks or follow-ups the plan holds.
+17 queries (5 of them the headline numbers of insights) however many stakeholders,
+plays, risks or follow-ups the plan holds.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from keyplan.cadence.models import Touchpoint, TouchpointAction, TouchpointAttendee, TouchpointHost
 from keyplan.growth.models import OPEN_STAGES, Action, Objective, ObjectiveStatus, Play
+from keyplan.insights import numbers as headline
 from keyplan.plan.loader import Plan
 from keyplan.relationships import heatmap
 from keyplan.relationships.models import BuyingRole, Stakeholder, StakeholderStatus, Strength
@@ -44,7 +46,7 @@ class PlayLine:
     play: Play
     owner: User | None
     chance: int  # percent
-    weighted: Decimal
+    close_date_passed: bool  # left out of the pipeline until re-dated or closed
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Brief:
     people: list[User]  # who can own a follow-up: the account team and our attendees
     objectives: list[Objective]
     open_plays: list[Play]
+    numbers: headline.Numbers  # from insights, as on every surface
 
     @property
     def account(self):
@@ -102,17 +105,6 @@ class Brief:
     @property
     def asks(self) -> list[str]:
         return lines(self.touchpoint.asks)
-
-    @property
-    def pipeline(self) -> dict:
-        return {
-            "target": sum((line.play.target_arr for line in self.plays), Decimal(0)),
-            "weighted": sum((line.weighted for line in self.plays), Decimal(0)),
-        }
-
-    @property
-    def exposure(self) -> Decimal:
-        return sum((line.risk.arr_at_risk or Decimal(0) for line in self.risks), Decimal(0))
 
 
 def lines(text: str) -> list[str]:
@@ -199,7 +191,7 @@ def build(touchpoint: Touchpoint) -> Brief:
                 p,
                 users.get(p.owner_id),
                 round(p.win_probability * 100),
-                p.target_arr * p.win_probability,
+                p.close_date_passed(today),
             )
             for p in plays
         ],
@@ -209,4 +201,5 @@ def build(touchpoint: Touchpoint) -> Brief:
         people=people,
         objectives=[o for o in plan.objectives if o.status not in CLOSED_OBJECTIVES],
         open_plays=plays,
+        numbers=headline.of_account(plan.account, today),
     )

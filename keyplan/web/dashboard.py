@@ -30,7 +30,11 @@ def scope(request):
     and the filters as they were understood."""
     params = request.GET
     return book(
-        request.user, tier=params.get("tier"), owner=params.get("owner"), team=params.get("team")
+        request.user,
+        tier=params.get("tier"),
+        owner=params.get("owner"),
+        team=params.get("team"),
+        account=params.get("account"),
     )
 
 

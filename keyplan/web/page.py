@@ -23,6 +23,7 @@ from keyplan.cadence.models import TouchpointStatus
 from keyplan.core import access, clock
 from keyplan.growth import pictures as growth_pictures
 from keyplan.growth.models import OPEN_STAGES, Stage
+from keyplan.insights import numbers as headline
 from keyplan.plan.loader import Plan
 from keyplan.relationships import heatmap
 from keyplan.relationships import pictures as people_pictures
@@ -151,7 +152,6 @@ class PlanPage:
             "target_date": account.target_date,
             "renewal": renewal,
             "renewal_days": (renewal - plan.today).days if renewal else None,
-            "open_whitespace": plan.open_whitespace,
             "owner": plan.users_by_id.get(account.owner_id),
             "our_sponsors": [plan.users_by_id.get(m.user_id) for m in plan.sponsors],
             "their_sponsors": list(dict.fromkeys(theirs)),
@@ -159,6 +159,16 @@ class PlanPage:
             # Read on the live plan only (a plan as of a date comes from history).
             "handoff": _last_handoff(self.account, plan) if not self.as_of else None,
         }
+
+    @cached_property
+    def numbers(self) -> headline.Numbers | None:
+        """The plan's headline numbers from insights (5 queries); None on a plan shown as
+        of a date, since they are computed on the live records."""
+        return None if self.as_of else headline.of_account(self.account, self.plan.today)
+
+    def explain_url(self, key: str) -> str:
+        """The explanation page of a figure, for this account alone."""
+        return f"{reverse('insight', args=[key])}?account={self.account.pk}"
 
     @property
     def team(self) -> list[Listed]:
@@ -283,7 +293,7 @@ class PlanPage:
                     ],
                     "open": p.stage in OPEN_STAGES,
                     "chance": round(p.win_probability * 100),
-                    "weighted": p.target_arr * p.win_probability,
+                    "close_date_passed": p.close_date_passed(plan.today),
                 })
             )  # fmt: skip
         return rows
@@ -305,8 +315,7 @@ class PlanPage:
         rows = self.open_plays
         return {
             "count": len(rows),
-            "target": sum(row.record.target_arr for row in rows),
-            "weighted": sum(row.weighted for row in rows),
+            "passed": sum(1 for row in rows if row.close_date_passed),
         }
 
     # 7. Risks

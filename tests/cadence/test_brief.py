@@ -1,6 +1,7 @@
 """The QBR brief: what the people going into a touchpoint read, and the follow-up
 commitments that become actions in one step."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -66,7 +67,10 @@ def test_the_brief_shows_value_proof_points_asks_plays_risks_and_attendees(
     assert "<li>Introduction to the CFO</li>" in section(html, "asks")
     plays = section(html, "plays")
     assert "Analytics for Engineering" in plays and "Security review pending" in plays
-    assert "$40,000 weighted" in plays  # 80,000 at the opportunity stage's 50%
+    # 80,000 at the opportunity stage's 50%, from insights' weighted pipeline
+    assert re.search(
+        r'Weighted pipeline <span data-figure="weighted_pipeline"[^>]*>\$40,000<', plays
+    )
     risks = section(html, "risks")
     assert "Budget freeze in Q1" in risks and "Tie the renewal to the cost-saving case" in risks
     attendees = section(html, "attendees")

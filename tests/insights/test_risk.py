@@ -10,7 +10,9 @@ def test_exposure_weights_the_arr_at_risk_of_open_risks_by_probability(portfolio
     # is out. Beta: 20,000 x 0.2 (low).
     figure = risk.risk_exposure(portfolio.accounts)
     assert figure.value == Decimal(80_000 + 30_000 + 4_000)
-    assert figure.inputs == {"open risks": 3, "ARR at risk": Decimal(180_000)}
+    assert figure.inputs["open risks"] == 3
+    assert figure.inputs["ARR at risk as stated on the risks"] == Decimal(180_000)
+    assert figure.inputs["accounts whose risks state more than their ARR"] == 0
     assert {a.name: a.contribution for a in figure.breakdown} == {
         "Acme Corp": Decimal(110_000),
         "Beta Retail": Decimal(4_000),

@@ -11,7 +11,8 @@ from datetime import date
 from keyplan.accounts.models import Account
 from keyplan.core import clock
 from keyplan.core.money import format_money
-from keyplan.insights import accounts, health, pipeline, relationships, risk, whitespace
+from keyplan.insights import accounts, health, relationships
+from keyplan.insights import numbers as plan_numbers
 from keyplan.insights.figures import Figure
 
 
@@ -34,8 +35,9 @@ def day(value: date | None) -> str:
 
 
 def numbers(account: Account, *, renewal: date | None, today: date | None = None) -> list[Number]:
-    """ARR, target, renewal, open whitespace, weighted pipeline, risk exposure, health and
-    coverage of `account` (live). `renewal` is the plan's nearest contract end."""
+    """ARR, target, renewal, open whitespace, weighted pipeline, gap and path to target,
+    ARR at risk, risk exposure, health and coverage of `account` (live). `renewal` is the
+    plan's nearest contract end."""
     today = today or clock.today()
     one = Account.objects.filter(pk=account.pk)
     target = Number(
@@ -57,9 +59,7 @@ def numbers(account: Account, *, renewal: date | None, today: date | None = None
         _number(accounts.arr(one, today)),
         target,
         when,
-        _number(whitespace.open_whitespace(one)),
-        _number(pipeline.weighted_pipeline(one)),
-        _number(risk.risk_exposure(one)),
+        *(_number(f) for f in plan_numbers.numbers(one, today).figures()),
         _number(health.health_score(one, today).score),
         _number(relationships.coverage(one, today)),
     ]

@@ -29,6 +29,12 @@ def show(figure) -> str:
 
 
 @register.filter
+def explain_url(page, key: str) -> str:
+    """The explanation page of one of the plan page's figures (web.page.PlanPage)."""
+    return page.explain_url(key)
+
+
+@register.filter
 def value_of(value, unit: str) -> str:
     """A bare value with a Figure unit (for breakdown rows)."""
     return shown(value, unit)

@@ -95,7 +95,9 @@ def growth(doc: dict, numbers: dict[str, Number]) -> Section:
         "6. Growth plan",
         [
             Fields([("Thesis", flat(growth["thesis"]))]),
-            number_fields(numbers, "arr", "target_arr", "weighted_pipeline"),
+            number_fields(
+                numbers, "arr", "target_arr", "weighted_pipeline", "path_gap", "path_attainment"
+            ),
             TableBlock(
                 "Play | Kind | Stage | Target ARR | Win chance | "
                 "Owner | Their owner | Close | Converts | Objective | Blocker",

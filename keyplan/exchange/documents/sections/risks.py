@@ -33,7 +33,7 @@ def risks(doc: dict, numbers: dict[str, Number]) -> Section:
     return Section(
         "7. Risk register",
         [
-            number_fields(numbers, "risk_exposure"),
+            number_fields(numbers, "arr_at_risk", "risk_exposure"),
             TableBlock(
                 "Risk | Category | Probability | Impact | "
                 "ARR at risk | Owner | Mitigation | Next action | Status",
