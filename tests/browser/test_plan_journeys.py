@@ -94,7 +94,7 @@ def test_raising_a_relationship_to_warm_turns_the_dot_green(novatech, sign_in):
 def test_marking_an_open_cell_sold_lowers_the_open_total(novatech, sign_in):
     page = sign_in("kam")
     open_plan(page, novatech)
-    total = page.locator('[data-figure="open-whitespace"]')
+    total = page.locator('[data-figure="open_whitespace"]')
     expect(total).to_have_text("$333,000")
 
     unit = BusinessUnit.objects.get(account=novatech, name="Engineering")
