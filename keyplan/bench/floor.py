@@ -146,14 +146,23 @@ def _red(alias: str) -> str:
     )
 
 
+_KEY = f"(s.priority = {Priority.PRIMARY} OR s.power = {Level.HIGH})"
+
+
+def _met(since: str) -> str:
+    return f"""EXISTS (
+        SELECT 1 FROM relationships_interactionstakeholder x
+        JOIN relationships_interaction i ON i.id = x.interaction_id
+        WHERE x.stakeholder_id = s.id AND i.meaningful
+          AND i.date >= {since} AND i.date <= %(today)s)"""
+
+
+# Key stakeholders coverage counts: on the map since the window began, or ever met.
 STAKEHOLDERS = f"""
     SELECT
-        SUM(CASE WHEN s.priority = {Priority.PRIMARY} OR s.power = {Level.HIGH} THEN 1 ELSE 0 END),
-        SUM(CASE WHEN (s.priority = {Priority.PRIMARY} OR s.power = {Level.HIGH}) AND EXISTS (
-            SELECT 1 FROM relationships_interactionstakeholder x
-            JOIN relationships_interaction i ON i.id = x.interaction_id
-            WHERE x.stakeholder_id = s.id AND i.meaningful
-              AND i.date >= %(since)s AND i.date <= %(today)s) THEN 1 ELSE 0 END),
+        SUM(CASE WHEN {_KEY} AND (s.on_map_since <= %(since)s OR {_met("'0001-01-01'")})
+            THEN 1 ELSE 0 END),
+        SUM(CASE WHEN {_KEY} AND {_met("%(since)s")} THEN 1 ELSE 0 END),
         SUM(CASE WHEN {_red("s")} THEN 1 ELSE 0 END)
     FROM relationships_stakeholder s WHERE s.status = '{StakeholderStatus.ACTIVE}'
 """

@@ -6,7 +6,8 @@ The rules in their fixed order, with their severity; thresholds come from
 - champion_left (high): a champion (role, secondary role or strength) has left the
   company and no active champion has replaced them.
 - buyer_cold (high): an active economic buyer (role or secondary role) not met
-  meaningfully for more than `cold_buyer_days` [60]; never met counts from being added.
+  meaningfully for more than `cold_buyer_days` [60]; never met counts from being on the
+  map (`on_map_since`: the CRM's created date when imported, else when added).
 - red_dot (medium): an active stakeholder the heat map colours red.
 - renewal_unprepared (high): a live contract ends within `renewal_window_days` [90]
   and no executive touchpoint (planned or held) is dated in that window before its end.
@@ -42,7 +43,7 @@ from functools import partial
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Replace, TruncDate
+from django.db.models.functions import Coalesce, Replace
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -259,7 +260,7 @@ def buyer_cold(accounts, settings, today):
     rows = (
         _of(Stakeholder, accounts, "name")
         .filter(BUYER, status=ACTIVE)
-        .annotate(met=Subquery(met.values("interaction__date")[:1]), added=TruncDate("created_at"))
+        .annotate(met=Subquery(met.values("interaction__date")[:1]), added=F("on_map_since"))
         .filter(Q(met__lt=cutoff) | Q(met__isnull=True, added__lt=cutoff))
     )
 
@@ -269,7 +270,7 @@ def buyer_cold(accounts, settings, today):
             why = f"{who} last met {_days((today - row['met']).days)} ago; the limit is {limit}"
         else:
             days = _days((today - row["added"]).days)
-            why = f"{who} has not been met in the {days} since being added; the limit is {limit}"
+            why = f"{who} has not been met in the {days} on the map; the limit is {limit}"
         return why, _person(row)
 
     return rows.values(*PERSON, "met", "added", **OF_ACCOUNT), explain

@@ -14,7 +14,7 @@ can be ranked by health in one query; several accounts' score is the average of 
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import (
     Avg,
@@ -39,11 +39,10 @@ from keyplan.accounts.models import Contract
 from keyplan.core import clock
 from keyplan.insights.accounts import live_contracts
 from keyplan.insights.figures import SCORE, Figure
-from keyplan.insights.relationships import KEY, met_since
+from keyplan.insights.relationships import key_stakeholders
 from keyplan.insights.revenue import current_arr
 from keyplan.insights.risk import weighted_at_risk
 from keyplan.insights.sql import MONEY, ZERO, ranked, tenth
-from keyplan.relationships.models import Stakeholder
 from keyplan.risks.models import HealthSnapshot
 from keyplan.team.models import Organisation
 
@@ -111,8 +110,7 @@ WEIGHTS = {name: float(weight) for name, _, weight, _ in PARTS}
 
 def _coverage_part(today: date, days: int) -> Subquery:
     """Coverage percent of the account's key stakeholders; NULL when it has none."""
-    key = Stakeholder.objects.filter(KEY, account=OuterRef("pk"))
-    key = key.annotate(met=met_since(today - timedelta(days=days), today))
+    key = key_stakeholders(today, days, account=OuterRef("pk"))
     share = Cast(Count("pk", filter=Q(met=True)), FLOAT) * Value(100.0) / Cast(Count("pk"), FLOAT)
     per_account = key.order_by().values("account").annotate(part=_rounded(share)).values("part")
     return Subquery(per_account, output_field=PART)
@@ -154,7 +152,7 @@ def with_health(accounts: QuerySet, today: date | None = None) -> QuerySet:
         snapshot.annotate(w=_present(SNAPSHOT_PARTS)).values("w")[:1],
         output_field=FLOAT,
     )
-    has_key = Exists(Stakeholder.objects.filter(KEY, account=OuterRef("pk")))
+    has_key = Exists(key_stakeholders(today, days, account=OuterRef("pk")))
     has_arr = Exists(
         Contract.objects.filter(live_contracts(today), account=OuterRef("pk"), arr__gt=0)
     )

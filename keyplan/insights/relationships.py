@@ -7,6 +7,9 @@ Rules
 - Covered: a meaningful interaction with the stakeholder (through the interaction's
   participants) dated within `Organisation.coverage_days` up to and including `today`.
   Coverage = covered key stakeholders / key stakeholders, over all the accounts.
+  Someone new is not yet due: a key stakeholder never met who has been on the map
+  (`on_map_since`: the CRM's created date when imported, else when added) for less
+  than the window counts in neither (a person added today is not "not met").
 - Multithread depth of an account = its active stakeholders at warm or champion strength;
   for several accounts the average, with the distribution over 0-1, 2-3 and 4 or more.
 - Single-threaded: an account whose depth is at most one (no stakeholders: zero).
@@ -56,11 +59,28 @@ def met_since(since: date, today: date) -> Exists:
     )
 
 
+def _met(since: date, today: date) -> dict:
+    """Annotations: `met` in the window from `since`, and `ever` met."""
+    return {"met": met_since(since, today), "ever": met_since(date.min, today)}
+
+
+# On stakeholders annotated by _met: those coverage counts, on the map since the window's
+# first day or earlier, or met at some time (only the never met are new).
+def due(since: date) -> Q:
+    return Q(on_map_since__lte=since) | Q(ever=True)
+
+
+def key_stakeholders(today: date, days: int, **where) -> QuerySet:
+    """The key stakeholders coverage counts (see `due`), annotated `met` in the window."""
+    since = today - timedelta(days=days)
+    key = Stakeholder.objects.filter(KEY, **where).annotate(**_met(since, today))
+    return key.filter(due(since))
+
+
 def coverage_counts(today: date, days: int) -> tuple:
     """Per-account expressions: (key stakeholders, covered key stakeholders)."""
-    key = Stakeholder.objects.filter(KEY, account=OuterRef("pk"))
-    covered = key.filter(met_since(today - timedelta(days=days), today))
-    return tally(key), tally(covered)
+    key = key_stakeholders(today, days, account=OuterRef("pk"))
+    return tally(key), tally(key.filter(met=True))
 
 
 def coverage(accounts: QuerySet, today: date | None = None) -> Figure:
@@ -70,8 +90,12 @@ def coverage(accounts: QuerySet, today: date | None = None) -> Figure:
     since = today - timedelta(days=days)
     totals = (
         Stakeholder.objects.filter(KEY, account__in=accounts.values("pk"))
-        .annotate(met=met_since(since, today))
-        .aggregate(key=Count("pk"), covered=Count("pk", filter=Q(met=True)))
+        .annotate(**_met(since, today))
+        .aggregate(
+            key=Count("pk", filter=due(since)),
+            covered=Count("pk", filter=Q(met=True)),
+            new=Count("pk", filter=~due(since)),
+        )
     )
     key, covered = coverage_counts(today, days)
     rows = accounts.annotate(key_stakeholders=key, covered_stakeholders=covered)
@@ -82,11 +106,13 @@ def coverage(accounts: QuerySet, today: date | None = None) -> Figure:
         unit=PERCENT,
         formula=(
             f"key stakeholders ({KEY_RULE}) with a meaningful interaction in the last "
-            f"{days} days / key stakeholders"
+            f"{days} days / key stakeholders, leaving out those never met and on the map for "
+            f"less than {days} days"
         ),
         inputs={
             "key stakeholders": totals["key"],
             "covered": totals["covered"],
+            "new, never met": totals["new"],
             "window (days)": days,
             "since": since,
         },

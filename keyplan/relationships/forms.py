@@ -12,17 +12,21 @@ class StakeholderForm(PlanForm):
         fields = [
             "name", "title", "role", "secondary_role", "power", "interest", "strength",
             "priority", "reports_to", "business_unit", "department", "relationship_owner",
-            "status", "next_interaction_date", "next_interaction_plan",
+            "status", "on_map_since", "next_interaction_date", "next_interaction_plan",
             "cares_about_professionally", "cares_about_personally", "competitor_relationships",
             "email", "phone", "linkedin", "notes",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["on_map_since"].required = False  # left blank: today, or as it was
         if self.instance.pk:  # nobody reports to themselves
             self.fields["reports_to"].queryset = self.fields["reports_to"].queryset.exclude(
                 pk=self.instance.pk
             )
+
+    def clean_on_map_since(self):
+        return self.cleaned_data.get("on_map_since") or self.instance.on_map_since
 
 
 class InfluenceForm(PlanForm):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from keyplan.core import clock
 from keyplan.core.choices import Level
 from keyplan.core.constraints import DatabaseCheck, in_choices
 from keyplan.core.models import CRM_NOTES_HELP, Tracked, Versioned
@@ -77,6 +78,12 @@ class Stakeholder(Versioned):
         on_delete=models.SET_NULL,
         related_name="owned_relationships",
         help_text="Who on our side holds this relationship.",
+    )
+    on_map_since = models.DateField(
+        "on the map since",
+        default=clock.today,
+        help_text="When this person joined the plan (the CRM's created date when imported). "
+        "Someone never met counts against coverage and alerts only after the coverage window.",
     )
     next_interaction_date = models.DateField(null=True, blank=True)
     next_interaction_plan = models.CharField(max_length=200, blank=True)

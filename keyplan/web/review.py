@@ -59,6 +59,7 @@ from keyplan.rhythm.snoozes import snooze_alert, wake_alert
 from keyplan.rhythm.triggers import close_trigger as close_trigger_service
 from keyplan.risks.forms import RerateForm
 from keyplan.risks.models import OPEN_RISK_STATUSES, Impact, Risk, RiskStatus
+from keyplan.team.models import Organisation
 from keyplan.web import editing
 from keyplan.web.page import Listed, PlanPage
 
@@ -221,14 +222,16 @@ class ReviewScreen:
 
     @property
     def untouched(self) -> list[Listed]:
-        """Active stakeholders not met meaningfully for more than 60 days (or never),
+        """Active stakeholders not met meaningfully for more than 60 days, or never met
+        while on the map for the coverage window (someone new is not yet "not met"),
         the longest untouched first."""
         plan = self.page.plan
         cutoff = self.today - timedelta(days=UNTOUCHED_DAYS)
+        settled = self.today - timedelta(days=Organisation.current().coverage_days)
         rows = []
         for s in plan.active_stakeholders:
             last = plan.last_touch.get(s.pk)
-            if last is None or last < cutoff:
+            if (last is None and s.on_map_since <= settled) or (last and last < cutoff):
                 colour = heatmap.colour(s.power, s.strength, (s.role, s.secondary_role))
                 rows.append(Listed(s, {"last_touch": last, "colour": colour}))
         return sorted(rows, key=lambda row: (row.last_touch is not None, row.last_touch or 0))

@@ -130,8 +130,15 @@ def test_a_buyer_never_met_counts_from_being_added(account, owner):
         person(account, owner, "Old Buyer", role="economic_buyer")
     (alert,) = fired("buyer_cold")
     assert alert.why == (
-        "Old Buyer (economic buyer) has not been met in the 61 days since being added; "
-        "the limit is 60"
+        "Old Buyer (economic buyer) has not been met in the 61 days on the map; the limit is 60"
+    )
+
+
+def test_a_buyer_imported_today_counts_from_the_crm_s_created_date(account, owner):
+    person(account, owner, "Long Known", role="economic_buyer", on_map_since=ago(300))
+    (alert,) = fired("buyer_cold")
+    assert alert.why == (
+        "Long Known (economic buyer) has not been met in the 300 days on the map; the limit is 60"
     )
 
 

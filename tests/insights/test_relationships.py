@@ -1,5 +1,6 @@
 """Relationship coverage, multithread depth, single-threaded accounts and red dots."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from keyplan.core import services
@@ -7,7 +8,7 @@ from keyplan.insights import relationships
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import Organisation
 
-from .conftest import meet, moment
+from .conftest import ago, meet, moment, person
 
 
 def contributions(figure) -> dict:
@@ -120,3 +121,30 @@ def test_a_new_meeting_covers_a_key_stakeholder(portfolio, owner):
     meet(portfolio.acme, owner, 2, [Stakeholder.objects.get(name="Carl Tech")])
     figure = relationships.coverage(portfolio.only(portfolio.acme), today=portfolio.today)
     assert figure.value == Decimal("100.0")  # 3 / 3
+
+
+# Someone new is not yet "not met"
+
+
+def test_a_key_stakeholder_new_and_never_met_counts_once_the_window_has_passed(portfolio, owner):
+    acme = portfolio.only(portfolio.acme)
+    person(portfolio.acme, owner, "Nina New", power=3)
+    figure = relationships.coverage(acme, today=portfolio.today)
+    assert figure.value == Decimal("66.7")  # still Sarah and Bob of Sarah, Bob and Carl
+    assert figure.inputs["key stakeholders"] == 3
+    assert figure.inputs["new, never met"] == 1
+    assert "never met and on the map for less than 90 days" in figure.formula
+    later = relationships.coverage(acme, today=portfolio.today + timedelta(days=90))
+    assert later.inputs["key stakeholders"] == 4  # Nina now counts, not covered
+    assert later.inputs["new, never met"] == 0
+
+
+def test_someone_on_the_map_long_ago_or_met_before_counts_at_once(portfolio, owner):
+    acme = portfolio.only(portfolio.acme)
+    person(portfolio.acme, owner, "Olga Imported", power=3, on_map_since=ago(400))
+    met_before = person(portfolio.acme, owner, "Pia Known", power=3)
+    meet(portfolio.acme, owner, 200, [met_before])
+    figure = relationships.coverage(acme, today=portfolio.today)
+    assert figure.inputs["key stakeholders"] == 5
+    assert figure.inputs["covered"] == 2
+    assert figure.inputs["new, never met"] == 0

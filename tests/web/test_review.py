@@ -42,10 +42,12 @@ class Week:
 
     def __init__(self, account, owner, champion):
         self.acme, self.owner = account, owner
-        with clock.travel(moment(20)):
+        with clock.travel(moment(100)):  # on the map longer than the coverage window (90)
             self.old_contact = services.create(
                 Stakeholder, by=owner, account=account, name="Old Contact", power=2
             )
+        with clock.travel(moment(20)):  # new: not yet "not met"
+            services.create(Stakeholder, by=owner, account=account, name="Fresh Contact")
         cadence_services.record_review(account, "weekly", by=owner, date=ago(8))
         self.new_contact = services.create(
             Stakeholder, by=owner, account=account, name="New Contact", power=1, strength=3
@@ -143,6 +145,7 @@ def test_the_screen_shows_what_needs_a_decision_this_week(client, week, owner):
     assert "Budget freeze" in section(text, "review-risks")
     people = section(text, "review-people")
     assert "Old Contact" in people and "Sarah Lin" not in people and "New Contact" not in people
+    assert "never met, on the map since" in people and "Fresh Contact" not in people
     assert "Q3 QBR" in section(text, "review-touchpoint")
     assert "New CFO from Oracle" in section(text, "review-triggers")
     assert "Finish and go to Borealis" in text

@@ -143,7 +143,7 @@ ACCOUNT_HEADER = [
 ]  # fmt: skip
 CONTACT_HEADER = [
     "Id", "IsDeleted", "AccountId", "LastName", "FirstName", "Name", "Title", "Department",
-    "Email", "Phone", "MobilePhone", "ReportsToId", "OwnerId", "LastModifiedDate",
+    "Email", "Phone", "MobilePhone", "ReportsToId", "OwnerId", "CreatedDate", "LastModifiedDate",
 ]  # fmt: skip
 OPPORTUNITY_HEADER = [
     "Id", "IsDeleted", "AccountId", "Name", "Description", "StageName", "Amount",
@@ -173,7 +173,7 @@ def salesforce_export(folder: Path) -> Path:
     write_csv(folder / "Contact.csv", CONTACT_HEADER, [
         {"Id": HANK, "AccountId": GLOBEX, "FirstName": "Hank", "LastName": "Scorpio",
          "Name": "Hank Scorpio", "Title": "CEO", "Email": "hank@globex.example",
-         "Phone": "+1 555 0100", "LastModifiedDate": stamp},
+         "Phone": "+1 555 0100", "CreatedDate": stamp, "LastModifiedDate": stamp},
         {"Id": PAT, "AccountId": GLOBEX, "FirstName": "Pat", "LastName": "Lee",
          "Name": "Pat Lee", "Title": "VP Engineering", "Department": "Engineering",
          "MobilePhone": "+1 555 0101", "ReportsToId": HANK, "LastModifiedDate": stamp},
@@ -286,7 +286,7 @@ def hubspot_export(folder: Path) -> dict[str, Path]:
         {"Record ID": "5001", "First Name": "Wile", "Last Name": "Coyote", "Email":
          "wile@acme.example", "Job Title": "Head of Procurement", "Phone Number": "555-0100",
          "Associated Company": "Acme Anvils", "Associated Company IDs (Primary)": ACME,
-         "Associated Company IDs": ACME},
+         "Associated Company IDs": ACME, "Create Date": "2023-03-15 16:05"},
         {"Record ID": "5002", "First Name": "Road", "Last Name": "Runner", "Email":
          "road@acme.example", "Job Title": "CTO", "Mobile Phone Number": "555-0101",
          "Associated Company": "Acme Anvils"},

@@ -4,6 +4,7 @@ rules as Salesforce's; bad files are refused whole, changing nothing (bad values
 warnings: test_hubspot_warnings.py)."""
 
 import zipfile
+from datetime import date
 
 import pytest
 
@@ -54,6 +55,8 @@ def test_companies_contacts_and_deals_land_in_the_plan(files):
     assert (profile["industry"], profile["employees"]) == ("Machinery", 610)
     people = {s["name"]: s for s in plan["stakeholders"]}
     assert people["Wile Coyote"]["title"] == "Head of Procurement"
+    wile = Stakeholder.objects.get(name="Wile Coyote")
+    assert wile.on_map_since == date(2023, 3, 15)  # the contact's Create Date
     assert people["Road Runner"]["phone"] == "555-0101"  # placed by the company's name
     plays = {p["name"]: p for p in plan["growth"]["plays"]}
     skates = plays["Acme - Rocket skates"]

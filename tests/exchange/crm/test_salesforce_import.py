@@ -3,12 +3,13 @@ importing it again changes nothing; a changed export updates what the CRM owns,
 reports the drift and leaves what keyplan alone keeps."""
 
 import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from keyplan.accounts.models import Account, Source
-from keyplan.core import services
+from keyplan.core import clock, services
 from keyplan.growth.models import Play, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team.models import Role
@@ -113,6 +114,9 @@ def test_every_object_of_an_export_lands_in_the_plan(export, kim):
     assert people["Pat Lee"]["reports_to"] == "Hank Scorpio"
     assert people["Pat Lee"]["phone"] == "+1 555 0101"  # the mobile, as there is no phone
     assert people["Hank Scorpio"]["role"] == "economic_buyer"  # from the contact role
+    # On the map since the CRM created the contact, else since today's import.
+    on_map = dict(Stakeholder.objects.values_list("name", "on_map_since"))
+    assert on_map == {"Hank Scorpio": date(2024, 1, 22), "Pat Lee": clock.today()}
     (play,) = plan["growth"]["plays"]
     assert play["description"] == "Roll out to the plants,\nthen the offices"
     assert (play["stage"], play["probability"], play["owner"]) == ("opportunity", 40, "kim")

@@ -465,6 +465,7 @@ class HubSpotReader(VendorReader):
             ("Phone Number", "phone", kind_for(Stakeholder, "phone")),
             ("Mobile Phone Number", "mobile", kind_for(Stakeholder, "phone")),
             ("LinkedIn URL", "linkedin", Website()),
+            ("Create Date", "on_map_since", self.moment),
             *self._moments(self.mapped(table, "Contact")),
         ]
         name_column = table.one_of("First Name", "Last Name", "Email")

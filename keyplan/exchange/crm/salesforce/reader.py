@@ -16,7 +16,7 @@ read past their ids; custom `__c` columns are ignored unless mapped (--map).
 import json
 
 from keyplan.accounts.models import Account, Relationship
-from keyplan.exchange.crm.files import CsvTable, Email, Place, Website, kind_for, parse
+from keyplan.exchange.crm.files import CsvTable, Email, Moment, Place, Website, kind_for, parse
 from keyplan.exchange.crm.reader import fill_from
 from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.records import Contact, Export
@@ -168,6 +168,7 @@ class SalesforceReader(DealsReading, ActivitiesReading):
             ("Email", "email", Email()),
             ("Phone", "phone", kind_for(Stakeholder, "phone")),
             ("MobilePhone", "mobile", kind_for(Stakeholder, "phone")),
+            ("CreatedDate", "on_map_since", Moment()),
             *self.mapped(table, "Contact"),
         ]
         name_column = table.one_of("Name", "LastName")
