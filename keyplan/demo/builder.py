@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from keyplan.accounts import services as account_services
-from keyplan.accounts.models import RevenueYear
+from keyplan.accounts.models import Contract, RevenueYear
 from keyplan.cadence import services as cadence_services
 from keyplan.core import services
 from keyplan.growth import services as growth_services
@@ -55,6 +55,8 @@ class PlanBuilder:
         self.objectives: dict[str, Objective] = {}
         self.actions: dict[str, Action] = {}
         self.risks: dict[str, Risk] = {}
+        self.arr = Decimal(0)  # of the active contracts added
+        self.master: Contract | None = None  # the main agreement, which orders end with
 
     # Sections 1-2
     def update_account(self, **values):
@@ -64,9 +66,12 @@ class PlanBuilder:
         return self.account
 
     def contract(self, name, *, lines=(), **values):
-        return account_services.add_contract(
+        contract = account_services.add_contract(
             self.account, by=self.by, name=name, lines=lines, **values
         )
+        if contract.status == "active":
+            self.arr += contract.arr
+        return contract
 
     def revenue(self, year: int, amount: Decimal, note: str = ""):
         return services.create(
@@ -249,6 +254,15 @@ class PlanBuilder:
             attendees=[self.stakeholders[name] for name in attendees],
             **values,
         )
+
+    def follow_up(self, touchpoint, title: str, due: date, *, play=None, owner=None):
+        """A commitment made at `touchpoint`, turned into an action of the plan."""
+        commitment = cadence_services.Commitment(
+            title, owner or self.by, due, play=self.plays[play] if play else None
+        )
+        (action,) = cadence_services.commit_follow_ups(touchpoint, [commitment], by=self.by)
+        self.actions[title] = action
+        return action
 
     def review(self, kind: str, day: date, notes: str = ""):
         return cadence_services.record_review(self.account, kind, by=self.by, date=day, notes=notes)

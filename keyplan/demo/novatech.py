@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from keyplan.accounts import services as account_services
-from keyplan.core import clock
+from keyplan.core import clock, services
 from keyplan.demo.builder import PlanBuilder, add_months, on
 from keyplan.team import services as team_services
 
@@ -180,20 +180,27 @@ def build(users: dict, products: list) -> None:
         # Signed 22 months ago for two years: the renewal is about two months out.
         contract_start = add_months(today.replace(day=1), -22)
         contract_end = add_months(contract_start, 24) - timedelta(days=1)
-        plan.contract(
+        plan.master = plan.contract(
             "Platform Agreement",
             status="active",
-            arr=Decimal("180000"),
+            arr=Decimal("162000"),
             start_date=contract_start,
             end_date=contract_end,
             auto_renew=False,
             notice_days=60,
             renewal_terms="Two-year term; price uplift capped at 5%.",
             termination_clauses="Either party for material breach with 30 days to cure.",
+            # One line per product the grid shows sold (Mobile comes with its own order).
             lines=[
-                {"product": catalog["Core Platform"], "quantity": 150, "arr": Decimal("120000")},
-                {"product": catalog["Automation"], "quantity": 1, "arr": Decimal("36000")},
-                {"product": catalog["Premium Support"], "quantity": 1, "arr": Decimal("24000")},
+                {"product": catalog["Core Platform"], "quantity": 150, "arr": Decimal("96000")},
+                {"product": catalog["Analytics"], "quantity": 40, "arr": Decimal("24000")},
+                {"product": catalog["Integrations Hub"], "quantity": 1, "arr": Decimal("12000")},
+                {"product": catalog["Premium Support"], "quantity": 1, "arr": Decimal("20000")},
+                {
+                    "product": catalog["Professional Services"],
+                    "quantity": 10,
+                    "arr": Decimal("10000"),
+                },
             ],
         )
         for offset, amount in [(4, 40000), (3, 95000), (2, 140000), (1, 172000)]:
@@ -314,7 +321,7 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
             )
             plan.review("monthly", moment)
             if number % 3 == 0:
-                plan.touchpoint(
+                qbr = plan.touchpoint(
                     moment - timedelta(days=10),
                     kind="qbr",
                     status="held",
@@ -378,7 +385,8 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
                     play="Analytics for Engineering",
                     notes="Sarah agreed at the QBR to make the introduction.",
                 )
-                plan.action(
+                plan.follow_up(
+                    qbr,
                     "Send Analytics ROI case study to Priya",
                     moment + timedelta(days=7),
                     play="Analytics for Engineering",
@@ -406,6 +414,14 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
                 )
                 plan.move_play("Operations mobile rollout", "won")
                 plan.cell("Operations", catalog["Mobile"], "sold")
+                plan.contract(
+                    "Operations mobile order",
+                    status="active",
+                    arr=Decimal("18000"),
+                    start_date=moment,
+                    end_date=plan.master.end_date,
+                    lines=[{"product": catalog["Mobile"], "quantity": 40, "arr": Decimal(18000)}],
+                )
                 plan.move_play("Platform renewal", "conversation")
             if number == 6:
                 plan.change_stakeholder(
@@ -415,6 +431,8 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
                     "Update org chart after Julia Rossi's departure", moment + timedelta(days=10)
                 )
                 plan.change_stakeholder("James Park", strength=2)
+                plan.follow_up(qbr, "Send the adoption report to Sarah", moment + timedelta(days=5))
+                plan.complete("Send the adoption report to Sarah", moment + timedelta(days=3))
             if number == 7:
                 plan.complete("Update org chart after Julia Rossi's departure", moment)
                 plan.move_play("Sales team platform seats", "lost")
@@ -449,6 +467,12 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
                     mitigation="Get the Engineering introduction; offer a scoped pilot.",
                 )
             if number == 9:
+                plan.follow_up(
+                    qbr,
+                    "Draft the renewal options for James Park",
+                    today + timedelta(days=10),
+                    play="Platform renewal",
+                )
                 plan.move_play("Security & Compliance for IT", "closing")
                 plan.change_objective(OBJECTIVE, status="at_risk")
                 plan.change_risk(
@@ -458,6 +482,11 @@ def _grow(plan: PlanBuilder, users, products, catalog, start: date, today: date)
                 plan.update_account(value_realised=Decimal("420000"))
 
     _now(plan, users, today)
+
+
+def _next_quarter_end(today: date) -> date:
+    quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return add_months(quarter_start, 6) - timedelta(days=1)
 
 
 def _now(plan: PlanBuilder, users, today: date) -> None:
@@ -478,6 +507,11 @@ def _now(plan: PlanBuilder, users, today: date) -> None:
             mitigation="Send the 3-year proposal; line up James Park with our sponsor.",
             next_action="Send renewal proposal",
             next_action_date=today + timedelta(days=14),
+        )
+        # The Engineering deal slipped past Q3: re-dated to the end of next quarter.
+        play = plan.plays["Analytics for Engineering"]
+        plan.plays[play.name] = services.update(
+            play, by=kam, version=play.version, target_close_date=_next_quarter_end(today)
         )
         plan.action(
             "Prepare the 3-year renewal proposal",

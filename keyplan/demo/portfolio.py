@@ -251,7 +251,7 @@ class PortfolioBuilder:
             )
             plan = PlanBuilder(account, owner)
             self._team(plan, tier)
-            self._people(plan, tier)
+            self._people(plan, tier, relationship)
             self._grid(plan, industry, tier, relationship)
             if relationship == "customer":
                 self._contracts(plan, tier)
@@ -273,8 +273,10 @@ class PortfolioBuilder:
         if tier <= 2:
             team_services.add_member(plan.account, self.users["leader"], by=plan.by, role="sponsor")
 
-    def _people(self, plan: PlanBuilder, tier: int) -> None:
+    def _people(self, plan: PlanBuilder, tier: int, relationship: str) -> None:
         rng = self.rng
+        # A prospect hangs on one relationship: at most its first executive is warm.
+        warmest = 4 if relationship == "customer" else 2
         count = {1: rng.randint(20, 40), 2: rng.randint(10, 20), 3: rng.randint(6, 12)}[tier]
         executives = rng.sample(EXECUTIVE_TITLES, k=min(len(EXECUTIVE_TITLES), 2 + (tier == 1) * 2))
         names: list[str] = []
@@ -288,7 +290,9 @@ class PortfolioBuilder:
                 role=role,
                 power=power,
                 interest=rng.randint(1, 3),
-                strength=rng.choice([1, 2, 2, 3, 4]),
+                strength=rng.choice([1, 2, 2, 3, 4])
+                if chief is None
+                else min(warmest, rng.choice([1, 2, 2, 3, 4])),
                 priority=1,
                 relationship_owner=plan.by,
             )
@@ -312,7 +316,7 @@ class PortfolioBuilder:
                 role=role,
                 power=power,
                 interest=rng.randint(1, 3),
-                strength=rng.choice([1, 2, 2, 3, 3, 4]),
+                strength=min(warmest, rng.choice([1, 2, 2, 3, 3, 4])),
                 priority=2 if power >= 2 else 3,
                 status="left" if rng.random() < 0.05 else "active",
             )
@@ -385,15 +389,21 @@ class PortfolioBuilder:
                 ),
             }
             for name, units in sorted(sold.items())
-        ] or [{"product": products["Core Platform"], "quantity": 25, "arr": Decimal(30000)}]
+        ]
+        if not lines:  # a customer runs at least the platform somewhere
+            unit = next(iter(plan.units))
+            plan.cell(unit, products["Core Platform"], "sold")
+            lines = [{"product": products["Core Platform"], "quantity": 25, "arr": Decimal(30000)}]
         arr = sum((line["arr"] for line in lines), Decimal(0))
-        start = add_months(today.replace(day=1), -rng.randint(3, 30))
-        plan.contract(
+        months_ago = rng.randint(3, 30)
+        start = add_months(today.replace(day=1), -months_ago)
+        term = rng.choice([t for t in (12, 24, 36) if t > months_ago])  # it runs today
+        plan.master = plan.contract(
             f"{plan.account.name} master agreement",
             status="active",
             arr=arr,
             start_date=start,
-            end_date=add_months(start, rng.choice([12, 24, 36])) - timedelta(days=1),
+            end_date=add_months(start, term) - timedelta(days=1),
             auto_renew=rng.random() < 0.4,
             notice_days=rng.choice([30, 60, 90]),
             renewal_terms="Renews at list price less the agreed discount.",
@@ -432,10 +442,12 @@ class PortfolioBuilder:
             unit="people",
             due_date=today + timedelta(days=rng.randint(30, 180)),
         )
+        # The target: today's ARR grown by a share of the open whitespace.
+        share = Decimal(str(rng.uniform(0.25, 0.5)))
         plan.update_account(
             growth_thesis=f"Land the open whitespace in {', '.join(list(plan.units)[:2])} "
             "and secure the renewal.",
-            target_arr=Decimal(int((open_value / 2 + 50000) / 1000) * 1000),
+            target_arr=Decimal(int((plan.arr + open_value * share + 20000) / 1000) * 1000),
             target_date=today + timedelta(days=rng.randint(300, 540)),
         )
 
@@ -469,15 +481,7 @@ class PortfolioBuilder:
                     for _ in range(rng.randint(2, 4)):
                         play_names.append(self._play(plan, open_cells, moment))
                 if month in (3, 6, 9) and tier <= 2:
-                    plan.touchpoint(
-                        moment - timedelta(days=5),
-                        kind="qbr",
-                        status="held",
-                        title=f"QBR {month // 3}",
-                        hosts=[plan.by],
-                        attendees=people[:3],
-                        agenda="Value review and roadmap.",
-                    )
+                    self._qbr(plan, month, moment, people, play_names)
                 if month in (4, 7, 10) and play_names:
                     name = rng.choice(play_names)
                     stage = plan.plays[name].stage
@@ -487,15 +491,61 @@ class PortfolioBuilder:
                     # Relationships warm and cool over the year: the heat map's trajectory.
                     name = rng.choice(people)
                     strength = plan.stakeholders[name].strength + rng.choice([-1, 1])
-                    if 1 <= strength <= 4:
+                    if 1 <= strength <= (4 if relationship == "customer" else 2):
                         plan.change_stakeholder(name, strength=strength)
                 if month in (3, 8):
                     self._risk(plan, moment)
                 if month == 8 and open_cells:
-                    unit, product = rng.choice(open_cells)
-                    product = next(p for p in self.products if p.name == product)
-                    plan.cell(unit, product, rng.choice(["evaluating", "sold"]))
+                    self._convert(plan, open_cells, relationship, moment)
         self._now(plan, tier, relationship, people, play_names)
+
+    def _qbr(self, plan: PlanBuilder, month: int, moment: date, people, play_names) -> None:
+        """A held QBR and its follow-ups: the earlier quarters' done within weeks, the
+        latest one's first done and the second still open, due ahead."""
+        rng, today = self.rng, self.today
+        held = moment - timedelta(days=5)
+        qbr = plan.touchpoint(
+            held,
+            kind="qbr",
+            status="held",
+            title=f"QBR {month // 3}",
+            hosts=[plan.by],
+            attendees=people[:3],
+            agenda="Value review and roadmap.",
+            commitments="Send the adoption report\nBook the roadmap session",
+        )
+        play = rng.choice(play_names) if play_names else None
+        report = plan.follow_up(
+            qbr, f"Send the QBR {month // 3} adoption report", held + timedelta(days=7)
+        )
+        plan.complete(report.title, held + timedelta(days=rng.randint(2, 6)))
+        session = f"Book the QBR {month // 3} roadmap session"
+        if month < 9:
+            plan.follow_up(qbr, session, held + timedelta(days=21), play=play)
+            plan.complete(session, held + timedelta(days=rng.randint(10, 20)))
+        else:
+            plan.follow_up(qbr, session, today + timedelta(days=rng.randint(5, 25)), play=play)
+
+    def _convert(self, plan: PlanBuilder, open_cells, relationship: str, moment: date) -> None:
+        """An open cell moves on: a customer buys it, on an order co-terminous with its
+        master agreement (so every sold cell has a contract line); a prospect evaluates."""
+        rng = self.rng
+        unit, name = open_cells.pop(rng.randrange(len(open_cells)))
+        product = next(p for p in self.products if p.name == name)
+        if relationship != "customer" or rng.random() < 0.5:
+            plan.cell(unit, product, "evaluating")
+            return
+        value = plan.cells[(unit, name)].estimated_value or product.list_price
+        plan.cell(unit, product, "sold")
+        arr = Decimal(int(value * Decimal("0.8") / 1000) * 1000)
+        plan.contract(
+            f"{name} for {unit}",
+            status="active",
+            arr=arr,
+            start_date=moment,
+            end_date=plan.master.end_date,
+            lines=[{"product": product, "quantity": rng.randint(10, 60), "arr": arr}],
+        )
 
     def _health(self, plan: PlanBuilder, day: date, tier: int) -> None:
         rng = self.rng
@@ -528,12 +578,23 @@ class PortfolioBuilder:
             stage=stage,
             target_arr=value,
             customer_owner=plan.stakeholders[rng.choice(people)],
-            target_close_date=moment + timedelta(days=rng.randint(30, 240)),
+            target_close_date=self._close_date(stage, moment),
             objective=next(iter(plan.objectives)) if rng.random() < 0.6 else None,
             stakeholders=[(n, "") for n in rng.sample(people, k=min(2, len(people)))],
             cells=cells,
         )
         return name
+
+    def _close_date(self, stage: str, moment: date) -> date:
+        """Won and lost plays closed soon after they were written down; open ones close
+        ahead of today, bar one in twelve whose date slipped by (the "close date passed"
+        alert has something to show)."""
+        rng, today = self.rng, self.today
+        if stage in ("won", "lost"):
+            return min(moment + timedelta(days=rng.randint(5, 60)), today - timedelta(days=1))
+        if rng.random() < 1 / 12:
+            return today - timedelta(days=rng.randint(3, 40))
+        return today + timedelta(days=rng.randint(20, 270))
 
     def _risk(self, plan: PlanBuilder, moment: date) -> None:
         rng = self.rng
@@ -546,7 +607,7 @@ class PortfolioBuilder:
             category,
             probability=rng.randint(1, 3),
             impact=rng.randint(1, 3),
-            arr_at_risk=Decimal(rng.randint(1, 20) * 10000),
+            arr_at_risk=Decimal(int(plan.arr * Decimal(str(rng.uniform(0.1, 0.6))) / 1000) * 1000),
             mitigation=rng.choice(["", "Executive alignment meeting", "Reference call"]),
             next_action="Review with sponsor" if rng.random() < 0.6 else "",
             next_action_date=moment + timedelta(days=rng.randint(10, 60)),
