@@ -17,6 +17,13 @@ Rules
   to find; zero or negative: the target is covered). The portfolio gap is the sum of the
   accounts' gaps, so an account ahead of its target offsets one behind; the number of
   accounts short of their target is among the inputs.
+- Shortfall (beside the net gap, never netted): the sum of the gaps of the accounts
+  below their target (gap > 0) and how many they are; an account ahead of its target
+  adds nothing to it.
+- The pipeline by stage splits open plays from closed ones: per open stage, the current
+  plays' target ARR and weighted value (the open stages' weighted values add up to the
+  weighted pipeline, to the cent); the open plays whose close date passed are counted
+  apart, left out; won and lost plays are shown apart with their target ARR.
 """
 
 from dataclasses import dataclass
@@ -127,6 +134,80 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
     return result
 
 
+@dataclass(frozen=True)
+class StageTotal:
+    stage: str
+    label: str
+    plays: int
+    target_arr: Decimal
+    weighted: Decimal | None = None  # open stages only: the current plays' weighted value
+
+
+@dataclass(frozen=True)
+class PipelineSplit:
+    """The pipeline chart: open stages (adding up to the weighted pipeline), the open
+    plays left out because their close date passed, and won and lost apart."""
+
+    open_stages: list[StageTotal]
+    weighted: Figure  # the weighted pipeline the open stages add up to
+    passed: StageTotal  # open plays whose close date passed: left out of `weighted`
+    closed: list[StageTotal]  # won, then lost
+
+
+def pipeline_split(
+    accounts: QuerySet, today: date | None = None, *, weighted: Figure | None = None
+) -> PipelineSplit:
+    """Plays by stage with open stages apart from won and lost, in one query (plus the
+    weighted pipeline's own when `weighted` is not given). Each open stage's weighted value
+    is rounded to the cent so that together they give the weighted pipeline exactly."""
+    today = today or clock.today()
+    weighted = weighted or weighted_pipeline(accounts, today)
+    current, passed = _still_dated(today), close_date_passed(today)
+    sums = {}
+    for stage in OPEN_STAGES:
+        now = current & Q(stage=stage)
+        sums |= {
+            f"n_{stage}": Count("pk", filter=now),
+            f"arr_{stage}": Sum("target_arr", filter=now),
+            f"w_{stage}": Sum(weighted_value(), filter=now, output_field=MONEY),
+        }
+    for stage in (Stage.WON, Stage.LOST):
+        sums |= {
+            f"n_{stage}": Count("pk", filter=Q(stage=stage)),
+            f"arr_{stage}": Sum("target_arr", filter=Q(stage=stage)),
+        }
+    totals = Play.objects.filter(account__in=accounts.values("pk")).aggregate(
+        **sums, n_passed=Count("pk", filter=passed), arr_passed=Sum("target_arr", filter=passed)
+    )
+    parts = _to_the_cent([totals[f"w_{stage}"] or ZERO for stage in OPEN_STAGES], weighted)
+
+    def total(stage, label, part=None) -> StageTotal:
+        return StageTotal(
+            str(stage), label, totals[f"n_{stage}"], totals[f"arr_{stage}"] or ZERO, part
+        )
+
+    return PipelineSplit(
+        open_stages=[
+            total(stage, Stage(stage).label, part)
+            for stage, part in zip(OPEN_STAGES, parts, strict=True)
+        ],
+        weighted=weighted,
+        passed=total("passed", "Close date passed"),
+        closed=[total(stage, Stage(stage).label) for stage in (Stage.WON, Stage.LOST)],
+    )
+
+
+def _to_the_cent(parts: list[Decimal], whole: Figure) -> list[Decimal]:
+    """`parts` rounded to the cent, the rounding left over given to the largest, so that
+    they add up to `whole` (the weighted pipeline as shown)."""
+    rounded = [Decimal(part).quantize(ZERO) for part in parts]
+    left = Decimal(whole.value or ZERO) - sum(rounded, ZERO)
+    if left and rounded:
+        largest = max(range(len(rounded)), key=lambda i: rounded[i])
+        rounded[largest] += left
+    return rounded
+
+
 def weighted_pipeline(accounts: QuerySet, today: date | None = None) -> Figure:
     """Current plays' target ARR weighted by their win probability (plays whose close
     date has passed are left out and counted among the inputs)."""
@@ -155,6 +236,14 @@ def weighted_pipeline(accounts: QuerySet, today: date | None = None) -> Figure:
     )
 
 
+SHORTFALL_RULE = (
+    "sum over the accounts below their target ARR of target ARR - (current ARR + weighted "
+    "pipeline); an account ahead of its target adds nothing (the net gap lets it offset one "
+    "behind)"
+)
+SHORT_ACCOUNTS = "accounts below target"
+
+
 @dataclass(frozen=True)
 class PathToTarget:
     current_arr: Figure
@@ -162,6 +251,12 @@ class PathToTarget:
     target_arr: Figure
     gap: Figure  # target - (current + weighted); positive: still to find
     attainment: Figure  # (current + weighted) / target, percent
+    shortfall: Figure  # the gaps of the accounts below target only, never netted
+
+    @property
+    def accounts_short(self) -> int:
+        """How many accounts are below their target (their gaps make the shortfall)."""
+        return self.shortfall.inputs[SHORT_ACCOUNTS]
 
 
 def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarget:
@@ -171,12 +266,14 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
         arr=current_arr(today), weighted=weighted_per_account(today)
     )
     gap = F("target_arr") - F("arr") - F("weighted")
+    below = Q(target_arr__gt=F("arr") + F("weighted"))
     totals = rows.aggregate(
         n=Count("pk"),
         arr_total=Sum("arr"),
         weighted_total=Sum("weighted"),
         target=Sum("target_arr"),
-        short=Count("pk", filter=Q(target_arr__gt=F("arr") + F("weighted"))),
+        short=Count("pk", filter=below),
+        shortfall=Sum(gap, filter=below, output_field=MONEY),
     )
     known = bool(totals["n"])
     reason = "" if known else "no account has a target ARR"
@@ -236,5 +333,19 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             + PASSED_RULE,
             sql_percent(F("arr") + F("weighted"), F("target_arr")),
             ascending=True,
+        ),
+        shortfall=Figure(
+            key="path_shortfall",
+            label="Shortfall of accounts below target",
+            value=(totals["shortfall"] or ZERO).quantize(ZERO) if known else None,
+            unit=MONEY_UNIT,
+            formula=f"{SHORTFALL_RULE}; in the weighted pipeline, {PASSED_RULE}",
+            inputs={
+                SHORT_ACCOUNTS: totals["short"],
+                "accounts with a target": totals["n"],
+                "net gap to target": target - arr - weighted,
+            },
+            reason=reason,
+            breakdown=ranked(rows.filter(below), gap),
         ),
     )
