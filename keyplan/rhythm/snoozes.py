@@ -123,6 +123,7 @@ def snooze_alerts(
         firing |= {
             Picked(a.account_id, key, a.record_id)
             for a in alerts.RULES_BY_KEY[key].rule(on, settings, today)
+            if a.record_id is not None
         }
     if gone := [p for p in wanted if p not in firing]:
         titles = ", ".join(

@@ -148,7 +148,7 @@ def _snooze(request, accounts, rule, grouping, today) -> int:
         picked += [
             Picked(a.account_id, a.rule, a.record_id)
             for a in _in_scope(accounts, rule, today)
-            if _group_key(a, grouping) in groups
+            if _group_key(a, grouping) in groups and a.record_id is not None
         ]
     snoozes = snooze_alerts(
         picked,
