@@ -98,13 +98,19 @@ class StagePipeline:
     target_arr: Figure  # their target ARR
 
 
-def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
-    """Plays and their target ARR per stage, in the stages' order (won and lost included)."""
-    plays = Play.objects.filter(account__in=accounts.values("pk"))
-    totals = plays.aggregate(
-        **{f"n_{s}": Count("pk", filter=Q(stage=s)) for s in Stage.values},
-        **{f"arr_{s}": Sum("target_arr", filter=Q(stage=s)) for s in Stage.values},
-    )
+def _stage_sums() -> dict:
+    """The aggregates behind pipeline_by_stage: plays and target ARR of every stage."""
+    return {
+        **{f"all_n_{s}": Count("pk", filter=Q(stage=s)) for s in Stage.values},
+        **{f"all_arr_{s}": Sum("target_arr", filter=Q(stage=s)) for s in Stage.values},
+    }
+
+
+def pipeline_by_stage(accounts: QuerySet, totals: dict | None = None) -> list[StagePipeline]:
+    """Plays and their target ARR per stage, in the stages' order (won and lost included);
+    `totals`: the aggregates of _stage_sums when already read (pipeline_split reads them)."""
+    if totals is None:
+        totals = Play.objects.filter(account__in=accounts.values("pk")).aggregate(**_stage_sums())
     result = []
     for stage in Stage:  # the six stages, not the portfolio's rows
         at_stage = Play.objects.filter(account=OuterRef("pk"), stage=stage)
@@ -115,7 +121,7 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
                 plays=Figure(
                     key=f"plays_{stage.value}",
                     label=f"Plays: {stage.label.lower()}",
-                    value=totals[f"n_{stage.value}"],
+                    value=totals[f"all_n_{stage.value}"],
                     unit=COUNT,
                     formula=f"plays at the stage “{stage.label}”",
                     breakdown=ranked(accounts, tally(at_stage)),
@@ -123,10 +129,10 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
                 target_arr=Figure(
                     key=f"pipeline_{stage.value}",
                     label=f"Target ARR: {stage.label.lower()}",
-                    value=totals[f"arr_{stage.value}"] or ZERO,
+                    value=totals[f"all_arr_{stage.value}"] or ZERO,
                     unit=MONEY_UNIT,
                     formula=f"sum of the target ARR of the plays at the stage “{stage.label}”",
-                    inputs={"plays": totals[f"n_{stage.value}"]},
+                    inputs={"plays": totals[f"all_n_{stage.value}"]},
                     breakdown=ranked(accounts, subtotal(at_stage, "target_arr")),
                 ),
             )
@@ -152,13 +158,15 @@ class PipelineSplit:
     weighted: Figure  # the weighted pipeline the open stages add up to
     passed: StageTotal  # open plays whose close date passed: left out of `weighted`
     closed: list[StageTotal]  # won, then lost
+    by_stage: list[StagePipeline]  # every stage's plays and target ARR, read in the same query
 
 
 def pipeline_split(
     accounts: QuerySet, today: date | None = None, *, weighted: Figure | None = None
 ) -> PipelineSplit:
-    """Plays by stage with open stages apart from won and lost, in one query (plus the
-    weighted pipeline's own when `weighted` is not given). Each open stage's weighted value
+    """Plays by stage with open stages apart from won and lost, and every stage's totals
+    (pipeline_by_stage), in one query (plus the weighted pipeline's own when `weighted` is
+    not given). Each open stage's weighted value
     is rounded to the cent so that together they give the weighted pipeline exactly."""
     today = today or clock.today()
     weighted = weighted or weighted_pipeline(accounts, today)
@@ -177,7 +185,10 @@ def pipeline_split(
             f"arr_{stage}": Sum("target_arr", filter=Q(stage=stage)),
         }
     totals = Play.objects.filter(account__in=accounts.values("pk")).aggregate(
-        **sums, n_passed=Count("pk", filter=passed), arr_passed=Sum("target_arr", filter=passed)
+        **sums,
+        **_stage_sums(),
+        n_passed=Count("pk", filter=passed),
+        arr_passed=Sum("target_arr", filter=passed),
     )
     parts = _to_the_cent([totals[f"w_{stage}"] or ZERO for stage in OPEN_STAGES], weighted)
 
@@ -194,6 +205,7 @@ def pipeline_split(
         weighted=weighted,
         passed=total("passed", "Close date passed"),
         closed=[total(stage, Stage(stage).label) for stage in (Stage.WON, Stage.LOST)],
+        by_stage=pipeline_by_stage(accounts, totals),
     )
 
 

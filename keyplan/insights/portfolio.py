@@ -105,6 +105,7 @@ class Dashboard:
 def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
     today = today or clock.today()
     weighted = pipeline.weighted_pipeline(accounts, today)
+    split = pipeline.pipeline_split(accounts, today, weighted=weighted)  # and every stage
     return Dashboard(
         arr=account_figures.arr(accounts, today),
         weighted_pipeline=weighted,
@@ -113,8 +114,8 @@ def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
         whitespace_by_tier=whitespace.whitespace_by_tier(accounts),
         whitespace_by_owner=whitespace.whitespace_by_owner(accounts),
         path_to_target=pipeline.path_to_target(accounts, today),
-        pipeline_by_stage=pipeline.pipeline_by_stage(accounts),
-        pipeline=pipeline.pipeline_split(accounts, today, weighted=weighted),
+        pipeline_by_stage=split.by_stage,
+        pipeline=split,
         arr_at_risk=risk.arr_at_risk(accounts, today),
         risk_exposure=risk.risk_exposure(accounts, today),
         risk_by_category=risk.risk_concentration(accounts, today),
