@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from keyplan.api import schemas
 from keyplan.api.common import responses, visible_account
@@ -24,7 +24,8 @@ from keyplan.insights import alerts as alert_rules
 from keyplan.insights import forecast, health, plans, relationships
 from keyplan.insights import numbers as plan_numbers
 from keyplan.insights.figures import Figure
-from keyplan.insights.portfolio import FIGURES, book, dashboard
+from keyplan.insights.pipeline import StageTotal
+from keyplan.insights.portfolio import FIGURES, TOP_N, book, dashboard
 from keyplan.team.models import Organisation
 
 router = Router(tags=["Insights"])
@@ -114,6 +115,26 @@ class StageOut(Schema):
     target_arr: FigureOut
 
 
+class StageTotalOut(Schema):
+    stage: str
+    label: str
+    plays: int
+    target_arr: float
+    weighted: float | None = Field(
+        description="Open stages: the current plays' weighted value (the open stages add up to "
+        "the weighted pipeline); None for won, lost and the plays past their close date."
+    )
+
+
+class PipelineSplitOut(Schema):
+    open_stages: list[StageTotalOut]
+    weighted_pipeline: FigureOut = Field(description="What the open stages add up to.")
+    close_date_passed: StageTotalOut = Field(
+        description="Open plays whose close date passed: left out until re-dated or closed."
+    )
+    closed: list[StageTotalOut] = Field(description="Won, then lost.")
+
+
 class CategoryOut(Schema):
     category: str
     label: str
@@ -136,6 +157,7 @@ class Portfolio(Schema):
     whitespace_by_tier: list[LabelledFigure]
     whitespace_by_owner: list[LabelledFigure]
     pipeline_by_stage: list[StageOut]
+    pipeline: PipelineSplitOut = Field(description="The dashboard's pipeline chart.")
     risk_by_category: list[CategoryOut]
     depth_distribution: list[LabelledFigure]
     red_dots: dict[Literal["now", "month_ago", "change"], FigureOut]
@@ -163,6 +185,22 @@ class BookFilters(Schema):
     tier: int | None = Field(None, ge=1, le=3, description="Only this tier (1, 2 or 3).")
     owner: schemas.RecordId | None = Field(None, description="Only accounts this user id owns.")
     team: schemas.RecordId | None = Field(None, description="Only accounts of this sales team.")
+    relationship: Literal["customer", "prospect"] | None = Field(
+        None, description="Only customers, or only prospects."
+    )
+    top: int | None = Field(
+        None,
+        description="Only the N accounts with the largest current ARR, after the other "
+        f"filters: one of {', '.join(map(str, TOP_N))}.",
+        json_schema_extra={"enum": list(TOP_N)},
+    )
+
+    @field_validator("top")
+    @classmethod
+    def _one_of_top_n(cls, value: int | None) -> int | None:
+        if value is not None and value not in TOP_N:
+            raise ValueError(f"top is one of {', '.join(map(str, TOP_N))}")
+        return value
 
 
 class AlertFilters(BookFilters, PageQuery):
@@ -226,7 +264,24 @@ def _forecast(band: forecast.Forecast) -> dict:
 
 
 def _book(request, filters: BookFilters):
-    return book(request.auth, tier=filters.tier, owner=filters.owner, team=filters.team)
+    return book(
+        request.auth,
+        tier=filters.tier,
+        owner=filters.owner,
+        team=filters.team,
+        relationship=filters.relationship,
+        top=filters.top,
+    )
+
+
+def _stage(total: StageTotal) -> dict:
+    return {
+        "stage": total.stage,
+        "label": total.label,
+        "plays": total.plays,
+        "target_arr": float(total.target_arr),
+        "weighted": None if total.weighted is None else float(total.weighted),
+    }
 
 
 @router.get(
@@ -271,6 +326,7 @@ def portfolio(request, filters: Query[BookFilters]):
         "open_whitespace": board.open_whitespace,
         "weighted_pipeline": board.weighted_pipeline,
         "path_gap": board.path_to_target.gap,
+        "path_shortfall": board.path_to_target.shortfall,
         "arr": board.arr,
         "target_arr": board.path_to_target.target_arr,
         "risk_exposure": board.risk_exposure,
@@ -304,6 +360,12 @@ def portfolio(request, filters: Query[BookFilters]):
             }
             for s in board.pipeline_by_stage
         ],
+        "pipeline": {
+            "open_stages": [_stage(s) for s in board.pipeline.open_stages],
+            "weighted_pipeline": figure(board.pipeline.weighted),
+            "close_date_passed": _stage(board.pipeline.passed),
+            "closed": [_stage(s) for s in board.pipeline.closed],
+        },
         "risk_by_category": [
             {
                 "category": c.category,

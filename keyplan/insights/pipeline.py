@@ -17,6 +17,13 @@ Rules
   to find; zero or negative: the target is covered). The portfolio gap is the sum of the
   accounts' gaps, so an account ahead of its target offsets one behind; the number of
   accounts short of their target is among the inputs.
+- Shortfall (beside the net gap, never netted): the sum of the gaps of the accounts
+  below their target (gap > 0) and how many they are; an account ahead of its target
+  adds nothing to it.
+- The pipeline by stage splits open plays from closed ones: per open stage, the current
+  plays' target ARR and weighted value (the open stages' weighted values add up to the
+  weighted pipeline, to the cent); the open plays whose close date passed are counted
+  apart, left out; won and lost plays are shown apart with their target ARR.
 """
 
 from dataclasses import dataclass
@@ -91,13 +98,19 @@ class StagePipeline:
     target_arr: Figure  # their target ARR
 
 
-def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
-    """Plays and their target ARR per stage, in the stages' order (won and lost included)."""
-    plays = Play.objects.filter(account__in=accounts.values("pk"))
-    totals = plays.aggregate(
-        **{f"n_{s}": Count("pk", filter=Q(stage=s)) for s in Stage.values},
-        **{f"arr_{s}": Sum("target_arr", filter=Q(stage=s)) for s in Stage.values},
-    )
+def _stage_sums() -> dict:
+    """The aggregates behind pipeline_by_stage: plays and target ARR of every stage."""
+    return {
+        **{f"all_n_{s}": Count("pk", filter=Q(stage=s)) for s in Stage.values},
+        **{f"all_arr_{s}": Sum("target_arr", filter=Q(stage=s)) for s in Stage.values},
+    }
+
+
+def pipeline_by_stage(accounts: QuerySet, totals: dict | None = None) -> list[StagePipeline]:
+    """Plays and their target ARR per stage, in the stages' order (won and lost included);
+    `totals`: the aggregates of _stage_sums when already read (pipeline_split reads them)."""
+    if totals is None:
+        totals = Play.objects.filter(account__in=accounts.values("pk")).aggregate(**_stage_sums())
     result = []
     for stage in Stage:  # the six stages, not the portfolio's rows
         at_stage = Play.objects.filter(account=OuterRef("pk"), stage=stage)
@@ -108,7 +121,7 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
                 plays=Figure(
                     key=f"plays_{stage.value}",
                     label=f"Plays: {stage.label.lower()}",
-                    value=totals[f"n_{stage.value}"],
+                    value=totals[f"all_n_{stage.value}"],
                     unit=COUNT,
                     formula=f"plays at the stage “{stage.label}”",
                     breakdown=ranked(accounts, tally(at_stage)),
@@ -116,15 +129,95 @@ def pipeline_by_stage(accounts: QuerySet) -> list[StagePipeline]:
                 target_arr=Figure(
                     key=f"pipeline_{stage.value}",
                     label=f"Target ARR: {stage.label.lower()}",
-                    value=totals[f"arr_{stage.value}"] or ZERO,
+                    value=totals[f"all_arr_{stage.value}"] or ZERO,
                     unit=MONEY_UNIT,
                     formula=f"sum of the target ARR of the plays at the stage “{stage.label}”",
-                    inputs={"plays": totals[f"n_{stage.value}"]},
+                    inputs={"plays": totals[f"all_n_{stage.value}"]},
                     breakdown=ranked(accounts, subtotal(at_stage, "target_arr")),
                 ),
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    stage: str
+    label: str
+    plays: int
+    target_arr: Decimal
+    weighted: Decimal | None = None  # open stages only: the current plays' weighted value
+
+
+@dataclass(frozen=True)
+class PipelineSplit:
+    """The pipeline chart: open stages (adding up to the weighted pipeline), the open
+    plays left out because their close date passed, and won and lost apart."""
+
+    open_stages: list[StageTotal]
+    weighted: Figure  # the weighted pipeline the open stages add up to
+    passed: StageTotal  # open plays whose close date passed: left out of `weighted`
+    closed: list[StageTotal]  # won, then lost
+    by_stage: list[StagePipeline]  # every stage's plays and target ARR, read in the same query
+
+
+def pipeline_split(
+    accounts: QuerySet, today: date | None = None, *, weighted: Figure | None = None
+) -> PipelineSplit:
+    """Plays by stage with open stages apart from won and lost, and every stage's totals
+    (pipeline_by_stage), in one query (plus the weighted pipeline's own when `weighted` is
+    not given). Each open stage's weighted value
+    is rounded to the cent so that together they give the weighted pipeline exactly."""
+    today = today or clock.today()
+    weighted = weighted or weighted_pipeline(accounts, today)
+    current, passed = _still_dated(today), close_date_passed(today)
+    sums = {}
+    for stage in OPEN_STAGES:
+        now = current & Q(stage=stage)
+        sums |= {
+            f"n_{stage}": Count("pk", filter=now),
+            f"arr_{stage}": Sum("target_arr", filter=now),
+            f"w_{stage}": Sum(weighted_value(), filter=now, output_field=MONEY),
+        }
+    for stage in (Stage.WON, Stage.LOST):
+        sums |= {
+            f"n_{stage}": Count("pk", filter=Q(stage=stage)),
+            f"arr_{stage}": Sum("target_arr", filter=Q(stage=stage)),
+        }
+    totals = Play.objects.filter(account__in=accounts.values("pk")).aggregate(
+        **sums,
+        **_stage_sums(),
+        n_passed=Count("pk", filter=passed),
+        arr_passed=Sum("target_arr", filter=passed),
+    )
+    parts = _to_the_cent([totals[f"w_{stage}"] or ZERO for stage in OPEN_STAGES], weighted)
+
+    def total(stage, label, part=None) -> StageTotal:
+        return StageTotal(
+            str(stage), label, totals[f"n_{stage}"], totals[f"arr_{stage}"] or ZERO, part
+        )
+
+    return PipelineSplit(
+        open_stages=[
+            total(stage, Stage(stage).label, part)
+            for stage, part in zip(OPEN_STAGES, parts, strict=True)
+        ],
+        weighted=weighted,
+        passed=total("passed", "Close date passed"),
+        closed=[total(stage, Stage(stage).label) for stage in (Stage.WON, Stage.LOST)],
+        by_stage=pipeline_by_stage(accounts, totals),
+    )
+
+
+def _to_the_cent(parts: list[Decimal], whole: Figure) -> list[Decimal]:
+    """`parts` rounded to the cent, the rounding left over given to the largest, so that
+    they add up to `whole` (the weighted pipeline as shown)."""
+    rounded = [Decimal(part).quantize(ZERO) for part in parts]
+    left = Decimal(whole.value or ZERO) - sum(rounded, ZERO)
+    if left and rounded:
+        largest = max(range(len(rounded)), key=lambda i: rounded[i])
+        rounded[largest] += left
+    return rounded
 
 
 def weighted_pipeline(accounts: QuerySet, today: date | None = None) -> Figure:
@@ -155,6 +248,14 @@ def weighted_pipeline(accounts: QuerySet, today: date | None = None) -> Figure:
     )
 
 
+SHORTFALL_RULE = (
+    "sum over the accounts below their target ARR of target ARR - (current ARR + weighted "
+    "pipeline); an account ahead of its target adds nothing (the net gap lets it offset one "
+    "behind)"
+)
+SHORT_ACCOUNTS = "accounts below target"
+
+
 @dataclass(frozen=True)
 class PathToTarget:
     current_arr: Figure
@@ -162,6 +263,12 @@ class PathToTarget:
     target_arr: Figure
     gap: Figure  # target - (current + weighted); positive: still to find
     attainment: Figure  # (current + weighted) / target, percent
+    shortfall: Figure  # the gaps of the accounts below target only, never netted
+
+    @property
+    def accounts_short(self) -> int:
+        """How many accounts are below their target (their gaps make the shortfall)."""
+        return self.shortfall.inputs[SHORT_ACCOUNTS]
 
 
 def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarget:
@@ -171,12 +278,14 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
         arr=current_arr(today), weighted=weighted_per_account(today)
     )
     gap = F("target_arr") - F("arr") - F("weighted")
+    below = Q(target_arr__gt=F("arr") + F("weighted"))
     totals = rows.aggregate(
         n=Count("pk"),
         arr_total=Sum("arr"),
         weighted_total=Sum("weighted"),
         target=Sum("target_arr"),
-        short=Count("pk", filter=Q(target_arr__gt=F("arr") + F("weighted"))),
+        short=Count("pk", filter=below),
+        shortfall=Sum(gap, filter=below, output_field=MONEY),
     )
     known = bool(totals["n"])
     reason = "" if known else "no account has a target ARR"
@@ -236,5 +345,19 @@ def path_to_target(accounts: QuerySet, today: date | None = None) -> PathToTarge
             + PASSED_RULE,
             sql_percent(F("arr") + F("weighted"), F("target_arr")),
             ascending=True,
+        ),
+        shortfall=Figure(
+            key="path_shortfall",
+            label="Shortfall of accounts below target",
+            value=(totals["shortfall"] or ZERO).quantize(ZERO) if known else None,
+            unit=MONEY_UNIT,
+            formula=f"{SHORTFALL_RULE}; in the weighted pipeline, {PASSED_RULE}",
+            inputs={
+                SHORT_ACCOUNTS: totals["short"],
+                "accounts with a target": totals["n"],
+                "net gap to target": target - arr - weighted,
+            },
+            reason=reason,
+            breakdown=ranked(rows.filter(below), gap),
         ),
     )

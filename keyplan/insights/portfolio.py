@@ -13,7 +13,7 @@ from functools import partial
 
 from django.db.models import QuerySet
 
-from keyplan.accounts.models import Tier
+from keyplan.accounts.models import Relationship, Tier
 from keyplan.core import access, clock
 from keyplan.core.ids import parse_id
 from keyplan.insights import accounts as account_figures
@@ -21,16 +21,32 @@ from keyplan.insights import alerts as alert_rules
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
 from keyplan.insights.figures import Figure
+from keyplan.insights.revenue import current_arr
+
+# "Top N by ARR": the N accounts with the largest current ARR, after the other filters.
+TOP_N = (10, 25, 50)
 
 
 def book(
-    user, *, tier=None, owner=None, team=None, account=None
+    user,
+    *,
+    tier=None,
+    owner=None,
+    team=None,
+    relationship=None,
+    top=None,
+    account=None,
+    today: date | None = None,
 ) -> tuple[QuerySet, dict[str, str]]:
     """The accounts a portfolio view speaks about for `user`, narrowed by the filters,
-    and the filters as they were understood (ignored when not a tier or an id).
+    and the filters as they were understood (ignored when not a tier, an id, "customer"
+    or "prospect", or one of TOP_N).
 
-    Leaders and administrators see every account, a KAM their own book, anyone else
-    the plans they may read (core.access.book)."""
+    Leaders and administrators see every account, a KAM their own book, anyone else the
+    plans they may read (core.access.book). Customer or prospect is the account's own
+    relationship field (DESIGN.md section 1). `top` keeps the N accounts with the largest
+    current ARR (live contracts on `today`; ties by name) among those the other filters
+    leave, so every figure is about those N accounts."""
     accounts = access.book(user)
     chosen = {}
     if str(tier) in {str(value) for value in Tier.values}:
@@ -42,6 +58,17 @@ def book(
     if (team_id := parse_id(team)) is not None:
         chosen["team"] = str(team_id)
         accounts = accounts.filter(owner__teams__id=team_id)
+    if relationship in Relationship.values:
+        chosen["relationship"] = str(relationship)
+        accounts = accounts.filter(relationship=relationship)
+    if str(top) in {str(n) for n in TOP_N}:
+        chosen["top"] = str(top)
+        largest = (
+            accounts.annotate(top_arr=current_arr(today or clock.today()))
+            .order_by("-top_arr", "name", "pk")
+            .values("pk")[: int(str(top))]
+        )
+        accounts = access.book(user).filter(pk__in=largest)
     if (account_id := parse_id(account)) is not None:  # one plan's figure explained
         chosen["account"] = str(account_id)
         accounts = accounts.filter(pk=account_id)
@@ -58,6 +85,7 @@ class Dashboard:
     whitespace_by_owner: list[tuple[str, Figure]]
     path_to_target: pipeline.PathToTarget
     pipeline_by_stage: list[pipeline.StagePipeline]
+    pipeline: pipeline.PipelineSplit  # the chart: open stages, won and lost apart
     arr_at_risk: Figure
     risk_exposure: Figure
     risk_by_category: list[risk.CategoryExposure]
@@ -76,15 +104,18 @@ class Dashboard:
 
 def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
     today = today or clock.today()
+    weighted = pipeline.weighted_pipeline(accounts, today)
+    split = pipeline.pipeline_split(accounts, today, weighted=weighted)  # and every stage
     return Dashboard(
         arr=account_figures.arr(accounts, today),
-        weighted_pipeline=pipeline.weighted_pipeline(accounts, today),
+        weighted_pipeline=weighted,
         open_whitespace=whitespace.open_whitespace(accounts),
         whitespace_by_product=whitespace.whitespace_by_product(accounts),
         whitespace_by_tier=whitespace.whitespace_by_tier(accounts),
         whitespace_by_owner=whitespace.whitespace_by_owner(accounts),
         path_to_target=pipeline.path_to_target(accounts, today),
-        pipeline_by_stage=pipeline.pipeline_by_stage(accounts),
+        pipeline_by_stage=split.by_stage,
+        pipeline=split,
         arr_at_risk=risk.arr_at_risk(accounts, today),
         risk_exposure=risk.risk_exposure(accounts, today),
         risk_by_category=risk.risk_concentration(accounts, today),
@@ -112,6 +143,7 @@ FIGURES: dict[str, Explained] = {
     "arr": account_figures.arr,
     "target_arr": lambda accounts, today: pipeline.path_to_target(accounts, today).target_arr,
     "path_attainment": lambda accounts, today: pipeline.path_to_target(accounts, today).attainment,
+    "path_shortfall": lambda accounts, today: pipeline.path_to_target(accounts, today).shortfall,
     "arr_at_risk": risk.arr_at_risk,
     "risk_exposure": risk.risk_exposure,
     "coverage": relationships.coverage,

@@ -120,20 +120,31 @@ def whitespace_by_tier(accounts: QuerySet) -> list[tuple[str, Figure]]:
 
 
 def whitespace_by_owner(accounts: QuerySet) -> list[tuple[str, Figure]]:
-    """Open whitespace per account owner (the KAM), largest first; "No owner" for the rest."""
+    """Open whitespace per account owner (the KAM), largest first, each named by full name
+    (the login where no name is set); "No owner" for the rest."""
     rows = (
         _open_cells(account__in=accounts.values("pk"))
-        .values("account__owner_id", "account__owner__username")
+        .values(
+            "account__owner_id",
+            "account__owner__first_name",
+            "account__owner__last_name",
+            "account__owner__username",
+        )
         .annotate(value=Coalesce(Sum("estimated_value"), Value(ZERO)), cells=Count("pk"))
         .order_by("-value", "account__owner__username")
     )
+
+    def name(row) -> str:
+        full = f"{row['account__owner__first_name']} {row['account__owner__last_name']}"
+        return full.strip() or row["account__owner__username"] or ""
+
     # One row per owner (a few dozen KAMs), not per account.
     return [
         (
-            row["account__owner__username"] or "No owner",
+            name(row) or "No owner",
             _part(
                 f"open_whitespace_owner_{row['account__owner_id'] or 'none'}",
-                f"Open whitespace of {row['account__owner__username'] or 'accounts without owner'}",
+                f"Open whitespace of {name(row) or 'accounts without owner'}",
                 row["value"],
                 row["cells"],
                 ranked(accounts.filter(owner_id=row["account__owner_id"]), open_value()),

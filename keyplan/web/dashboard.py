@@ -1,28 +1,30 @@
-"""The portfolio dashboard (/), each figure's explanation, and the alert list.
+"""The portfolio dashboard (/) and each figure's explanation (the alert list is
+web.alerts).
 
 Leaders and administrators see every account; a KAM sees their own book; anyone
-else the accounts whose team they are on. Filters by tier, owner and sales team
-narrow the accounts before anything is computed.
+else the accounts whose team they are on. Filters by tier, owner, sales team,
+customer or prospect, and "top N by ARR" narrow the accounts before anything is
+computed, so every figure, chart and list speaks of the same accounts.
 """
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
-from keyplan.accounts.models import Tier
+from keyplan.accounts.models import Relationship, Tier
 from keyplan.core import clock
 from keyplan.core.money import format_compact
 from keyplan.insights import alerts as alert_rules
-from keyplan.insights.portfolio import FIGURES, book, dashboard
-from keyplan.team.models import Organisation, Team, User
+from keyplan.insights.portfolio import FIGURES, TOP_N, book, dashboard
+from keyplan.team.models import Team, User
 from keyplan.web import charts
 
-FILTERS = ("tier", "owner", "team")
+FILTERS = ("tier", "owner", "team", "relationship", "top")
+WON, LOST = "#1e7f4f", "#b3261e"
 
 
 def scope(request):
@@ -34,6 +36,8 @@ def scope(request):
         tier=params.get("tier"),
         owner=params.get("owner"),
         team=params.get("team"),
+        relationship=params.get("relationship"),
+        top=params.get("top"),
         account=params.get("account"),
     )
 
@@ -48,6 +52,7 @@ def portfolio(request):
     accounts, chosen = scope(request)
     today = clock.today()
     board = dashboard(accounts, today=today)
+    split = board.pipeline
 
     def explain(key: str) -> str:
         return reverse("insight", args=[key]) + (f"?{urlencode(chosen)}" if chosen else "")
@@ -71,14 +76,28 @@ def portfolio(request):
             .distinct()
             .order_by("first_name", "last_name"),
             "teams": Team.objects.order_by("name"),
+            "relationships": Relationship.choices,
+            "tops": TOP_N,
         },
         "charts": {
             "by_product": money_bars("Open whitespace by product", board.whitespace_by_product),
             "by_tier": money_bars("Open whitespace by tier", board.whitespace_by_tier),
             "by_owner": money_bars("Open whitespace by owner", board.whitespace_by_owner[:12]),
+            # Open stages add up to the weighted pipeline; won and lost stand apart.
             "stages": charts.bars(
-                "Pipeline by stage (target ARR)",
-                [charts.Bar(s.label, s.target_arr.value) for s in board.pipeline_by_stage],
+                "Open pipeline by stage (weighted)",
+                [
+                    charts.Bar(s.label, s.weighted, explain("weighted_pipeline"))
+                    for s in split.open_stages
+                ],
+                format_compact,
+            ),
+            "closed": charts.bars(
+                "Closed plays (target ARR)",
+                [
+                    charts.Bar(s.label, s.target_arr, colour=WON if s.stage == "won" else LOST)
+                    for s in split.closed
+                ],
                 format_compact,
             ),
             "risks": charts.bars(
@@ -108,6 +127,19 @@ def portfolio(request):
             )
             for rule in alert_rules.RULES
         ],
+        "severities": [
+            (
+                severity,
+                sum(
+                    board.alert_counts.get(r.key, 0)
+                    for r in alert_rules.RULES
+                    if r.severity == severity
+                ),
+                _link("alerts", chosen, group="severity"),
+            )
+            for severity in (alert_rules.HIGH, alert_rules.MEDIUM)
+        ],
+        "alerts_by_account": _link("alerts", chosen, group="account"),
         "healthiest": board.ranked_by_health[:10],
         "review_kinds": [(figure, explain(figure.key)) for figure in board.reviews.by_kind],
     }
@@ -126,27 +158,5 @@ def insight(request, key: str):
         request,
         "web/insight.html",
         {"nav": "portfolio", "figure": figure, "rows": rows, "chosen": chosen,
-         "back": _link("portfolio", chosen)},
-    )  # fmt: skip
-
-
-@login_required
-def alert_list(request):
-    """The alerts of the accounts in scope, one rule or all, with the record to fix."""
-    accounts, chosen = scope(request)
-    rule = alert_rules.RULES_BY_KEY.get(request.GET.get("rule", ""))
-    today, settings = clock.today(), Organisation.current()
-    if rule is not None:
-        found = rule.rule(accounts, settings, today)
-    else:
-        found = alert_rules.alerts(accounts, today=today)
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
-    shown = None
-    if rule is not None:
-        shown = {"key": rule.key, "title": rule.title, "description": rule.describe(settings)}
-    return render(
-        request,
-        "web/alerts.html",
-        {"nav": "portfolio", "page": page, "rule": shown, "chosen": chosen,
          "back": _link("portfolio", chosen)},
     )  # fmt: skip

@@ -4,14 +4,14 @@ from django.urls import include, path
 from keyplan.exchange.crm.views import import_crm
 from keyplan.exchange.documents.views import download_md, download_pdf
 from keyplan.exchange.workbook.views import download_xlsx, import_xlsx
-from keyplan.web import dashboard, editing, history, numbers, page, review, selection, views
+from keyplan.web import alerts, dashboard, editing, history, numbers, page, review, selection, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard.portfolio, name="portfolio"),
     path("insights/<slug:key>/", dashboard.insight, name="insight"),
-    path("alerts/", dashboard.alert_list, name="alerts"),
+    path("alerts/", alerts.alert_list, name="alerts"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/import/", import_crm, name="crm-import"),
     path("my/", views.my_week, name="my-week"),

@@ -44,8 +44,9 @@ def test_open_whitespace_per_tier_and_per_owner(portfolio):
     }
     assert tiers == {"Tier 1": Decimal(200_000), "Tier 2": Decimal(30_000), "Tier 3": Decimal(0)}
     owners = dict(whitespace.whitespace_by_owner(portfolio.accounts))
+    # Owners by full name, the login where no name is set.
     assert {name: figure.value for name, figure in owners.items()} == {
-        "olga": Decimal(200_000),
+        "Olga Owner": Decimal(200_000),
         "otto": Decimal(30_000),
     }
     assert list(owners["otto"].breakdown.values_list("name", flat=True)) == ["Beta Retail"]

@@ -38,3 +38,13 @@ document.addEventListener("input", (event) => {
   const count = document.querySelector(`[data-filter-count="${selector}"]`);
   if (count) count.textContent = words.length ? `${shown} of ${rows.length} shown` : "";
 });
+
+// The alert list: a group's checkbox ticks (or clears) every alert of the group.
+document.addEventListener("change", (event) => {
+  const group = event.target.closest("input[data-select-group]");
+  if (!group) return;
+  const key = CSS.escape(group.dataset.selectGroup);
+  document.querySelectorAll(`input[name=alert][data-group="${key}"]`).forEach((box) => {
+    box.checked = group.checked;
+  });
+});
