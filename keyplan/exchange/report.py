@@ -4,11 +4,26 @@ created, changed and removed, for a person to read. Each importer's report
 
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import pluralize
+
+from keyplan.core.sanity import Suspect
+
 
 def listed(names: list[str], limit: int = 12) -> str:
     """The first `limit` names, then how many more."""
     more = len(names) - limit
     return "; ".join(names[:limit]) + (f"; and {more} more" if more > 0 else "")
+
+
+def checks_lines(checks: list[Suspect], *, applied: bool) -> list[str]:
+    """The values an import saved (or would save) as given that look wrong, each with
+    its record: they are flagged on the plan ("check this value")."""
+    if not checks:
+        return []
+    count = len(checks)
+    verb = "imported as given" if applied else "would be imported as given"
+    head = f"{count:,} value{pluralize(count)} to check: {verb} and flagged on the plan"
+    return [head, *(f"  {check}" for check in checks)]
 
 
 @dataclass
