@@ -15,14 +15,14 @@ def listed(names: list[str], limit: int = 12) -> str:
     return "; ".join(names[:limit]) + (f"; and {more} more" if more > 0 else "")
 
 
-def checks_lines(checks: list[Suspect], *, applied: bool) -> list[str]:
-    """The values an import saved (or would save) as given that look wrong, each with
-    its record: they are flagged on the plan ("check this value")."""
+def checks_lines(checks: list[Suspect]) -> list[str]:
+    """The values an import saves as given that look wrong, each with its record: they
+    are flagged on the plan ("check this value"). Worded alike for a dry run, which
+    says apart that nothing was changed."""
     if not checks:
         return []
     count = len(checks)
-    verb = "imported as given" if applied else "would be imported as given"
-    head = f"{count:,} value{pluralize(count)} to check: {verb} and flagged on the plan"
+    head = f"{count:,} value{pluralize(count)} to check, kept as given and flagged on the plan:"
     return [head, *(f"  {check}" for check in checks)]
 
 

@@ -104,7 +104,7 @@ class CrmReport:
         for account in self.accounts:
             lines += self._account_lines(account)
         lines += [f"  ({note})" for note in self.notes]
-        lines += checks_lines(self.checks, applied=self.applied)
+        lines += checks_lines(self.checks)
         if self.warnings and warnings:
             count = len(self.warnings)
             lines.append(
@@ -132,10 +132,8 @@ class CrmReport:
                 {"name": a.name, "crm_id": a.crm_id, "new": a.new, "changes": a.changes}
                 for a in self.accounts
             ],
-            "warnings": [
-                *(problem_json(w) for w in self.warnings),
-                *(check_json(c) for c in self.checks),
-            ],
+            "warnings": [problem_json(w) for w in self.warnings],
+            "checks": [check_json(c) for c in self.checks],
             "refused": [],
         }
 
@@ -169,15 +167,15 @@ def problem_json(problem: Problem) -> dict:
 
 
 def check_json(check: Suspect) -> dict:
-    """A value imported as given that looks wrong, as the JSON report's warnings say
-    it: the record and field instead of a file's row and column."""
+    """A value imported as given that looks wrong, beside the warnings (values left
+    out, which come back on every import of the same file: a check fires only when the
+    value changes): its record and field, and why."""
     return {
-        **dict.fromkeys(("file", "object", "row", "column", "value")),
-        "message": f"Check this value: {check.message}",
-        "record": check.record,
         "kind": check.kind,
         "id": check.pk,
+        "record": check.record,
         "field": check.field,
+        "message": check.message,
     }
 
 

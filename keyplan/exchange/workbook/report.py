@@ -82,5 +82,5 @@ class WorkbookReport:
             lines.append("  Nothing to change: the plan already matches the workbook.")
         for sheet in self.untouched:
             lines.append(f"  (no sheet “{sheet}”: that part of the plan is left as it is)")
-        lines += [f"  {line}" for line in checks_lines(self.checks, applied=self.applied)]
+        lines += [f"  {line}" for line in checks_lines(self.checks)]
         return lines

@@ -36,7 +36,7 @@ def test_a_typo_at_risk_is_imported_flagged_and_reported(workbook, a_risk):
     stored = Risk.objects.get(pk=a_risk.pk)
     assert stored.arr_at_risk == Decimal("999999999999")
     assert "arr_at_risk" in stored.value_checks
-    assert "1 value to check: imported as given and flagged on the plan" in output
+    assert "1 value to check, kept as given and flagged on the plan:" in output
     assert (
         f"Check this value: risk “{a_risk.title}”, ARR at risk: $999,999,999,999 at risk is "
         "more than the account's ARR"
@@ -48,7 +48,8 @@ def test_a_dry_run_reports_the_value_to_check_and_flags_nothing(workbook, a_risk
 
     output = run_import(workbook, "--dry-run")
 
-    assert "1 value to check: would be imported as given and flagged on the plan" in output
+    assert "1 value to check, kept as given and flagged on the plan:" in output
+    assert "Dry run: nothing was changed." in output
     assert Risk.objects.get(pk=a_risk.pk).value_checks == a_risk.value_checks
 
 
