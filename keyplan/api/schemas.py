@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field, create_model
 
 from keyplan.core.forms import PlanForm
 from keyplan.core.ids import MAX_ID
-from keyplan.core.models import Versioned
+from keyplan.core.models import Checked, Versioned
 
 
 class Input(Schema):
@@ -127,6 +127,8 @@ def _output_type(field: models.Field) -> Any:
         kind = int
     elif isinstance(field, models.DecimalField):
         kind = float
+    elif isinstance(field, models.JSONField):  # value_checks: field name -> reason
+        kind = dict[str, str]
     elif isinstance(field, models.DateTimeField):
         kind = datetime.datetime
     elif isinstance(field, models.DateField):
@@ -137,12 +139,15 @@ def _output_type(field: models.Field) -> Any:
 
 
 def output_fields(model: type[models.Model], names) -> list[str]:
-    """What a record shows: its id, version and timestamps, then `names`."""
+    """What a record shows: its id, version and timestamps (and the values to check,
+    core.sanity, where it has them), then `names`."""
     system = ["id", "version", "created_at", "updated_at"]
     if not issubclass(model, Versioned):
         system.remove("version")
     if any(f.name == "account" for f in model._meta.concrete_fields):
         system.append("account")
+    if issubclass(model, Checked):
+        system.append("value_checks")
     return system + [name for name in names if name not in system]
 
 

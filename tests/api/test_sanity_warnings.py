@@ -100,3 +100,33 @@ def test_an_account_target_above_its_arr_does_not_warn(api, paying):
 
     assert response.status_code == 200, response.content
     assert response.json()["warnings"] == []
+
+
+def test_a_read_shows_the_values_to_check_and_a_patch_cannot_set_them(api, paying):
+    created = api.post(
+        f"/accounts/{paying.pk}/risks",
+        {"title": "Budget freeze", "category": "budget_freeze", "arr_at_risk": 500000},
+    ).json()
+    url = f"/accounts/{paying.pk}/risks/{created['id']}"
+
+    read = api.get(url)
+    body = read.json()
+    assert body["value_checks"] == {
+        "arr_at_risk": "$500,000 at risk is more than the account's ARR ($100,000)."
+    }
+
+    sent_back = api.patch(url, body, headers={"If-Match": read["ETag"]})
+    assert sent_back.status_code == 200, sent_back.content
+
+    body = sent_back.json()
+    cleared = api.patch(url, {**body, "value_checks": {}})
+    assert cleared.status_code == 422
+    assert "value_checks" in cleared.json()["errors"]
+    assert "arr_at_risk" in Risk.objects.get(pk=created["id"]).value_checks
+
+
+def test_a_record_without_checks_reads_an_empty_set(api, paying):
+    created = api.post(f"/accounts/{paying.pk}/plays", {"name": "Land finance"}).json()
+
+    assert api.get(f"/accounts/{paying.pk}/plays/{created['id']}").json()["value_checks"] == {}
+    assert api.get(f"/accounts/{paying.pk}").json()["value_checks"] == {}
