@@ -306,9 +306,11 @@ def clear_check(request, pk: int, field: str, kind: str | None = None, record_id
 
 def _quick(request, page, change, sections, *, label, respond=None):
     """A one-click change; a refusal comes back as a short message. On success the
-    response is the re-rendered `sections`, or `respond()` (another page's parts)."""
+    response is the re-rendered `sections`, or `respond()` (another page's parts), with
+    the sanity checks the change set off in the page's message."""
     try:
-        change()
+        with sanity.collecting() as heard:
+            change()
     except ConflictError as error:
         return HttpResponse(
             f"Not saved: this {error.current._meta.verbose_name} was changed by someone else "
@@ -326,4 +328,9 @@ def _quick(request, page, change, sections, *, label, respond=None):
         return HttpResponseForbidden(str(error))
     except NotFound:
         pass
-    return respond() if respond else _sections_response(request, page, sections)
+    if respond is None:
+        return _sections_response(request, page, sections, heard)
+    response = respond()
+    if heard:
+        response.content = response.content + _checks_notice(heard).encode()
+    return response
