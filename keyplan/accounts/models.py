@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
 from keyplan.core.ids import parse_id
-from keyplan.core.models import CRM_NOTES_HELP, PlanQuerySet, Tracked, Versioned
+from keyplan.core.models import CRM_NOTES_HELP, Checked, PlanQuerySet, Tracked, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role, TeamRole
 
@@ -192,7 +192,7 @@ class AccountQuerySet(PlanQuerySet):
         )  # fmt: skip
 
 
-class Account(Versioned):
+class Account(Checked, Versioned):
     """A key account and its plan: the profile (section 1), the relationship's
     history (section 2) and the growth thesis (section 6) live on this row."""
 

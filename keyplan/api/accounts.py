@@ -17,7 +17,7 @@ from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
-from keyplan.core import access
+from keyplan.core import access, sanity
 from keyplan.core.errors import ConflictError
 from keyplan.exchange.documents import document
 
@@ -31,6 +31,7 @@ SHOWN = [*EDITABLE, "source", "crm_id", "last_changed"]
 AccountOut = schemas.output_schema(Account, SHOWN, "Account")
 AccountUpdate = schemas.input_schema(AccountForm, "AccountUpdate", partial=True)
 AccountPage = schemas.page_schema(AccountOut, "AccountPage")
+AccountWritten = schemas.written_schema(AccountOut, "AccountWritten")
 ORDERINGS = ("name", "tier", "updated_at", "last_changed")
 
 
@@ -95,7 +96,7 @@ def _stale(account_id: int):
 
 @router.patch(
     "/{account_id}",
-    response=responses({200: AccountOut}, 400, 403, 404, 409, 412, 413, 428),
+    response=responses({200: AccountWritten}, 400, 403, 404, 409, 412, 413, 428),
     operation_id="update_account",
     summary="Change an account's own fields (send If-Match or version)",
 )
@@ -103,6 +104,7 @@ def update_account(request, response: HttpResponse, account_id: int, payload: Ac
     account = visible_account(request, account_id)
     access.check_edit(request.auth, account)
     body = payload.model_dump(exclude_unset=True)
+    body.pop("warnings", None)  # what a write returned, sent back: ignored
     stale = _stale(account_id)
     expected = concurrency.precondition(request, account, body.pop("version", None), stale=stale)
     unbound = AccountForm(instance=account, account=account)
@@ -113,14 +115,14 @@ def update_account(request, response: HttpResponse, account_id: int, payload: Ac
         raise Problem(422, "The account has invalid values; see errors.", errors=errors)
     values = {name: value for name, value in form.values().items() if name in body}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sanity.collecting() as heard:
             account = account_services.update_account(
                 account, by=request.auth, version=expected.version, **values
             )
     except ConflictError as error:
         raise stale(expected.stale_status) from error
     response["ETag"] = concurrency.etag(account)
-    return _serialize(account)
+    return schemas.written(_serialize(account), heard)
 
 
 class PlanQuery(Schema):

@@ -62,6 +62,10 @@ class ApiKind:
         return schemas.output_schema(self.model, self.fields, self.name, links=self.links)
 
     @cached_property
+    def written_schema(self):
+        return schemas.written_schema(self.out_schema, f"{self.name}Written")
+
+    @cached_property
     def list_query(self):
         return schemas.list_query(self.model, self.fields, f"{self.name}ListQuery", PageQuery)
 

@@ -16,7 +16,7 @@ from keyplan.api.common import responses, visible_account
 from keyplan.api.kinds import API_KINDS, ApiKind
 from keyplan.api.pagination import page_of
 from keyplan.api.problems import Problem
-from keyplan.core import access, services
+from keyplan.core import access, sanity, services
 from keyplan.core.errors import ConflictError
 
 router = Router()
@@ -81,10 +81,11 @@ def register(kind: ApiKind) -> None:
     item = f"{base}/{{record_id}}"
     tags = [str(kind.model._meta.verbose_name_plural).capitalize()]
     snake = kind.path.replace("-", "_")
-    create_schema, update_schema, out_schema = (
+    create_schema, update_schema, out_schema, written_schema = (
         kind.create_schema,
         kind.update_schema,
         kind.out_schema,
+        kind.written_schema,
     )
 
     @router.get(
@@ -113,7 +114,7 @@ def register(kind: ApiKind) -> None:
 
     @router.post(
         base,
-        response=responses({201: out_schema}, 400, 403, 404, 413),
+        response=responses({201: written_schema}, 400, 403, 404, 413),
         operation_id=f"create_{snake}",
         summary=f"Add a {kind.label} to an account's plan",
         tags=tags,
@@ -122,7 +123,7 @@ def register(kind: ApiKind) -> None:
         account = visible_account(request, account_id)
         _check_edit(request.auth, kind.model(account=account))
         values, links = _form_values(kind, account, None, payload.model_dump(exclude_unset=True))
-        with transaction.atomic():
+        with transaction.atomic(), sanity.collecting() as heard:
             record = services.create(kind.model, by=request.auth, account=account, **values)
             for name, targets in links.items():
                 record = services.set_links(
@@ -131,11 +132,11 @@ def register(kind: ApiKind) -> None:
         record = _record(kind, account, record.pk)
         response["ETag"] = concurrency.etag(record)
         response["Location"] = request.build_absolute_uri(f"{request.path}/{record.pk}")
-        return Status(201, kind.serialize(record))
+        return Status(201, schemas.written(kind.serialize(record), heard))
 
     @router.patch(
         item,
-        response=responses({200: out_schema}, 400, 403, 404, 409, 412, 413, 428),
+        response=responses({200: written_schema}, 400, 403, 404, 409, 412, 413, 428),
         operation_id=f"update_{snake}",
         summary=f"Change a {kind.label} (send If-Match or version)",
         tags=tags,
@@ -147,6 +148,7 @@ def register(kind: ApiKind) -> None:
         record = _record(kind, account, record_id)
         _check_edit(request.auth, record)
         body = payload.model_dump(exclude_unset=True)
+        body.pop("warnings", None)  # what a write returned, sent back: ignored
         stale = _stale(kind, record)
         expected = concurrency.precondition(request, record, body.pop("version", None), stale=stale)
         given = {name: body.pop(name) for name in kind.read_only if name in body}
@@ -155,7 +157,7 @@ def register(kind: ApiKind) -> None:
             raise Problem(422, f"The {kind.label} has read-only values; see errors.", errors=errors)
         values, links = _form_values(kind, account, record, body)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), sanity.collecting() as heard:
                 record = services.update(
                     record, by=request.auth, version=expected.version, **values
                 )
@@ -167,7 +169,7 @@ def register(kind: ApiKind) -> None:
             raise stale(expected.stale_status) from error
         record = _record(kind, account, record.pk)
         response["ETag"] = concurrency.etag(record)
-        return kind.serialize(record)
+        return schemas.written(kind.serialize(record), heard)
 
     @router.delete(
         item,

@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field, create_model
 
 from keyplan.core.forms import PlanForm
 from keyplan.core.ids import MAX_ID
-from keyplan.core.models import Versioned
+from keyplan.core.models import Checked, Versioned
 
 
 class Input(Schema):
@@ -98,6 +98,10 @@ def input_schema(
         description = "Read-only: accepted when it is the record's, refused otherwise."
         fields[field_name] = (kind | None, Field(None, description=description))
     if partial:
+        fields["warnings"] = (
+            list[dict[str, Any]] | None,
+            Field(None, description="Ignored: the `warnings` a write returned, sent back."),
+        )
         fields["version"] = (
             int | None,
             Field(
@@ -123,6 +127,8 @@ def _output_type(field: models.Field) -> Any:
         kind = int
     elif isinstance(field, models.DecimalField):
         kind = float
+    elif isinstance(field, models.JSONField):  # value_checks: field name -> reason
+        kind = dict[str, str]
     elif isinstance(field, models.DateTimeField):
         kind = datetime.datetime
     elif isinstance(field, models.DateField):
@@ -133,12 +139,15 @@ def _output_type(field: models.Field) -> Any:
 
 
 def output_fields(model: type[models.Model], names) -> list[str]:
-    """What a record shows: its id, version and timestamps, then `names`."""
+    """What a record shows: its id, version and timestamps (and the values to check,
+    core.sanity, where it has them), then `names`."""
     system = ["id", "version", "created_at", "updated_at"]
     if not issubclass(model, Versioned):
         system.remove("version")
     if any(f.name == "account" for f in model._meta.concrete_fields):
         system.append("account")
+    if issubclass(model, Checked):
+        system.append("value_checks")
     return system + [name for name in names if name not in system]
 
 
@@ -198,6 +207,35 @@ def serialize(record: models.Model, names, *, links=()) -> dict:
             value = int(value) if value == value.to_integral_value() else float(value)
         data[name] = value
     return data
+
+
+class SanityWarning(Schema):
+    """A value saved as given that looks wrong: the record stays flagged ("check this
+    value") until the value is changed or the flag is cleared on the plan page."""
+
+    kind: str = Field(description="The kind of record (risk, play, account).")
+    id: int | None = Field(description="The record's id.")
+    record: str = Field(description="The record's name.")
+    field: str = Field(description="The field whose value to check.")
+    message: str = Field(description="Why the value looks wrong.")
+
+
+def written_schema(item: type[Schema], name: str) -> type[Schema]:
+    """A record as a write returns it: as a read shows it, with the sanity `warnings`
+    its new values set off (core.sanity), empty when none did."""
+    return create_model(
+        name,
+        __base__=item,
+        warnings=(
+            list[SanityWarning],
+            Field(description="Values saved as given that look wrong: check them."),
+        ),
+    )
+
+
+def written(record: dict, heard) -> dict:
+    """`record`'s read, with the warnings `heard` while writing it."""
+    return {**record, "warnings": [suspect.as_json() for suspect in heard]}
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:

@@ -93,10 +93,13 @@ class Prepare:
         for attname, convert in self.columns:
             value = values[attname] if attname in values else getattr(obj, attname)
             if convert is not None and value is not None:
-                key = (attname, value)
-                if key not in self.memo:
-                    self.memo[key] = convert(value, connection)
-                value = self.memo[key]
+                if isinstance(value, dict | list):  # a JSON value: not hashable
+                    value = convert(value, connection)
+                else:
+                    key = (attname, value)
+                    if key not in self.memo:
+                        self.memo[key] = convert(value, connection)
+                    value = self.memo[key]
             row.append(value)
         return row
 

@@ -103,3 +103,18 @@ class Versioned(Tracked):
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+
+
+class Checked(models.Model):
+    """A record whose values the sanity checks look at (core.sanity): the checks that
+    fired and are still open, each field's name to the reason ("check this value")."""
+
+    value_checks = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Values to check: each flagged field's name and why (set by keyplan).",
+    )
+
+    class Meta:
+        abstract = True

@@ -3,8 +3,10 @@
 Each function checks access (core.access), validates the whole record (fields,
 cross-record rules in the model's clean(), uniqueness and check constraints),
 refuses a write based on a stale version, keeps the history (who, when) and runs
-in one transaction: it either does all of its work or none of it. The domain
-packages' services.py build their workflows on these.
+in one transaction: it either does all of its work or none of it. A value that is
+valid but suspect is saved and flagged (core.sanity): on a new record, and on a
+change to the field a check watches. The domain packages' services.py build their
+workflows on these.
 """
 
 import copy
@@ -16,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError
 
-from keyplan.core import access, bulk, clock
+from keyplan.core import access, bulk, clock, sanity
 from keyplan.core.errors import ConflictError, NotFound
 from keyplan.core.history import acting_as, author
 from keyplan.core.models import Tracked, Versioned
@@ -86,8 +88,11 @@ def assign(record: Tracked, values: Mapping[str, Any], *, creating: bool) -> lis
     return changed
 
 
-def _save(record: Tracked, user: Actor) -> None:
+def _save(record: Tracked, user: Actor, changed: Sequence[str] | None = ()) -> None:
+    """Validate and save `record`; run the sanity checks of the fields `changed` (None:
+    all, for a new record)."""
     record.full_clean()
+    fired = sanity.review(record, changed)
     record._history_user = author(user)
     try:
         with transaction.atomic():
@@ -97,6 +102,7 @@ def _save(record: Tracked, user: Actor) -> None:
         raise ValidationError(
             f"This {record._meta.verbose_name} conflicts with another record: {exc}"
         ) from exc
+    sanity.tell(record, fired)
     _touch_plan(record)
 
 
@@ -142,7 +148,7 @@ def create(model: type[T], *, by: Actor, **values: Any) -> T:
         if record.account_path is not None:
             _plan_account_or_error(record)
         access.check_edit(by, record)
-        _save(record, by)
+        _save(record, by, changed=None)
     return record
 
 
@@ -186,6 +192,7 @@ def create_many(model: type[T], rows: Sequence[Mapping[str, Any]], *, by: Actor)
         except ValidationError as exc:
             raise InvalidRow(index, exc) from exc
     _check_unique_together(model, records)
+    fired = [sanity.review(record, None) for record in records]
     stamp, user = clock.now(), author(by)
     with transaction.atomic():
         for record, pk in zip(records, bulk.reserve_ids(model, len(records)), strict=True):
@@ -207,6 +214,8 @@ def create_many(model: type[T], rows: Sequence[Mapping[str, Any]], *, by: Actor)
             touched = {r.plan_account.pk for r in records if r.plan_account is not None}
             if touched:
                 _accounts().filter(pk__in=touched).update(last_changed=stamp)
+    for record, fields in zip(records, fired, strict=True):
+        sanity.tell(record, fields)
     return records
 
 
@@ -303,7 +312,23 @@ def update(record: T, *, by: Actor, version: int | str | None = None, **values: 
         if set(changed) & current.manager_fields:
             access.check_edit(by, stored, fields=changed)
         if changed:
-            _save(current, by)
+            _save(current, by, changed=changed)
+    return current
+
+
+def clear_check(record: V, field: str, *, by: Actor, version: int | str | None) -> V:
+    """Clear the sanity check open on `record`'s `field` ("check this value"): someone
+    looked and the value stands. `record` was read at `version`."""
+    with transaction.atomic():
+        current = lock(type(record), record.pk)
+        access.check_edit(by, current)
+        check_version(current, version)
+        checks = dict(getattr(current, "value_checks", None) or {})
+        if checks.pop(field, None) is None:
+            raise ValidationError({field: "This value has no open check."})
+        current.value_checks = checks  # type: ignore[attr-defined]  # a core.models.Checked
+        current._history_user = author(by)
+        current.save()
     return current
 
 

@@ -4,11 +4,26 @@ created, changed and removed, for a person to read. Each importer's report
 
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import pluralize
+
+from keyplan.core.sanity import Suspect
+
 
 def listed(names: list[str], limit: int = 12) -> str:
     """The first `limit` names, then how many more."""
     more = len(names) - limit
     return "; ".join(names[:limit]) + (f"; and {more} more" if more > 0 else "")
+
+
+def checks_lines(checks: list[Suspect]) -> list[str]:
+    """The values an import saves as given that look wrong, each with its record: they
+    are flagged on the plan ("check this value"). Worded alike for a dry run, which
+    says apart that nothing was changed."""
+    if not checks:
+        return []
+    count = len(checks)
+    head = f"{count:,} value{pluralize(count)} to check, kept as given and flagged on the plan:"
+    return [head, *(f"  {check}" for check in checks)]
 
 
 @dataclass

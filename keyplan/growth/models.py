@@ -11,7 +11,7 @@ from django.db import models
 
 from keyplan.core.choices import Level
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
-from keyplan.core.models import CRM_NOTES_HELP, Tracked, Versioned
+from keyplan.core.models import CRM_NOTES_HELP, Checked, Tracked, Versioned
 from keyplan.core.money import MoneyField
 from keyplan.team.models import Role
 
@@ -149,7 +149,7 @@ class ObjectiveStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
-class Objective(Versioned):
+class Objective(Checked, Versioned):
     """A SMART objective: specific statement, a metric from baseline to target by a date."""
 
     account = models.ForeignKey(
@@ -214,7 +214,7 @@ STAGE_PROBABILITY = {
 }
 
 
-class Play(Versioned):
+class Play(Checked, Versioned):
     """A growth play: a specific expansion, cross-sell or renewal move."""
 
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="plays")
@@ -342,7 +342,7 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Action(Versioned):
+class Action(Checked, Versioned):
     """An action of the plan. It should serve an objective or a play; if not, it is flagged."""
 
     account = models.ForeignKey(

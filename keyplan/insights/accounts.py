@@ -1,26 +1,25 @@
 """Per-account figures for lists of accounts, as SQL annotations (one query for any
 number of accounts).
 
-- ARR: the sum of the ARR of live contracts (active, and not ended before today).
+- ARR: the sum of the ARR of live contracts (active, and not ended before today; the
+  one definition is accounts.arr.live_contracts, which other modules import from here).
 - Renewal: the nearest end date of a live contract.
 - Open whitespace: the sum of the estimated value of open (unsold) whitespace cells.
 """
 
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 
-from keyplan.accounts.models import Contract, ContractStatus
+from keyplan.accounts.arr import live_contracts
+from keyplan.accounts.models import Contract
 from keyplan.core import clock
 from keyplan.growth.models import CellStatus, WhitespaceCell
 from keyplan.insights.figures import MONEY as MONEY_UNIT
 from keyplan.insights.figures import Figure
 from keyplan.insights.sql import subtotal
 
-
-def live_contracts(today: date) -> Q:
-    """Contracts that count towards ARR on `today` (as Plan.live_contracts)."""
-    return Q(status=ContractStatus.ACTIVE) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+__all__ = ["arr", "live_contracts", "with_figures"]
 
 
 def with_figures(accounts: QuerySet, today: date | None = None) -> QuerySet:

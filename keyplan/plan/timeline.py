@@ -31,7 +31,7 @@ from keyplan.team.models import Organisation
 MERGE_WINDOW = timedelta(seconds=2)
 # History rows read per model for `limit` entries: some rows merge or change nothing.
 FETCH_FACTOR = 2
-SKIPPED_FIELDS = frozenset({"version", "updated_at", "created_at", "last_changed"})
+SKIPPED_FIELDS = frozenset({"version", "updated_at", "created_at", "last_changed", "value_checks"})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.db import models
 
 from keyplan.core.choices import Level
 from keyplan.core.constraints import DatabaseCheck, in_choices, non_negative
-from keyplan.core.models import Versioned
+from keyplan.core.models import Checked, Versioned
 from keyplan.core.money import MoneyField
 
 
@@ -38,7 +38,7 @@ class RiskStatus(models.TextChoices):
 OPEN_RISK_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
 
 
-class Risk(Versioned):
+class Risk(Checked, Versioned):
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="risks")
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=18, choices=RiskCategory)

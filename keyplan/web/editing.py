@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap
 
@@ -22,7 +23,7 @@ from keyplan.accounts.forms import (
 )
 from keyplan.accounts.models import Account
 from keyplan.accounts.services import update_account
-from keyplan.core import services
+from keyplan.core import sanity, services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.growth import services as growth_services
 from keyplan.growth.forms import (
@@ -64,13 +65,24 @@ def _form_response(request, page: PlanPage, form, *, action: str, status=200, no
     return HttpResponse(html, status=status)
 
 
-def _sections_response(request, page: PlanPage, names) -> HttpResponse:
+def _sections_response(request, page: PlanPage, names, heard=()) -> HttpResponse:
     """The re-rendered sections, swapped in out of band; the form's own place is left
-    to them (the form sits inside one of these sections)."""
+    to them (the form sits inside one of these sections). The sanity checks the change
+    set off (`heard`) are said in the page's message."""
     page = page.reloaded()
     html = "".join(page.render_section(name, request, oob=True) for name in dict.fromkeys(names))
+    if heard:
+        html += _checks_notice(heard)
     # The numbers panel listens for this and recomputes.
     return reswap(HttpResponse(html, headers={"HX-Trigger": "plan-changed"}), "none")
+
+
+def _checks_notice(heard) -> str:
+    """The page's message for values saved as given that look wrong (core.sanity)."""
+    return format_html(
+        '<div id="notice" hx-swap-oob="innerHTML">Saved. {}</div>',
+        format_html_join(" ", "{}", ((str(suspect),) for suspect in heard)),
+    )
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -111,19 +123,8 @@ def _save(request, page, form, record=None, *, action, sections, extra=None):
     if not form.is_valid():
         return _form_response(request, page, form, action=action, status=422)
     try:
-        values = {**form.values(), **(extra or {})}
-        if record is None:
-            record = services.create(form._meta.model, by=request.user, **values)
-        else:
-            update = update_account if isinstance(record, Account) else services.update
-            record = update(
-                record, by=request.user, version=form.cleaned_data.get("version"), **values
-            )
-        # Links are saved over the version the record has just reached.
-        for name, targets in form.link_values().items():
-            record = services.set_links(
-                record, name, targets, by=request.user, version=record.version
-            )
+        with sanity.collecting() as heard:
+            record = _write(request, form, record, extra)
     except ValidationError as error:
         _apply_errors(form, error)
         return _form_response(request, page, form, action=action, status=422)
@@ -134,7 +135,21 @@ def _save(request, page, form, record=None, *, action, sections, extra=None):
         return _gone(request, page, form, action)
     except Forbidden as error:
         return HttpResponseForbidden(str(error))
-    return _sections_response(request, page, sections)
+    return _sections_response(request, page, sections, heard)
+
+
+def _write(request, form, record, extra):
+    """Create or change the record from a valid form, then its links."""
+    values = {**form.values(), **(extra or {})}
+    if record is None:
+        record = services.create(form._meta.model, by=request.user, **values)
+    else:
+        update = update_account if isinstance(record, Account) else services.update
+        record = update(record, by=request.user, version=form.cleaned_data.get("version"), **values)
+    # Links are saved over the version the record has just reached.
+    for name, targets in form.link_values().items():
+        record = services.set_links(record, name, targets, by=request.user, version=record.version)
+    return record
 
 
 def _gone(request, page, form, action):
@@ -268,11 +283,34 @@ def action_done(request, pk: int, record_id: int):
     )  # fmt: skip
 
 
+@login_required
+@require_POST
+def clear_check(request, pk: int, field: str, kind: str | None = None, record_id: int = 0):
+    """Clear the "check this value" flag of a record's field (or the account's own):
+    someone looked and the value stands."""
+    page = PlanPage.for_editing(request, pk)
+    if kind is None:
+        record, sections = page.account, GROUP_SECTIONS["thesis"]
+    else:
+        found = _kind(kind)
+        record, sections = _record(page, found, record_id), (found.section, *found.refresh)
+    return _quick(
+        request, page,
+        lambda: services.clear_check(
+            record, field, by=request.user, version=request.POST.get("version")
+        ),
+        (*sections, "summary"),
+        label="Clear the check",
+    )  # fmt: skip
+
+
 def _quick(request, page, change, sections, *, label, respond=None):
     """A one-click change; a refusal comes back as a short message. On success the
-    response is the re-rendered `sections`, or `respond()` (another page's parts)."""
+    response is the re-rendered `sections`, or `respond()` (another page's parts), with
+    the sanity checks the change set off in the page's message."""
     try:
-        change()
+        with sanity.collecting() as heard:
+            change()
     except ConflictError as error:
         return HttpResponse(
             f"Not saved: this {error.current._meta.verbose_name} was changed by someone else "
@@ -290,4 +328,9 @@ def _quick(request, page, change, sections, *, label, respond=None):
         return HttpResponseForbidden(str(error))
     except NotFound:
         pass
-    return respond() if respond else _sections_response(request, page, sections)
+    if respond is None:
+        return _sections_response(request, page, sections, heard)
+    response = respond()
+    if heard:
+        response.content = response.content + _checks_notice(heard).encode()
+    return response

@@ -39,6 +39,16 @@ urlpatterns = [
         editing.action_done,
         name="plan-action-done",
     ),
+    path(
+        "accounts/<int:pk>/checks/<slug:field>/clear/",
+        editing.clear_check,
+        name="plan-account-check-clear",
+    ),
+    path(
+        "accounts/<int:pk>/<slug:kind>/<int:record_id>/checks/<slug:field>/clear/",
+        editing.clear_check,
+        name="plan-check-clear",
+    ),
     path("accounts/<int:pk>/<slug:kind>/new/", editing.record_form, name="plan-record"),
     path("accounts/<int:pk>/<slug:kind>/<int:record_id>/", editing.record_form, name="plan-record"),
     path(

@@ -15,7 +15,7 @@ what applying does.
 from collections import defaultdict
 
 from keyplan.accounts.models import Account, Relationship
-from keyplan.core import access
+from keyplan.core import access, sanity
 from keyplan.exchange.crm.deals import DealSteps
 from keyplan.exchange.crm.health import HealthSteps
 from keyplan.exchange.crm.people import PeopleSteps
@@ -34,8 +34,10 @@ def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
     """Import `export` as `by`. Raises ImportRefused, having written nothing."""
     report = CrmReport(export.label, export.name, export.files)
     writer = CrmImport(export, by, report)
-    writer.run(dry_run=dry_run)
+    with sanity.collecting() as heard:
+        writer.run(dry_run=dry_run)
     report.warnings = [*export.warnings, *writer.warnings]
+    report.checks = heard
     report.applied = not dry_run
     return report
 

@@ -38,7 +38,9 @@ class DealSteps(CrmSteps):
             play_names[play.account_id].add(play.name)
         tally = self._tally("deal")
         listed = set()
-        for deal in deals:
+        # Won deals first: the contracts they make are the ARR that the open deals' sanity
+        # checks (a deal far beyond what the account pays) compare with.
+        for deal in sorted(deals, key=lambda d: d.status != WON):
             account = self.accounts[deal.account_id]
             listed.add((account.pk, deal.crm_id))
             play = plays.get((account.pk, deal.crm_id))

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
 
+from keyplan.core.sanity import Suspect
 from keyplan.exchange.problems import Problem
-from keyplan.exchange.report import Section, listed
+from keyplan.exchange.report import Section, checks_lines, listed
 from keyplan.exchange.workbook.layout import PRODUCTS_SECTION, SECTION_ORDER
 
 
@@ -77,6 +78,8 @@ class CrmReport:
     notes: list[str] = field(default_factory=list)
     # Values left out and rows skipped; the rest imported. Each says what was done.
     warnings: list[Problem] = field(default_factory=list)
+    # Values imported as given that look wrong (core.sanity), each naming its record.
+    checks: list[Suspect] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -101,6 +104,7 @@ class CrmReport:
         for account in self.accounts:
             lines += self._account_lines(account)
         lines += [f"  ({note})" for note in self.notes]
+        lines += checks_lines(self.checks)
         if self.warnings and warnings:
             count = len(self.warnings)
             lines.append(
@@ -129,6 +133,7 @@ class CrmReport:
                 for a in self.accounts
             ],
             "warnings": [problem_json(w) for w in self.warnings],
+            "checks": [check_json(c) for c in self.checks],
             "refused": [],
         }
 
@@ -158,6 +163,19 @@ def problem_json(problem: Problem) -> dict:
         "column": problem.header or problem.column,
         "message": problem.message,
         "value": problem.value,
+    }
+
+
+def check_json(check: Suspect) -> dict:
+    """A value imported as given that looks wrong, beside the warnings (values left
+    out, which come back on every import of the same file: a check fires only when the
+    value changes): its record and field, and why."""
+    return {
+        "kind": check.kind,
+        "id": check.pk,
+        "record": check.record,
+        "field": check.field,
+        "message": check.message,
     }
 
 

@@ -21,6 +21,7 @@ from keyplan.accounts.models import (
     SelectionScore,
 )
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
+from keyplan.core import sanity
 from keyplan.exchange.problems import Problem
 from keyplan.exchange.values import Choice, Names
 from keyplan.exchange.workbook import accounts, layout, stamps
@@ -46,7 +47,9 @@ def apply_workbook(incoming: Incoming, *, by, dry_run: bool = False) -> Workbook
     """Import `incoming` as `by`. Raises ImportRefused, having written nothing."""
     report = WorkbookReport(incoming.file, untouched=incoming.missing)
     report.made = incoming.stamps.moment
-    WorkbookImport(incoming, by, report).run(dry_run=dry_run)
+    with sanity.collecting() as heard:
+        WorkbookImport(incoming, by, report).run(dry_run=dry_run)
+    report.checks = heard
     report.applied = not dry_run
     return report
 

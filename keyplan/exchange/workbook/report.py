@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from keyplan.exchange.report import Section, listed
+from keyplan.core.sanity import Suspect
+from keyplan.exchange.report import Section, checks_lines, listed
 from keyplan.exchange.workbook.layout import SECTION_ORDER
 
 
@@ -23,6 +24,8 @@ class WorkbookReport:
     # Per section, the records keyplan added or changed after the workbook was made
     # that the workbook would remove: kept, each with who and when (since.py).
     conflicts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Values saved as given that look wrong (core.sanity), each naming its record.
+    checks: list[Suspect] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -79,4 +82,5 @@ class WorkbookReport:
             lines.append("  Nothing to change: the plan already matches the workbook.")
         for sheet in self.untouched:
             lines.append(f"  (no sheet “{sheet}”: that part of the plan is left as it is)")
+        lines += [f"  {line}" for line in checks_lines(self.checks)]
         return lines

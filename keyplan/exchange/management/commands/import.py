@@ -68,7 +68,8 @@ def _crm(parser, vendor: str, objects: str) -> None:
         dest="output",
         choices=("text", "json"),
         default="text",
-        help="json: the report for scripts (created, updated, unchanged, warnings, refused).",
+        help="json: the report for scripts (created, updated, unchanged, warnings, values to "
+        "check, refused).",
     )
     parser.add_argument(
         "--map",
@@ -150,7 +151,8 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             if output == "json":
                 refused = {"applied": False, "created": 0, "updated": 0, "unchanged": 0}
-                refused |= {"warnings": [], "refused": [problem_json(p) for p in exc.problems]}
+                refused |= {"warnings": [], "checks": []}
+                refused["refused"] = [problem_json(p) for p in exc.problems]
                 self.stdout.write(json.dumps(refused, indent=2, ensure_ascii=False))
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         except OSError as exc:
