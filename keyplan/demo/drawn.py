@@ -450,14 +450,15 @@ class PortfolioBuilder:
 
     def _now(self, plan, tier, relationship, people, play_names) -> None:
         rng, today = self.rng, self.today
-        with clock.travel(on(today - timedelta(days=rng.randint(1, 20)))):
-            for title in rng.sample(ACTIONS, rng.randint(3, 7)):
-                play = rng.choice(play_names) if play_names and rng.random() < 0.6 else None
-                objective = (
-                    next(iter(plan.objectives)) if play is None and rng.random() < 0.5 else None
-                )
-                due = today + timedelta(days=rng.randint(-30, 45))
+        lately = today - timedelta(days=rng.randint(1, 20))
+        for title in rng.sample(ACTIONS, rng.randint(3, 7)):
+            play = rng.choice(play_names) if play_names and rng.random() < 0.6 else None
+            objective = next(iter(plan.objectives)) if play is None and rng.random() < 0.5 else None
+            due = today + timedelta(days=rng.randint(-30, 45))
+            # Written down before it fell due: an overdue action was once on time.
+            with clock.travel(on(min(lately, due - timedelta(days=rng.randint(5, 20))))):
                 plan.action(title, due, play=play, objective=objective)
+        with clock.travel(on(lately)):
             if rng.random() < 0.4:
                 kind, text = rng.choice(TRIGGERS)
                 plan.trigger(kind, today - timedelta(days=rng.randint(3, 40)), text)
