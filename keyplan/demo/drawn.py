@@ -441,7 +441,7 @@ class PortfolioBuilder:
             category,
             probability=rng.randint(1, 3),
             impact=rng.randint(1, 3),
-            arr_at_risk=Decimal(int(plan.arr * Decimal(str(rng.uniform(0.1, 0.6))) / 1000) * 1000),
+            arr_at_risk=Decimal(int(plan.arr * Decimal(str(rng.uniform(0.03, 0.2))) / 1000) * 1000),
             mitigation=rng.choice(["", "Executive alignment meeting", "Reference call"]),
             next_action="Review with sponsor" if rng.random() < 0.6 else "",
             next_action_date=moment + timedelta(days=rng.randint(10, 60)),
@@ -454,7 +454,7 @@ class PortfolioBuilder:
         for title in rng.sample(ACTIONS, rng.randint(3, 7)):
             play = rng.choice(play_names) if play_names and rng.random() < 0.6 else None
             objective = next(iter(plan.objectives)) if play is None and rng.random() < 0.5 else None
-            due = today + timedelta(days=rng.randint(-30, 45))
+            due = today + timedelta(days=rng.randint(-14, 45))
             # Written down before it fell due: an overdue action was once on time.
             with clock.travel(on(min(lately, due - timedelta(days=rng.randint(5, 20))))):
                 plan.action(title, due, play=play, objective=objective)
