@@ -377,10 +377,17 @@ class WorkbookImport(Writer):
             return None
         records = list(model.objects.filter(account=self.account)) if extra is None else extra
         pairs, leftovers = self._pair(table, records, key_of)
+        # Removed since: only in the plan the workbook was made from (not one it re-creates).
+        made_here = self.since.stamps and stamps.key_of(self.account) in self.since.stamps.versions
+        removed = self.since.removed(model, key_of) if made_here else {}
         done, counts = [], defaultdict(int)
         for row, record in pairs:
             values = self._values(table, row, skip)
             name = _row_name(table, row.values)
+            key = tuple(row.values.get(k) for k in table.key)
+            if record is None and key in removed:
+                self.since.keep_removed(table.section, name, removed[key])
+                continue
             if record is None:
                 if positions:
                     group = values.get("kind") if model is SwotItem else None

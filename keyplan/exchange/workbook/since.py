@@ -11,7 +11,9 @@ when the workbook did not show it (added since) or showed another version of it
   showed, from the record's history) refuses the import, naming the row and both
   values, the workbook's and keyplan's;
 - a record the workbook removes is kept as a conflict when its removal would take a
-  newer record with it (a business unit's new whitespace cell).
+  newer record with it (a business unit's new whitespace cell);
+- a row of a record the workbook showed and keyplan removed since is not added back:
+  the removal stands, listed as a conflict naming who removed it and when.
 A workbook without stamps is imported by the old rules.
 """
 
@@ -190,6 +192,33 @@ class Since:
         """A newer record the workbook would remove, kept and listed as a conflict."""
         self.report.conflicts[section].append(
             f"{name}: {because or self.why(record)}; kept as keyplan has it"
+        )
+
+    def removed(self, model: type[Tracked], key_of) -> dict[tuple, str]:
+        """The records of `model` the workbook showed and keyplan removed since, by
+        their key in the sheet (`key_of` read on the record as it was), each with who
+        removed it and when."""
+        label = model._meta.label_lower
+        shown = [pk for (kind, pk) in self.stamps.versions if kind == label]
+        if not shown or not hasattr(model, "history"):
+            return {}
+        there = set(model._base_manager.filter(pk__in=shown).values_list("pk", flat=True))
+        gone = [pk for pk in shown if pk not in there]
+        removals = model.history.filter(id__in=gone, history_type="-")  # type: ignore[attr-defined]
+        found = {}
+        for last in removals.select_related("history_user"):
+            try:
+                key = key_of(last)
+            except models.ObjectDoesNotExist:  # what named it went too
+                continue
+            who = f" by {last.history_user}" if last.history_user else ""
+            found[key] = f"removed in keyplan{who} on {when(last.history_date)}"
+        return found
+
+    def keep_removed(self, section: str, name: str, because: str) -> None:
+        """A row of a record keyplan removed since the workbook was made: not added back."""
+        self.report.conflicts[section].append(
+            f"{name}: {because}, after this workbook was made; not added back"
         )
 
     def newer_dependent(self, record: Tracked) -> str | None:

@@ -268,3 +268,31 @@ def test_through_the_page_a_change_to_a_record_changed_since_is_refused(
     assert response.status_code == 400
     assert "“COO” in the workbook, “Chief Operating Officer” in keyplan" in response.text
     assert snapshot() == before
+
+
+def test_a_record_removed_in_keyplan_since_is_not_added_back(older, sample, kam):
+    tom = Stakeholder.objects.get(account=sample, name="Tom Murphy")
+    services.delete(tom, by=kam, version=tom.version)
+    edit(older, "3 Stakeholders", "Leila Haddad", "Title", "Head of Data")  # still applies
+
+    preview = run_import(older, "--dry-run")
+    assert "Tom Murphy: removed in keyplan by Alex Morgan on " in preview
+    assert "after this workbook was made; not added back" in preview
+
+    run_import(older)
+
+    assert not Stakeholder.objects.filter(account=sample, name="Tom Murphy").exists()
+    assert Stakeholder.objects.get(account=sample, name="Leila Haddad").title == "Head of Data"
+
+
+def test_a_record_removed_and_added_again_in_keyplan_is_a_newer_record(older, sample, kam):
+    risk = Risk.objects.filter(account=sample).first()
+    title, category = risk.title, risk.category
+    services.delete(risk, by=kam, version=risk.version)
+    services.create(Risk, by=kam, account=sample, title=title, category=category, impact=3)
+
+    message = refused(older)  # the workbook's row would overwrite the new record
+
+    assert f"“{title}” was added in keyplan by Alex Morgan on " in message
+    assert "removed in keyplan" not in message
+    assert Risk.objects.get(account=sample, title=title).impact == 3
