@@ -17,7 +17,7 @@ from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
-from keyplan.core import access, sanity
+from keyplan.core import access, sanity, services
 from keyplan.core.errors import ConflictError
 from keyplan.exchange.documents import document
 
@@ -123,6 +123,27 @@ def update_account(request, response: HttpResponse, account_id: int, payload: Ac
         raise stale(expected.stale_status) from error
     response["ETag"] = concurrency.etag(account)
     return schemas.written(_serialize(account), heard)
+
+
+@router.delete(
+    "/{account_id}/checks/{field}",
+    response=responses({200: AccountOut}, 400, 403, 404, 409, 412, 428),
+    operation_id="clear_account_check",
+    summary="Clear an account's “check this value” flag: the value stands",
+)
+def clear_account_check(
+    request, response: HttpResponse, account_id: int, field: str, version: int | None = None
+):
+    account = visible_account(request, account_id)
+    access.check_edit(request.auth, account)
+    stale = _stale(account_id)
+    expected = concurrency.precondition(request, account, version, stale=stale)
+    try:
+        account = services.clear_check(account, field, by=request.auth, version=expected.version)
+    except ConflictError as error:
+        raise stale(expected.stale_status) from error
+    response["ETag"] = concurrency.etag(account)
+    return _serialize(account)
 
 
 class PlanQuery(Schema):

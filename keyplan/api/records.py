@@ -190,6 +190,36 @@ def register(kind: ApiKind) -> None:
             raise stale(expected.stale_status) from error
         return Status(204, None)
 
+    if any(field.name == "value_checks" for field in kind.model._meta.get_fields()):
+
+        @router.delete(
+            f"{item}/checks/{{field}}",
+            response=responses({200: out_schema}, 400, 403, 404, 409, 412, 428),
+            operation_id=f"clear_{snake}_check",
+            summary=f"Clear a {kind.label}'s “check this value” flag: the value stands",
+            tags=tags,
+        )
+        def clear_check(
+            request,
+            response: HttpResponse,
+            account_id: int,
+            record_id: int,
+            field: str,
+            version: int | None = None,
+        ):
+            account = visible_account(request, account_id)
+            record = _record(kind, account, record_id)
+            _check_edit(request.auth, record)
+            stale = _stale(kind, record)
+            expected = concurrency.precondition(request, record, version, stale=stale)
+            try:
+                services.clear_check(record, field, by=request.auth, version=expected.version)
+            except ConflictError as error:
+                raise stale(expected.stale_status) from error
+            record = _record(kind, account, record.pk)
+            response["ETag"] = concurrency.etag(record)
+            return kind.serialize(record)
+
 
 for _kind in API_KINDS:
     register(_kind)

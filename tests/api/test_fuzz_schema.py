@@ -65,7 +65,8 @@ def test_every_operation(case, in_process, account, owner, plan):
         if "account_id" in parameters:
             parameters["account_id"] = account.pk
         if "record_id" in parameters:
-            parameters["record_id"] = plan[case.operation.path.split("/")[-2]]
+            # /api/v1/accounts/{account_id}/<kind>/{record_id}[/checks/{field}]
+            parameters["record_id"] = plan[case.operation.path.split("/")[5]]
         case.path_parameters = parameters
     if "Authorization" not in headers:  # a generated (broken) one is kept: it must get 401
         headers["Authorization"] = f"Bearer {secret}"

@@ -11,6 +11,7 @@ from keyplan.accounts import services as account_services
 from keyplan.core import clock
 from keyplan.growth.models import Play
 from keyplan.risks.models import Risk
+from tests.api.conftest import client_for
 
 
 @pytest.fixture
@@ -130,3 +131,39 @@ def test_a_record_without_checks_reads_an_empty_set(api, paying):
 
     assert api.get(f"/accounts/{paying.pk}/plays/{created['id']}").json()["value_checks"] == {}
     assert api.get(f"/accounts/{paying.pk}").json()["value_checks"] == {}
+
+
+def test_a_check_is_cleared_through_the_api_when_the_value_stands(api, paying):
+    created = api.post(
+        f"/accounts/{paying.pk}/risks",
+        {"title": "Budget freeze", "category": "budget_freeze", "arr_at_risk": 500000},
+    ).json()
+    url = f"/accounts/{paying.pk}/risks/{created['id']}"
+    read = api.get(url)
+
+    stale = api.delete(f"{url}/checks/arr_at_risk", headers={"If-Match": '"0"'})
+    assert stale.status_code == 412
+    cleared = api.delete(f"{url}/checks/arr_at_risk", headers={"If-Match": read["ETag"]})
+
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["value_checks"] == {}
+    assert cleared.json()["arr_at_risk"] == 500000  # the value stands
+    assert Risk.objects.get(pk=created["id"]).value_checks == {}
+    again = api.delete(f"{url}/checks/arr_at_risk", headers={"If-Match": cleared["ETag"]})
+    assert again.status_code == 422
+    assert "no open check" in again.json()["errors"]["arr_at_risk"][0]
+
+
+def test_an_accounts_own_check_is_cleared_through_the_api(api, paying, outsider):
+    version = api.get(f"/accounts/{paying.pk}").json()["version"]
+    written = api.patch(f"/accounts/{paying.pk}", {"target_arr": 50000, "version": version})
+    url = f"/accounts/{paying.pk}/checks/target_arr"
+
+    assert (
+        client_for(outsider).delete(url, headers={"If-Match": written["ETag"]}).status_code == 404
+    )
+    cleared = api.delete(url, headers={"If-Match": written["ETag"]})
+
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["value_checks"] == {}
+    assert cleared.json()["target_arr"] == 50000
