@@ -69,7 +69,7 @@ def told_apart(account: "Account") -> str:
     details = [
         account.headquarters,
         f"CRM id {account.crm_id}" if account.crm_id else "",
-        f"owner {owner.get_username()}" if owner else "no owner",
+        f"owner {owner}" if owner else "no owner",
         f"id {account.pk}",
     ]
     return f"{account.name} ({', '.join(d for d in details if d)})"

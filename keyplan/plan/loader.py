@@ -257,6 +257,11 @@ class Plan:
         user = self.users_by_id.get(user_id)
         return user.username if user else None
 
+    def user_name(self, user_id: int | None) -> str | None:
+        """The user's full name, or their login when no name is set."""
+        user = self.users_by_id.get(user_id)
+        return str(user) if user else None
+
     def person(self, stakeholder_id: int | None) -> str | None:
         stakeholder = self.stakeholders_by_id.get(stakeholder_id)
         return stakeholder.name if stakeholder else None

@@ -48,7 +48,7 @@ def test_plan_show_refuses_a_shared_name_listing_both_accounts_with_their_ids(tw
 
     message = str(error.value)
     assert "Several accounts are named “acme corp”; give the id" in message
-    assert f"Acme Corp (Boston, CRM id 001B, owner olga, id {boston.pk})" in message
+    assert f"Acme Corp (Boston, CRM id 001B, owner Olga Owner, id {boston.pk})" in message
     assert f"ACME CORP (Lyon, owner lena, id {lyon.pk})" in message
 
 

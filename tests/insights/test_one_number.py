@@ -80,6 +80,14 @@ def test_every_surface_shows_one_value_per_number(sample, novatech_users, client
         assert shown(api[key]["value"], api[key]["unit"]) == expected[key], ("API", key)
         assert api[key]["label"] == figures[key].label
 
+    # The whole plan as JSON (the API's plan read, `keyplan export`) carries the same open
+    # whitespace, as an amount
+    document = client.get(f"/api/v1/accounts/{sample.pk}/plan").json()
+    assert (
+        shown(Decimal(str(document["whitespace"]["open_value"])), "money")
+        == expected["open_whitespace"]
+    ), "JSON plan"
+
     capsys.readouterr()
     call_command("export", novatech.NAME, "--format", "md", stdout=StringIO())
     markdown = capsys.readouterr().out

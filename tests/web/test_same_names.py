@@ -74,5 +74,5 @@ def test_the_admin_parent_picker_tells_same_named_accounts_apart(client, twins, 
 
     assert sorted(r["text"] for r in results) == [
         f"ACME CORP (Lyon, owner lena, id {lyon.pk})",
-        f"Acme Corp (Boston, owner olga, id {boston.pk})",
+        f"Acme Corp (Boston, owner Olga Owner, id {boston.pk})",
     ]

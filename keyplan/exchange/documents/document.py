@@ -2,9 +2,10 @@
 
 `keyplan plan show`, the API's whole-plan read and the exporters all start from
 this document. It names records by their natural keys (a stakeholder's name, a
-business unit's name, a user's username) rather than database ids, so the same
-plan reads the same in any database. With `as_of`, every section is read from
-history as it stood at that moment.
+business unit's name, a user's login) rather than database ids, so the same
+plan reads the same in any database; beside each login stands the user's full name
+(`owner_name` beside `owner`), which is what people read. With `as_of`, every
+section is read from history as it stood at that moment.
 
 Each section is loaded with one query per model, whatever the plan's size.
 """
@@ -50,6 +51,21 @@ def _name(choices, value) -> str | None:
     return None if value is None else choices(value).name.lower()
 
 
+def _user(plan: Plan, key: str, user_id: int | None) -> dict:
+    """A user as the document names them: the login under `key` (the natural key an
+    import reads back) and the full name beside it under `<key>_name`, for people."""
+    return {key: plan.username(user_id), f"{key}_name": plan.user_name(user_id)}
+
+
+def _users(plan: Plan, key: str, names_key: str, user_ids) -> dict:
+    """Several users (a touchpoint's hosts): their logins, and their names in the same order."""
+    users = sorted(
+        ((plan.username(pk), plan.user_name(pk)) for pk in user_ids if pk in plan.users_by_id),
+        key=lambda user: user[0] or "",
+    )
+    return {key: [login for login, _ in users], names_key: [name for _, name in users]}
+
+
 def build(account: Account, *, as_of: datetime | None = None) -> dict:
     """The plan of `account` as a document (see TOP_LEVEL_KEYS)."""
     return from_plan(Plan(account, as_of=as_of))
@@ -70,7 +86,7 @@ def from_plan(plan: Plan) -> dict:
         "cadence": _cadence(plan),
         "resources": _resources(plan),
         "swot": _swot(plan),
-        "objectives": [_objective(o, plan.username) for o in plan.objectives],
+        "objectives": [_objective(o, plan) for o in plan.objectives],
         "actions": _actions(plan),
         "health": _health(plan),
         "selection": _selection(plan),
@@ -81,7 +97,7 @@ def _account(plan: Plan) -> dict:
     account = plan.account
     team = []
     for user_id, role, membership in plan.team:
-        member = {"user": plan.username(user_id), "role": role}
+        member = {**_user(plan, "user", user_id), "role": role}
         if membership is not None:
             member["paired_with"] = plan.person(membership.paired_stakeholder_id)
         team.append(member)
@@ -89,7 +105,7 @@ def _account(plan: Plan) -> dict:
         "name": account.name,
         "tier": account.tier,
         "relationship": account.relationship,
-        "owner": plan.username(account.owner_id),
+        **_user(plan, "owner", account.owner_id),
         "team": team,
         "source": account.source,
         "crm_id": account.crm_id,
@@ -170,7 +186,7 @@ def _stakeholders(plan: Plan) -> list:
             "strength": s.strength,
             "strength_label": Strength(s.strength).label,
             "priority": _name(Priority, s.priority),
-            "relationship_owner": plan.username(s.relationship_owner_id),
+            **_user(plan, "relationship_owner", s.relationship_owner_id),
             "last_interaction": plan.last_touch.get(s.pk),
             "next_interaction_date": s.next_interaction_date,
             "next_interaction_plan": s.next_interaction_plan,
@@ -198,7 +214,7 @@ def _interactions(plan: Plan) -> list:
             "subject": i.subject,
             "summary": i.summary,
             "meaningful": i.meaningful,
-            "logged_by": plan.username(i.logged_by_id),
+            **_user(plan, "logged_by", i.logged_by_id),
             "stakeholders": sorted(filter(None, map(plan.person, people[i.pk]))),
             "crm_id": i.crm_id,
         }
@@ -283,7 +299,7 @@ def _growth(plan: Plan) -> dict:
                 "probability": p.probability,
                 "win_probability": p.win_probability,
                 "target_arr": p.target_arr,
-                "owner": plan.username(p.owner_id),
+                **_user(plan, "owner", p.owner_id),
                 "customer_owner": plan.person(p.customer_owner_id),
                 "target_close_date": p.target_close_date,
                 "description": p.description,
@@ -317,7 +333,7 @@ def _risks(plan: Plan) -> list:
             "impact": _name(Impact, r.impact),
             "arr_at_risk": r.arr_at_risk,
             "mitigation": r.mitigation,
-            "owner": plan.username(r.owner_id),
+            **_user(plan, "owner", r.owner_id),
             "next_action": r.next_action,
             "next_action_date": r.next_action_date,
             "status": r.status,
@@ -332,7 +348,7 @@ def _cadence(plan: Plan) -> dict:
         "value_realised": plan.account.value_realised,
         "value_unrealised": plan.account.value_unrealised,
         "sponsors": [
-            {"ours": plan.username(m.user_id), "theirs": plan.person(m.paired_stakeholder_id)}
+            {**_user(plan, "ours", m.user_id), "theirs": plan.person(m.paired_stakeholder_id)}
             for m in plan.sponsors
         ],
         "touchpoints": [
@@ -346,7 +362,7 @@ def _cadence(plan: Plan) -> dict:
                 "asks": t.asks,
                 "commitments": t.commitments,
                 "notes": t.notes,
-                "hosts": sorted(filter(None, map(plan.username, hosts[t.pk]))),
+                **_users(plan, "hosts", "host_names", hosts[t.pk]),
                 "attendees": sorted(filter(None, map(plan.person, attendees[t.pk]))),
             }
             for t in plan.touchpoints
@@ -355,7 +371,7 @@ def _cadence(plan: Plan) -> dict:
             {
                 "kind": r.kind,
                 "date": r.date,
-                "reviewer": plan.username(r.reviewer_id),
+                **_user(plan, "reviewer", r.reviewer_id),
                 "notes": r.notes,
             }
             for r in plan.reviews
@@ -367,7 +383,7 @@ def _cadence(plan: Plan) -> dict:
                 "description": t.description,
                 "status": t.status,
                 "handled_on": t.handled_on,
-                "handled_by": plan.username(t.handled_by_id),
+                **_user(plan, "handled_by", t.handled_by_id),
                 "handled_note": t.handled_note,
             }
             for t in plan.triggers
@@ -387,7 +403,7 @@ def _resources(plan: Plan) -> list:
             "committed": r.committed,
             "delivered": r.delivered,
             "status": r.status,
-            "owner": plan.username(r.owner_id),
+            **_user(plan, "owner", r.owner_id),
             "needed_by": r.needed_by,
             "notes": r.notes,
         }
@@ -410,7 +426,7 @@ def _swot(plan: Plan) -> dict:
     return {key: swot[key] for key in SWOT_KEYS.values()}
 
 
-def _objective(o, username) -> dict:
+def _objective(o, plan: Plan) -> dict:
     return {
         "title": o.title,
         "metric": o.metric,
@@ -419,7 +435,7 @@ def _objective(o, username) -> dict:
         "unit": o.unit,
         "due_date": o.due_date,
         "status": o.status,
-        "owner": username(o.owner_id),
+        **_user(plan, "owner", o.owner_id),
     }
 
 
@@ -428,7 +444,7 @@ def _actions(plan: Plan) -> list:
     return [
         {
             "title": a.title,
-            "owner": plan.username(a.owner_id),
+            **_user(plan, "owner", a.owner_id),
             "due_date": a.due_date,
             "status": a.status,
             "completed_on": a.completed_on,

@@ -109,7 +109,7 @@ def objectives(doc: dict) -> list[dict]:
             "target": short(f"{o['metric']}: {outline.objective_target(o)}", 60),
             "due": day(o["due_date"]),
             "status": outline.label(ObjectiveStatus, o["status"]),
-            "owner": o["owner"] or "no owner",
+            "owner": o["owner_name"] or "no owner",
         }
         for o in sorted(doc["objectives"], key=lambda o: (o["due_date"], o["title"]))
         if o["status"] in OPEN_OBJECTIVES
@@ -121,7 +121,7 @@ def actions(doc: dict) -> list[dict]:
     return [
         {
             "title": short(a["title"], 90),
-            "owner": a["owner"] or "no owner",
+            "owner": a["owner_name"] or "no owner",
             "due": day(a["due_date"]),
             "overdue": a["overdue"],
         }
@@ -146,7 +146,7 @@ def risks(doc: dict) -> list[dict]:
             "category": outline.label(RiskCategory, r["category"]),
             "odds": f"{outline.level(r['probability'])} × {outline.level(r['impact']).lower()}",
             "at_risk": format_money(r["arr_at_risk"]) if r["arr_at_risk"] is not None else "",
-            "owner": r["owner"] or "no owner",
+            "owner": r["owner_name"] or "no owner",
             "next": short(
                 " by ".join(filter(None, [r["next_action"], day(r["next_action_date"])
                                           if r["next_action_date"] else ""]))

@@ -171,7 +171,7 @@ def _context(loaded: sections.Loaded, size: Paper, footer: str) -> dict:
         "relationship": outline.label(Relationship, account["relationship"]),
         "industry": loaded.doc["profile"]["industry"],
         "sponsors": [
-            f"{s['ours']} with {s['theirs'] or 'nobody yet'}"
+            f"{s['ours_name']} with {s['theirs'] or 'nobody yet'}"
             for s in loaded.doc["cadence"]["sponsors"]
         ],
         "numbers": loaded.numbers,

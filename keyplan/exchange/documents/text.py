@@ -38,7 +38,7 @@ def render(plan: dict) -> str:
     out = [heading, "=" * len(heading)]
     if account["as_of"]:
         out.append(f"As of {account['as_of']}")
-    team = ", ".join(f"{m['user']} ({m['role']})" for m in account["team"])
+    team = ", ".join(f"{m['user_name']} ({m['role']})" for m in account["team"])
     out += [f"Team: {team or '-'}", ""]
 
     context = profile["strategic_context"]
@@ -143,7 +143,10 @@ def render(plan: dict) -> str:
         [
             _line("Value realised", _money(cadence["value_realised"])),
             _line("Value unrealised", _money(cadence["value_unrealised"])),
-            *(f"  Sponsors: {s['ours']} with {s['theirs'] or '-'}" for s in cadence["sponsors"]),
+            *(
+                f"  Sponsors: {s['ours_name']} with {s['theirs'] or '-'}"
+                for s in cadence["sponsors"]
+            ),
             *(
                 f"  {t['date']} {t['kind'].upper()} ({t['status']}): {t['title']}"
                 for t in cadence["touchpoints"]
@@ -189,7 +192,7 @@ def render(plan: dict) -> str:
         "Actions",
         [
             f"  [{'x' if a['status'] == 'done' else ' '}] {a['due_date']} {a['title']}"
-            + f" ({a['owner']})"
+            + f" ({a['owner_name']})"
             + (" OVERDUE" if a["overdue"] else "")
             + (" — ties to nothing" if a["ties_to_nothing"] else "")
             for a in plan["actions"]

@@ -244,7 +244,7 @@ class PlanWorkbook:
         rows = [
             ("Tier", account["tier"]),
             ("Customer or prospect", account["relationship"]),
-            ("Owner", account["owner"]),
+            ("Owner", account["owner_name"]),
             ("Industry", plan["profile"]["industry"]),
             ("Current ARR", plan["history"]["current_arr"]),
             ("Target ARR", growth["target_arr"]),

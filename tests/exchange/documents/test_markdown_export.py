@@ -56,7 +56,9 @@ def test_novatech_reads_as_its_plan(sample, capsys):
     assert "| Sarah Lin | VP Ops |   | Champion | High | High | Champion | Primary |" in text
     assert "| Engineering | Sold | $45K | $30K | Eval | n/a | n/a | Sold | $15K |" in text
     action = Action.objects.get(title=novatech.NEXT_ACTION)
-    assert f"| {day(action.due_date)} | {novatech.NEXT_ACTION} | kam | Open (overdue) |" in text
+    owner = action.owner.get_full_name()  # people by their full name, not their login
+    assert owner and owner != action.owner.username
+    assert f"| {day(action.due_date)} | {novatech.NEXT_ACTION} | {owner} | Open (overdue) |" in text
     assert "**Strengths**\n\n- Sarah Lin is a vocal champion\n" in text
 
 

@@ -56,7 +56,12 @@ def test_novatech_is_one_page_with_sarah_the_45k_and_the_next_action(tools, samp
     assert "Engineering Sold $45K $30K Eval n/a n/a Sold $15K $90K" in text
     action = Action.objects.get(title=novatech.NEXT_ACTION)
     due = re.escape(day(action.due_date))
-    assert re.search(due + r"( \(overdue\))? · kam " + re.escape(novatech.NEXT_ACTION), text)
+    # people by their full name, not their login
+    owner = action.owner.get_full_name()
+    assert owner and owner != action.owner.username
+    assert re.search(
+        due + r"( \(overdue\))? · " + re.escape(owner) + " " + re.escape(novatech.NEXT_ACTION), text
+    )
     assert novatech.OBJECTIVE in text
     assert "Renewal inside a quarter with no agreed pricing" in text  # the top risk
     open_value = whitespace.open_whitespace(Account.objects.filter(name=novatech.NAME)).value

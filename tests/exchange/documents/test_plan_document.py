@@ -111,7 +111,15 @@ def test_the_json_has_every_section(plan):
 def test_the_json_tells_the_plan(plan):
     data = json.loads(show(str(plan.pk), "--format", "json"))
     assert data["account"]["name"] == "Acme Corp"
+    # the login is the key an import reads back; the full name stands beside it
     assert data["account"]["owner"] == "olga"
+    assert data["account"]["owner_name"] == "Olga Owner"
+    assert data["account"]["team"][0] == {
+        "user": "olga",
+        "user_name": "Olga Owner",
+        "role": "owner",
+    }
+    assert {a["owner_name"] for a in data["actions"]} == {"Olga Owner"}
     people = {s["name"]: s for s in data["stakeholders"]}
     assert people["Sarah Lin"]["reports_to"] == "James Park"
     assert people["Sarah Lin"]["role"] == "champion"

@@ -81,8 +81,8 @@ def test_without_the_id_a_shared_name_is_refused_at_its_cell_listing_each_accoun
 
     assert "sheet “1 Profile”, row 2, column B (Account name)" in message
     assert "several accounts are named “NovaTech”" in message
-    assert f"Austin, TX, owner kam, id {sample.pk}" in message
-    assert f"Lyon, owner leader, id {twin.pk}" in message
+    assert f"Austin, TX, owner Alex Morgan, id {sample.pk}" in message
+    assert f"Lyon, owner Lena Hartmann, id {twin.pk}" in message
 
 
 def test_an_id_from_another_keyplan_is_ignored_and_a_unique_name_still_finds_the_plan(
@@ -148,7 +148,7 @@ def test_a_parent_name_that_accounts_share_asks_for_the_id_which_then_works(samp
     message = refused(workbook, login="kam")
 
     assert "(Parent account), field parent: several accounts are named “Umbrella”" in message
-    assert f"Berlin, owner kam, id {parent.pk}" in message and f"id {other.pk}" in message
+    assert f"Berlin, owner Alex Morgan, id {parent.pk}" in message and f"id {other.pk}" in message
     set_profile(workbook, "Parent account", f"Umbrella (id {parent.pk})")
     run_import(workbook, login="kam")
     sample.refresh_from_db()

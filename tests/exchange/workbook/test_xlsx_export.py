@@ -77,7 +77,7 @@ def test_the_summary_sheet_tells_the_plan_at_a_glance(sample, tmp_path):
     plan = plan_show(novatech.NAME)
     assert summary["Open whitespace"] == plan["whitespace"]["open_value"]
     assert summary["Stakeholders"] == len(plan["stakeholders"])
-    assert summary["Owner"] == "kam"
+    assert summary["Owner"] == "Alex Morgan"  # read by people, not read back
 
 
 def test_json_is_the_plan_show_document(sample, tmp_path):
@@ -95,3 +95,17 @@ def test_the_template_is_blank_with_instructions(novatech_users, tmp_path):
     assert "keyplan import plan FILE.xlsx --dry-run" in instructions
     assert book["3 Stakeholders"].max_row == 1  # headers only
     assert book["1 Profile"]["B2"].value is None
+
+
+def test_people_are_named_beside_their_login(sample, tmp_path):
+    path = tmp_path / "novatech.xlsx"
+    export(tmp_path, novatech.NAME, "--format", "xlsx", "--out", str(path))
+    book = load_workbook(path)
+
+    team = book["1 Team"]
+    kam = row_of(team, "kam")  # the login, which the import reads back
+    assert team[f"{column_of(team, 'User (name)')}{kam}"].value == "Alex Morgan"
+    actions = book["Actions"]
+    row = row_of(actions, novatech.NEXT_ACTION)
+    assert actions[f"{column_of(actions, 'Owner')}{row}"].value == "kam"
+    assert actions[f"{column_of(actions, 'Owner (name)')}{row}"].value == "Alex Morgan"

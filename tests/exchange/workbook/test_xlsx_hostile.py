@@ -93,8 +93,8 @@ def database_digest(data_dir: Path) -> str:
     [
         (
             one_wide_row(3_000_000),
-            "sheet “3 Stakeholders”, row 2, column AY: this cell is past the 50 columns "
-            "keyplan reads from the sheet; clear the columns after AX.",
+            "sheet “3 Stakeholders”, row 2, column AZ: this cell is past the 51 columns "
+            "keyplan reads from the sheet; clear the columns after AY.",
         ),
         (
             many_rows(3_000_000),
@@ -147,8 +147,8 @@ def test_a_value_past_the_columns_is_refused_with_its_cell(workbook):
     message = refused(workbook)
 
     assert (
-        "novatech.xlsx, sheet “3 Stakeholders”, row 3, column BA: this cell is past the 50 "
-        "columns keyplan reads from the sheet; clear the columns after AX." in message
+        "novatech.xlsx, sheet “3 Stakeholders”, row 3, column BA: this cell is past the 51 "
+        "columns keyplan reads from the sheet; clear the columns after AY." in message
     )
 
 

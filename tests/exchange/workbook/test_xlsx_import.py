@@ -94,7 +94,7 @@ def test_the_template_filled_in_creates_a_plan(novatech_users, tmp_path):
     profile = book["1 Profile"]
     profile["B2"] = "Globex"
     team = book["1 Team"]
-    team["A2"], team["B2"] = "kam", "Owner"
+    team["A2"], team[f"{column_of(team, 'Role')}2"] = "kam", "Owner"
     people = book["3 Stakeholders"]
     people["A2"], people[f"{column_of(people, 'Power')}2"] = "Hank Scorpio", "High"
     book.save(path)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from keyplan.demo import novatech
 from tests.exchange.conftest import empty_the_plans, plan_show
+from tests.exchange.workbook.helpers import edit
 
 
 def run(*args) -> str:
@@ -28,3 +29,11 @@ def test_export_import_export_gives_the_same_plan(sample, tmp_path):
     run("export", novatech.NAME, "--out", str(second))
     assert plan_show(novatech.NAME) == before
     assert "Nothing to change" in run("import", "plan", str(second), "--dry-run", "--as", "admin")
+
+
+def test_a_name_typed_over_beside_a_login_changes_nothing(sample, tmp_path):
+    path = tmp_path / "novatech.xlsx"
+    run("export", novatech.NAME, "--format", "xlsx", "--out", str(path))
+    edit(path, "1 Team", "kam", "User (name)", "Somebody Else")
+
+    assert "Nothing to change" in run("import", "plan", str(path), "--dry-run", "--as", "admin")

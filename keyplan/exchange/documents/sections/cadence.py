@@ -27,7 +27,7 @@ def cadence(doc: dict) -> Section:
             label(TouchpointKind, t["kind"]),
             flat(t["title"]),
             label(TouchpointStatus, t["status"]),
-            names(t["hosts"]),
+            names(t["host_names"]),
             names(t["attendees"]),
             flat(t["agenda"]),
             flat(t["asks"]),
@@ -36,7 +36,7 @@ def cadence(doc: dict) -> Section:
         for t in cadence["touchpoints"]
     ]
     reviews = [
-        [date_(r["date"]), label(ReviewKind, r["kind"]), r["reviewer"] or "", flat(r["notes"])]
+        [date_(r["date"]), label(ReviewKind, r["kind"]), r["reviewer_name"] or "", flat(r["notes"])]
         for r in cadence["reviews"]
     ]
     triggers = [
@@ -46,7 +46,9 @@ def cadence(doc: dict) -> Section:
             flat(t["description"]),
             label(TriggerStatus, t["status"]),
             " ".join(
-                filter(None, [t["handled_by"], date_(t["handled_on"]), flat(t["handled_note"])])
+                filter(
+                    None, [t["handled_by_name"], date_(t["handled_on"]), flat(t["handled_note"])]
+                )
             ),
         ]
         for t in cadence["triggers"]
@@ -61,7 +63,7 @@ def cadence(doc: dict) -> Section:
                     (
                         "Sponsor pairs",
                         "; ".join(
-                            f"{s['ours']} with {s['theirs'] or 'nobody yet'}"
+                            f"{s['ours_name']} with {s['theirs'] or 'nobody yet'}"
                             for s in cadence["sponsors"]
                         ),
                     ),

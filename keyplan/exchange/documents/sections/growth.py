@@ -82,7 +82,7 @@ def growth(doc: dict, numbers: dict[str, Number]) -> Section:
             label(Stage, p["stage"]),
             money(p["target_arr"]),
             f"{round(p['win_probability'] * 100)}%",
-            p["owner"] or "",
+            p["owner_name"] or "",
             p["customer_owner"] or "",
             date_(p["target_close_date"]),
             "; ".join(f"{c['business_unit']} × {c['product']}" for c in p["cells"]),
@@ -123,7 +123,7 @@ def resources(doc: dict) -> Section:
             measure(r, r["committed"]),
             measure(r, r["delivered"]),
             label(ResourceStatus, r["status"]),
-            r["owner"] or "",
+            r["owner_name"] or "",
             date_(r["needed_by"]),
         ]
         for r in doc["resources"]
@@ -149,7 +149,7 @@ def objectives(doc: dict) -> Section:
             objective_target(o),
             date_(o["due_date"]),
             label(ObjectiveStatus, o["status"]),
-            o["owner"] or "",
+            o["owner_name"] or "",
         ]
         for o in doc["objectives"]
     ]
@@ -165,7 +165,7 @@ def actions(doc: dict) -> Section:
         [
             date_(a["due_date"]),
             a["title"],
-            a["owner"] or "",
+            a["owner_name"] or "",
             label(ActionStatus, a["status"]) + (" (overdue)" if a["overdue"] else ""),
             a["objective"] or a["play"] or "nothing (flagged)",
         ]

@@ -35,7 +35,7 @@ def stakeholders(plan: Plan, doc: dict, numbers: dict[str, Number]) -> Section:
             s["strength_label"],
             level(s["priority"]),
             s["reports_to"] or "",
-            s["relationship_owner"] or "",
+            s["relationship_owner_name"] or "",
             date_(s["last_interaction"]),
             " ".join(
                 filter(None, [date_(s["next_interaction_date"]), flat(s["next_interaction_plan"])])
@@ -87,7 +87,7 @@ def interactions(doc: dict) -> Section:
             label(InteractionKind, i["kind"]),
             flat(i["subject"]),
             names(i["stakeholders"]),
-            i["logged_by"] or "",
+            i["logged_by_name"] or "",
             "" if i["meaningful"] else "not meaningful",
         ]
         for i in doc["interactions"]

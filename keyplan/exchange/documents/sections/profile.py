@@ -30,7 +30,7 @@ from keyplan.team.models import TeamRole
 def summary(doc: dict, numbers: list[Number]) -> Section:
     account = doc["account"]
     team = [
-        f"{m['user']} ({label(TeamRole, m['role']).lower()})"
+        f"{m['user_name']} ({label(TeamRole, m['role']).lower()})"
         + (f", paired with {m['paired_with']}" if m.get("paired_with") else "")
         for m in account["team"]
     ]
@@ -41,7 +41,7 @@ def summary(doc: dict, numbers: list[Number]) -> Section:
                 [
                     ("Tier", f"Tier {account['tier']}"),
                     ("Relationship", label(Relationship, account["relationship"])),
-                    ("Owner", account["owner"] or "-"),
+                    ("Owner", account["owner_name"] or "-"),
                     ("Account team", ", ".join(team)),
                     ("Parent account", account["parent"]),
                     ("Growth thesis", flat(doc["growth"]["thesis"])),

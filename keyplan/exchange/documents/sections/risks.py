@@ -23,7 +23,7 @@ def risks(doc: dict, numbers: dict[str, Number]) -> Section:
             level(r["probability"]),
             level(r["impact"]),
             money(r["arr_at_risk"]),
-            r["owner"] or "",
+            r["owner_name"] or "",
             flat(r["mitigation"]),
             " ".join(filter(None, [flat(r["next_action"]), date_(r["next_action_date"])])),
             label(RiskStatus, r["status"]),

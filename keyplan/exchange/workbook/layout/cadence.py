@@ -15,7 +15,7 @@ from keyplan.exchange.workbook.layout.columns import (
     Column,
     FormSheet,
     TableSheet,
-    ref,
+    person,
     text,
 )
 
@@ -43,6 +43,14 @@ TOUCHPOINTS = TableSheet(
         text("Follow-up commitments", "commitments"),
         text("Notes", "notes"),
         Column("Our attendees", "hosts", Names(), 16, refers_to=USERS),
+        Column(
+            "Our attendees (names)",
+            "host_names",
+            Names(),
+            24,
+            readonly=True,
+            help="Their full names, for reading; the import reads the logins beside them.",
+        ),
         Column("Their attendees", "attendees", Names(), 24, refers_to=STAKEHOLDERS),
     ),
     key=("date", "kind"),
@@ -56,7 +64,7 @@ REVIEWS = TableSheet(
     (
         Column("Date", "date", Day(required=True), 12),
         Column("Kind", "kind", Choice(ReviewKind, required=True), 30),
-        ref("Reviewer", "reviewer", USERS, width=14),
+        *person("Reviewer", "reviewer"),
         text("Notes", "notes"),
     ),
     key=("date", "kind"),
@@ -73,7 +81,7 @@ TRIGGERS = TableSheet(
         Column("Description", "description", Text(required=True, wrap=True), 36),
         Column("Status", "status", Choice(TriggerStatus, default=TriggerStatus.NEW), 20),
         Column("Handled on", "handled_on", Day(), 12),
-        ref("Handled by", "handled_by", USERS, width=14),
+        *person("Handled by", "handled_by"),
         text("How it was handled", "handled_note"),
     ),
     key=("date", "kind"),

@@ -51,6 +51,22 @@ def ref(header, field_name, target, *, required=False, width=20, doc=None, help=
     )
 
 
+def person(header, field_name, *, required=False, width=14, help=""):
+    """A user's column, which holds their login (what the import reads back), and beside
+    it their full name, written for people to read and never read back."""
+    return (
+        ref(header, field_name, USERS, required=required, width=width, help=help),
+        Column(
+            f"{header} (name)",
+            f"{field_name}_name",
+            Text(),
+            18,
+            readonly=True,
+            help="Their full name, for reading; the import reads the login beside it.",
+        ),
+    )
+
+
 def text(header, field_name, width=30, *, required=False, doc=None, help=""):
     return Column(
         header, field_name, Text(required=required, wrap=width >= 30), width, doc=doc, help=help

@@ -6,9 +6,9 @@ from keyplan.exchange.workbook.layout.columns import (
     LEVEL,
     STAKEHOLDERS,
     UNITS,
-    USERS,
     Column,
     TableSheet,
+    person,
     ref,
     text,
 )
@@ -40,7 +40,7 @@ STAKEHOLDERS_TABLE = TableSheet(
             12,
         ),
         Column("Priority", "priority", Choice(Priority, doc="name", default=Priority.SECONDARY)),
-        ref("Relationship owner", "relationship_owner", USERS, help="Who on our side."),
+        *person("Relationship owner", "relationship_owner", width=20, help="Who on our side."),
         Column(
             "Last meaningful interaction",
             "last_interaction",
@@ -93,7 +93,7 @@ INTERACTIONS = TableSheet(
         Column("Subject", "subject", Name(required=True), 30),
         text("Summary", "summary"),
         Column("Meaningful", "meaningful", YesNo(), 11),
-        ref("Logged by", "logged_by", USERS, width=14),
+        *person("Logged by", "logged_by"),
         Column("Stakeholders", "stakeholders", Names(), 24, refers_to=STAKEHOLDERS),
         Column("CRM id", "crm_id", Text()),
     ),

@@ -16,10 +16,10 @@ from keyplan.exchange.workbook.layout.columns import (
     CRITERIA,
     PRODUCTS,
     STAKEHOLDERS,
-    USERS,
     Column,
     FormSheet,
     TableSheet,
+    person,
     ref,
     text,
 )
@@ -112,7 +112,12 @@ HISTORY = FormSheet(
 
 def _team(d):
     return [
-        {"user": m["user"], "role": m["role"], "paired_with": m.get("paired_with")}
+        {
+            "user": m["user"],
+            "user_name": m["user_name"],
+            "role": m["role"],
+            "paired_with": m.get("paired_with"),
+        }
         for m in d["account"]["team"]
     ]
 
@@ -121,7 +126,7 @@ TEAM = TableSheet(
     "1 Team",
     "1. Account team",
     (
-        ref("User", "user", USERS, required=True),
+        *person("User", "user", required=True, width=20),
         Column("Role", "role", Choice(TeamRole, default=TeamRole.MEMBER), 18),
         ref(
             "Paired with",

@@ -3,7 +3,7 @@ health signals."""
 
 from keyplan.exchange.documents.document import SWOT_KEYS
 from keyplan.exchange.values import Choice, Day, Integer, Money, Name, Number, Text
-from keyplan.exchange.workbook.layout.columns import LEVEL, USERS, Column, TableSheet, ref, text
+from keyplan.exchange.workbook.layout.columns import LEVEL, Column, TableSheet, person, text
 from keyplan.risks.models import Impact, RiskCategory, RiskStatus, SwotKind
 
 RISKS = TableSheet(
@@ -17,7 +17,7 @@ RISKS = TableSheet(
         Column("Impact", "impact", Choice(Impact, doc="name", default=Impact.MEDIUM), 10),
         Column("ARR at risk", "arr_at_risk", Money(default=0), 14),
         text("Mitigation", "mitigation"),
-        ref("Owner", "owner", USERS, width=14),
+        *person("Owner", "owner"),
         Column("Next action", "next_action", Text(), 28),
         Column("Next action date", "next_action_date", Day(), 14),
         Column("Status", "status", Choice(RiskStatus, default=RiskStatus.OPEN), 12),
