@@ -19,9 +19,13 @@ SEEN = "keyplan_seen_at"
 SEEN_RESOLUTION = 60  # seconds
 
 
+def _now() -> int:
+    return int(time.time())
+
+
 def start(sender, request: HttpRequest, user, **kwargs) -> None:
     """On sign-in: the working day and the idle clock start now."""
-    now = int(time.time())
+    now = _now()
     request.session[STARTED] = now
     request.session[SEEN] = now
 
@@ -45,7 +49,7 @@ def session_limits(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = int(time.time())
+            now = _now()
             reason = _expired(request.session, now)
             if reason:
                 logout(request)
