@@ -1,8 +1,6 @@
 """Lockout after failed sign-ins: by user and address together, a looser limit per
 address, unlocked by an administrator; bad API tokens are throttled per address."""
 
-import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -116,14 +114,7 @@ def test_the_admin_sign_in_is_locked_too(admin_user):
     assert refused.status_code == 429
 
 
-@pytest.fixture
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def test_bad_api_tokens_from_one_address_are_throttled(owner, account, fresh_cache):
+def test_bad_api_tokens_from_one_address_are_throttled(owner, account):
     _, secret = tokens.create(owner, name="script")
     guesser = ApiClient("kp_guessed")
     guesser.client.defaults["REMOTE_ADDR"] = HERE
