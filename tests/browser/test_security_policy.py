@@ -75,7 +75,8 @@ def test_dashboard_and_plan_page_work_under_the_policy(novatech, browser, live_s
     collect()
 
     page.goto(f"{live_server.url}/api/v1/docs")  # Swagger UI, from keyplan's static files
-    expect(page.locator(".swagger-ui .title").first).to_contain_text("keyplan API")
+    title = page.locator(".swagger-ui .title").first
+    expect(title).to_contain_text("keyplan API", timeout=30_000)  # a large bundle
     collect()
     context.close()
 
