@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's IP address. Behind a TLS proxy (KEYPLAN_BEHIND_PROXY) every request
     comes from the proxy, so the address is the last one the proxy appended to
     X-Forwarded-For: earlier entries are the client's to invent."""
@@ -13,4 +13,4 @@ def client_address(request: HttpRequest) -> str:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None  # none: a request made in code

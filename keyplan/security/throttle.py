@@ -17,7 +17,7 @@ class AddressThrottle:
         self.name, self.limit, self.window = name, limit, window
 
     def _keys(self, request: HttpRequest) -> tuple[str, str]:
-        base = f"keyplan:{self.name}:{client_address(request)}"
+        base = f"keyplan:{self.name}:{client_address(request) or 'unknown'}"
         return f"{base}:count", f"{base}:since"
 
     def wait(self, request: HttpRequest) -> int:
