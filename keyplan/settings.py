@@ -11,14 +11,18 @@ KEYPLAN_BASE_URL    the address people open keyplan at, for links in emails
 KEYPLAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS, _USE_SSL, _TIMEOUT, KEYPLAN_EMAIL_FROM
                     the SMTP server the digests go through (see README)
 KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
+KEYPLAN_SESSION_HOURS  how long a sign-in lasts at most, the working day (8)
+KEYPLAN_SESSION_IDLE_MINUTES  how long a session lasts without a request (120)
 """
 
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -66,6 +70,7 @@ ALLOWED_HOSTS = env_list("KEYPLAN_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", 
 INSTALLED_APPS = [
     # Before django.contrib.auth, so its createsuperuser (which says the role) is the one run.
     "keyplan.team",
+    "keyplan.security",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,6 +79,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "csp",
     "keyplan.core",
     "keyplan.accounts",
     "keyplan.relationships",
@@ -93,14 +100,21 @@ MIDDLEWARE = [
     "keyplan.team.middleware.organisation_per_request",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the headers below, so it sees a download's no-store (and adds no ETag) and
+    # answers a matching If-None-Match with 304, the headers kept.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "keyplan.security.headers.security_headers",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "keyplan.security.sessions.session_limits",  # after messages: it says why it ended one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
 
 ROOT_URLCONF = "keyplan.urls"
@@ -158,9 +172,61 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Lockout (django-axes, keyplan.security.lockout): 10 failed sign-ins for one user from
+# one address, or 50 from one address across users, within 15 minutes refuse further
+# sign-ins from there for 15 minutes, the right password too. Never by user alone, so
+# nobody can lock an administrator out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "keyplan.security.lockout.UserAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 10
+KEYPLAN_SIGNIN_ADDRESS_LIMIT = 50
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True  # a user's own sign-in clears their failures from there
+AXES_LOCKOUT_CALLABLE = "keyplan.security.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "keyplan.security.addresses.client_address"
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+KEYPLAN_BEHIND_PROXY = env_flag("KEYPLAN_BEHIND_PROXY")
+
+# Sessions (keyplan.security.sessions): a working day from sign-in, and an idle
+# timeout; the cookie and the stored session expire with the idle time.
+KEYPLAN_SESSION_SECONDS = int(float(os.environ.get("KEYPLAN_SESSION_HOURS") or 8) * 3600)
+KEYPLAN_SESSION_IDLE_SECONDS = int(
+    float(os.environ.get("KEYPLAN_SESSION_IDLE_MINUTES") or 120) * 60
+)
+SESSION_COOKIE_AGE = min(KEYPLAN_SESSION_SECONDS, KEYPLAN_SESSION_IDLE_SECONDS)
+SESSION_COOKIE_SAMESITE = "Lax"  # links from a digest email arrive signed in; posts do not
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads the cookie
+
+# Content-Security-Policy (django-csp): scripts only from keyplan's own static files, or
+# inline with the request's nonce ({{ request.csp_nonce }}); no eval. Styles may be
+# inline: the pages and their server-drawn SVG charts use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("KEYPLAN_TIME_ZONE", "UTC")
@@ -210,6 +276,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
 if PRODUCTION:
+    # __Host-: the browser takes these cookies only over HTTPS, for the whole site and
+    # from this host alone, so no sibling subdomain can set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -217,7 +287,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
-    if env_flag("KEYPLAN_BEHIND_PROXY"):
+    if KEYPLAN_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 
 from keyplan.accounts import services as account_services
 from keyplan.core import services
@@ -103,6 +104,14 @@ def pytest_runtest_teardown(item, nextitem):
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counters kept in the cache (bad API tokens per address) start at zero in each
+    test: a test process runs many tests from the same address within minutes."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent / "keyplan"
 LAYERS = [
     "core",
     "team",
+    "security",
     "relationships",
     "risks",
     "growth",

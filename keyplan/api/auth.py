@@ -4,6 +4,10 @@ A request that sends a token is judged by the token alone: a bad one is refused
 (401) even when a session cookie is present too, so a script never runs as
 whoever happens to be signed in. Session requests must carry the CSRF token on
 writes, as the pages' own forms do.
+
+An address that sends too many bad tokens (KEYPLAN_SIGNIN_ADDRESS_LIMIT within the
+sign-in cool-off) is answered 429 with Retry-After until the window ends, whatever it
+sends, so tokens cannot be guessed at speed.
 """
 
 from django.conf import settings
@@ -13,13 +17,24 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from keyplan.api import tokens
+from keyplan.api.problems import Problem
+from keyplan.security.throttle import api_tokens
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
+        wait = api_tokens.wait(request)
+        if wait:
+            raise Problem(
+                429,
+                "Too many requests with a token that is not valid came from your address: "
+                f"try again in {-(-wait // 60)} minutes.",
+                headers={"Retry-After": str(wait)},
+            )
         try:
             return tokens.authenticate(token)
         except tokens.TokenRefused as exc:
+            api_tokens.failed(request)
             raise AuthenticationError(message=str(exc)) from exc
 
     def __call__(self, request: HttpRequest):

@@ -36,6 +36,7 @@ TITLES = {
     415: "Unsupported media type",
     422: "Invalid input",
     428: "Precondition required",
+    429: "Too many requests",
     500: "Server error",
 }
 SLUGS = {
@@ -50,6 +51,7 @@ SLUGS = {
     415: "unsupported-media-type",
     422: "invalid",
     428: "version-required",
+    429: "throttled",
     500: "server-error",
 }
 

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from keyplan.api.models import ApiToken
 from keyplan.core import clock
@@ -70,3 +71,17 @@ def revoke(token: ApiToken) -> ApiToken:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def revoke_all(user) -> int:
+    """Revoke every token of `user` that still works; how many."""
+    return ApiToken.objects.filter(user=user).usable().update(revoked_at=clock.now())
+
+
+def change_password(user, password: str, *, revoke_tokens: bool) -> int:
+    """Set `user`'s password (already validated) and, if asked, revoke all their tokens
+    with it: after a leak both are changed at once. How many tokens were revoked."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return revoke_all(user) if revoke_tokens else 0

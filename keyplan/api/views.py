@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from keyplan.api import tokens
 from keyplan.api.models import ApiToken
+from keyplan.security.headers import no_store
 
 
 class TokenForm(forms.Form):
@@ -40,7 +41,7 @@ def profile(request):
                 form.add_error("expires" if field == "expires_at" else None, problems)
         else:
             form = TokenForm()
-    return render(
+    page = render(
         request,
         "api/profile.html",
         {
@@ -49,6 +50,7 @@ def profile(request):
             "tokens": ApiToken.objects.filter(user=request.user),
         },
     )
+    return no_store(page) if secret else page
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from keyplan.accounts.models import Account
+from keyplan.security.headers import no_store
 
 
 def readable_account(request, pk: int) -> Account:
@@ -28,4 +29,4 @@ def attachment(content, content_type: str, account: Account, suffix: str) -> Htt
     """`content` as a file to save, named for `account` and today."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(account, suffix)}"'
-    return response
+    return no_store(response)  # a plan taken out: no copy left in any cache

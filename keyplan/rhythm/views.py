@@ -20,6 +20,7 @@ from keyplan.core import access
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.rhythm import qbr_brief as briefs
 from keyplan.rhythm.handoff_brief import brief as handoff_brief_of
+from keyplan.security.headers import no_store
 
 BLANK_ROWS = 2  # empty commitment rows offered below the pending ones
 
@@ -94,7 +95,8 @@ def my_calendar(request):
         return redirect("my-calendar")
     feed = calendar_feed.current(user)
     url = request.build_absolute_uri(calendar_feed.path(feed)) if feed else None
-    return render(request, "rhythm/calendar.html", {"nav": "my", "feed": feed, "url": url})
+    page = render(request, "rhythm/calendar.html", {"nav": "my", "feed": feed, "url": url})
+    return no_store(page) if feed else page  # the address is a secret
 
 
 @require_GET

@@ -22,7 +22,9 @@ ACTIONS_PER_ACCOUNT = 10
 
 
 # htmx marks the elements of a request in flight and of a swap still settling.
-SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+# A function, not an expression: Playwright evaluates an expression with eval, which
+# the pages' Content-Security-Policy refuses.
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 class Counted:

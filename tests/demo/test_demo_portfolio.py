@@ -7,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Min
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from keyplan.accounts.models import Account, RevenueYear
 from keyplan.cadence.models import Touchpoint, TriggerEvent
@@ -173,8 +174,11 @@ def test_history_spreads_over_past_months_with_changes(demo, db):
 
 def test_the_demo_logins_and_their_access(demo, db):
     assert Organisation.current().plan_visibility == PlanVisibility.ACCOUNT_TEAM
+    validate_password(portfolio.PASSWORD)  # the documented password meets the rules
     for username in portfolio.PERSONAS:
-        assert authenticate(username=username, password=portfolio.PASSWORD), username
+        # A sign-in passes the lockout check, which needs the request it came with.
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password=portfolio.PASSWORD), username
     novatech = Account.objects.get(name="NovaTech")
     users = {u.username: u for u in User.objects.all()}
     assert Account.objects.visible_to(users["kam"]).filter(pk=novatech.pk).exists()

@@ -48,3 +48,8 @@ document.addEventListener("change", (event) => {
     box.checked = group.checked;
   });
 });
+
+// A field to copy from (a secret address): focusing it selects all of it.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches?.("input[data-select-on-focus]")) event.target.select();
+});
