@@ -1,0 +1,54 @@
+"""Filters that write values the organisation's way (keyplan.core.formats).
+
+A builtin of every template (settings.TEMPLATES), so pages, briefs, emails and PDFs
+need no `{% load %}`. An empty value gives "", so `|default:"never"` still applies.
+"""
+
+from django import template
+
+from keyplan.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def money(amount) -> str:
+    """$45,000; a dash when there is no amount."""
+    return formats.format_money(amount)
+
+
+@register.filter
+def compact_money(amount) -> str:
+    """$45K, $1.2M: an amount where space is tight."""
+    return formats.format_compact(amount)
+
+
+@register.filter
+def number(value, digits: int = 0) -> str:
+    """1,250 (de-DE 1.250); `digits` is the most decimals shown."""
+    return "" if value is None or value == "" else formats.format_number(value, int(digits))
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """62%, 12.5% (de-DE 62 %) of a value given in percent."""
+    return "" if value is None or value == "" else formats.format_percent(value, int(digits))
+
+
+@register.filter
+def hours(value) -> str:
+    """30 h."""
+    return "" if value is None or value == "" else formats.format_hours(value)
+
+
+@register.filter
+def when(value, style: str = formats.DATE) -> str:
+    """A date in keyplan's date style: 7 Dec 2026; "day" 7 Dec, "month" Dec 2026,
+    "long" Monday 7 December 2026."""
+    return "" if not value else formats.format_date(value, style)
+
+
+@register.filter
+def moment(value, style: str = formats.DATE) -> str:
+    """A moment: 7 Dec 2026 14:05 ("day": 7 Dec 14:05)."""
+    return "" if not value else formats.format_datetime(value, style)
