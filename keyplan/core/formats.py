@@ -26,6 +26,7 @@ from babel.numbers import (
 from babel.numbers import format_percent as babel_percent
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 DEFAULT_LOCALE = "en-US"
 
@@ -98,29 +99,48 @@ def _locale(code: str | None) -> Locale:
 
 
 @functools.cache
-def _pattern(locale: Locale, kind: str, digits: int) -> NumberPattern:
-    """The locale's currency or percent pattern with at most `digits` decimals.
+def _pattern(locale: Locale, kind: str, digits: int, fixed: bool = False) -> NumberPattern:
+    """The locale's currency, percent or decimal pattern with at most (`fixed`: exactly)
+    `digits` decimals.
 
     Amounts are shown in whole units of any currency, as keyplan always has (an ARR is
     read in dollars, not cents; the yen has no decimals to show anyway); a percentage
     keeps one optional decimal (12.5%, 62%)."""
-    standard = (
-        locale.currency_formats["standard"] if kind == "currency" else locale.percent_formats[None]
-    )
+    standard = {
+        "currency": locale.currency_formats["standard"],
+        "percent": locale.percent_formats[None],
+        "decimal": locale.decimal_formats[None],
+    }[kind]
     pattern = copy.copy(standard)
-    pattern.frac_prec = (0, digits)
+    pattern.frac_prec = (digits if fixed else 0, digits)
     return pattern
 
 
 def format_number(
-    value: Decimal | int | float | None, digits: int = 0, locale: str | None = None
+    value: Decimal | int | float | None,
+    digits: int = 0,
+    locale: str | None = None,
+    fixed: bool = False,
 ) -> str:
     """A plain number with the locale's grouping: 1,250 (de-DE 1.250); `digits` is the
-    most decimals shown (2: 4.25, 4.5, 4). A dash when there is none."""
+    most decimals shown (2: 4.25, 4.5, 4), or always shown when `fixed` (a score:
+    4.0). A dash when there is none."""
     if value is None:
         return "-"
+    babel_locale = _locale(locale)
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format=None, locale=_locale(locale), decimal_quantization=False)
+    return format_decimal(
+        rounded, format=_pattern(babel_locale, "decimal", digits, fixed), locale=babel_locale
+    )
+
+
+def counted(count: Decimal | int | float | None, singular: str, plural: str = "") -> str:
+    """A count with its noun, the plural right: 1 seat, 2 seats, 0 seats, 1,250 seats
+    (de-DE 1.250 seats); `plural` when it is not the noun with an s (1 activity, 3
+    activities)."""
+    number = int(count or 0)
+    noun = ngettext(singular, plural or f"{singular}s", number)
+    return f"{format_number(number, locale=None)} {noun}"
 
 
 def format_hours(value: Decimal | int | float | None, locale: str | None = None) -> str:

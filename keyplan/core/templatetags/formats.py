@@ -52,3 +52,11 @@ def when(value, style: str = formats.DATE) -> str:
 def moment(value, style: str = formats.DATE) -> str:
     """A moment: 7 Dec 2026 14:05 ("day": 7 Dec 14:05)."""
     return "" if not value else formats.format_datetime(value, style)
+
+
+@register.filter
+def counted(count, nouns: str) -> str:
+    """A count with its noun, the plural right: `{{ n|counted:"seat" }}` gives 1 seat,
+    2 seats; `{{ n|counted:"activity,activities" }}` for a plural not made with an s."""
+    singular, _, plural = nouns.partition(",")
+    return formats.counted(count, singular, plural)
