@@ -216,6 +216,17 @@ def _compact_sizes(locale: Locale) -> dict[int, bool]:
     return {int(size): pattern.pattern != "0" for size, pattern in patterns.items()}
 
 
+def format_measure(
+    value: Decimal | int | float | None, unit: str, locale: str | None = None
+) -> str:
+    """A quantity in its unit ("hours", "money", or none): 30 h, $5,000, 12.5."""
+    if unit == "hours":
+        return format_hours(value, locale)
+    if unit == "money":
+        return format_money(value, locale=locale)
+    return format_number(value, 2, locale)
+
+
 # Dates
 
 
@@ -235,13 +246,17 @@ def _date_patterns(locale: Locale) -> dict[str, str]:
     return patterns
 
 
-def format_date(value: datetime.date | None, style: str = DATE, locale: str | None = None) -> str:
+def format_date(
+    value: datetime.date | str | None, style: str = DATE, locale: str | None = None
+) -> str:
     """A date in keyplan's one date style: 7 Dec 2026 (DATE), 7 Dec (DAY, where the
     year goes without saying), Dec 2026 (MONTH), Monday 7 December 2026 (LONG, a
     heading). A moment is shown on the organisation's calendar. A dash when there is
     none."""
-    if value is None:
+    if value is None or value == "":
         return "-"
+    if isinstance(value, str):  # an ISO date, as the plan document gives "as of"
+        value = datetime.date.fromisoformat(value)
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     babel_locale = _locale(locale)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+
 from keyplan.core.formats import counted, format_money, format_number, format_percent
 
 MONEY, PERCENT, COUNT, DAYS, SCORE, RATIO = "money", "percent", "count", "days", "score", "ratio"

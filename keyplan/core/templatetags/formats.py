@@ -42,6 +42,12 @@ def hours(value) -> str:
 
 
 @register.filter
+def measure(value, unit: str) -> str:
+    """A quantity in its unit: 30 h ("hours"), $5,000 ("money"), 12.5."""
+    return "" if value is None or value == "" else formats.format_measure(value, unit)
+
+
+@register.filter
 def when(value, style: str = formats.DATE) -> str:
     """A date in keyplan's date style: 7 Dec 2026; "day" 7 Dec, "month" Dec 2026,
     "long" Monday 7 December 2026."""
