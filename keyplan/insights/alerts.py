@@ -44,7 +44,6 @@ from functools import partial
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Replace
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from keyplan.accounts.models import Account, Contract
@@ -52,7 +51,7 @@ from keyplan.cadence import models as cadence
 from keyplan.cadence.models import AlertRule
 from keyplan.core import clock
 from keyplan.core.choices import Level
-from keyplan.core.money import format_money
+from keyplan.core.formats import counted, format_date, format_money, format_number, format_percent
 from keyplan.growth.models import Action, ActionStatus, Play
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights import pipeline
@@ -143,11 +142,11 @@ def _define(name: AlertRule, severity: str):
 
 # Wording and query helpers
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return format_date(value)
 
 
 def _days(count: int) -> str:
-    return f"{count:,} day{pluralize(count)}"
+    return counted(count, "day")
 
 
 def _roles(row: dict) -> str:
@@ -458,8 +457,9 @@ def low_adoption(accounts, settings, today):
     def explain(row):
         active, licensed = row["active_seats"], row["licensed_seats"]
         why = (
-            f"On {_day(row['date'])}, {active:,} of {licensed:,} licensed seats were active "
-            f"({100 * active // licensed}%); the limit is {percent}%"
+            f"On {_day(row['date'])}, {format_number(active)} of "
+            f"{counted(licensed, 'licensed seat')} were active "
+            f"({format_percent(100 * active // licensed)}); the limit is {format_percent(percent)}"
         )
         # The page shows the latest health signals in the risk section, without a row id.
         return why, ("Health signals", "#section-risks")
