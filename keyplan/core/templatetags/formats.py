@@ -30,6 +30,14 @@ def number(value, digits: int = 0) -> str:
 
 
 @register.filter
+def decimals(value, digits: int = 2) -> str:
+    """A score with its decimals always shown: 3.00, 4.25 (de-DE 3,00)."""
+    if value is None or value == "":
+        return ""
+    return formats.format_number(value, int(digits), fixed=True)
+
+
+@register.filter
 def percent(value, digits: int = 1) -> str:
     """62%, 12.5% (de-DE 62 %) of a value given in percent."""
     return "" if value is None or value == "" else formats.format_percent(value, int(digits))
