@@ -315,7 +315,7 @@ def renewal_unprepared(accounts, settings, today):
         why = (
             f"“{row['name']}” ({arr} ARR) ends on {_day(row['end_date'])}, {when}, with no "
             f"executive touchpoint planned before it; the window is "
-            f"{settings.renewal_window_days} days"
+            f"{_days(settings.renewal_window_days)}"
         )
         return why, ("Executive touchpoints", "#section-cadence")
 
@@ -365,7 +365,7 @@ def stale_plan(accounts, settings, today):
         reviewed = f"last reviewed on {_day(review)}" if review else "never reviewed"
         why = (
             f"No change since {_day(changed)} ({_days((today - changed).days)} ago) and "
-            f"{reviewed}; the limit is {settings.stale_plan_days} days"
+            f"{reviewed}; the limit is {_days(settings.stale_plan_days)}"
         )
         return why, ("Plan reviews", "#section-cadence")
 
@@ -387,7 +387,7 @@ def review_overdue(accounts, settings, today):
         parts = []
         for due in overdue:
             if due.kind == "weekly":
-                every = f"tier {tier} plans are reviewed every {due.every} days"
+                every = f"tier {tier} plans are reviewed every {_days(due.every)}"
                 if due.last:
                     days = _days((today - due.last).days)
                     parts.append(
@@ -399,7 +399,7 @@ def review_overdue(accounts, settings, today):
                         f"No plan review in the {days} since the plan was created; {every}"
                     )
                 continue
-            every = f"every {due.every} days for tier {tier}"
+            every = f"every {_days(due.every)} for tier {tier}"
             if due.last:
                 days = _days((today - due.last).days)
                 when = f"last held on {_day(due.last)}, {days} ago"

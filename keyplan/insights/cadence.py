@@ -219,8 +219,9 @@ def compliance_by_kind(
     for kind in KINDS:
         last, every, late = fields(kind)
         cadence = ", ".join(
-            f"tier {tier}: {'none' if days[tier][kind] is None else f'{days[tier][kind]} days'}"
+            f"tier {tier}: {counted(every, 'day') if every is not None else 'none'}"
             for tier in Tier.values
+            for every in [days[tier][kind]]
         )
         heavier = [k for k in ReviewKind.covering(kind) if k != kind]
         counts_too = f" (a {' or '.join(heavier)} review counts too)" if heavier else ""
