@@ -223,7 +223,7 @@ def format_measure(
     if unit == "hours":
         return format_hours(value, locale)
     if unit == "money":
-        return format_money(value, locale=locale)
+        return format_money(None if value is None else Decimal(str(value)), locale=locale)
     return format_number(value, 2, locale)
 
 
