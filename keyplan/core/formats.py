@@ -24,6 +24,7 @@ from babel.numbers import (
     format_decimal,
 )
 from babel.numbers import format_percent as babel_percent
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -71,17 +72,14 @@ def _parse(code: str) -> Locale:
 
 
 def organisation_locale() -> str:
-    """The organisation's locale, which every value keyplan writes is formatted in."""
-    from django.apps import apps  # the organisation is a model of team, built on core
-
+    """The organisation's locale, which every value keyplan writes is formatted in.
+    (The organisation is a model of team, built on core: found through the registry.)"""
     code: str = apps.get_model("team", "Organisation").current().locale or DEFAULT_LOCALE
     return code
 
 
 def organisation_currency() -> str:
     """The organisation's currency (ISO 4217 code), in which every amount is kept."""
-    from django.apps import apps
-
     currency: str = apps.get_model("team", "Organisation").current().currency
     return currency
 
