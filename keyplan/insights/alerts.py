@@ -49,9 +49,8 @@ from django.utils import timezone
 from keyplan.accounts.models import Account, Contract
 from keyplan.cadence import models as cadence
 from keyplan.cadence.models import AlertRule
-from keyplan.core import clock
+from keyplan.core import clock, formats
 from keyplan.core.choices import Level
-from keyplan.core.formats import counted as counted_noun
 from keyplan.core.formats import format_date, format_money, format_number, format_percent
 from keyplan.growth.models import Action, ActionStatus, Play
 from keyplan.insights import cadence as review_cadence
@@ -147,7 +146,7 @@ def _day(value: date) -> str:
 
 
 def _days(count: int) -> str:
-    return counted_noun(count, "day")
+    return formats.counted(count, "day")
 
 
 def _roles(row: dict) -> str:
@@ -459,7 +458,7 @@ def low_adoption(accounts, settings, today):
         active, licensed = row["active_seats"], row["licensed_seats"]
         why = (
             f"On {_day(row['date'])}, {format_number(active)} of "
-            f"{counted_noun(licensed, 'licensed seat')} were active "
+            f"{formats.counted(licensed, 'licensed seat')} were active "
             f"({format_percent(100 * active // licensed)}); the limit is {format_percent(percent)}"
         )
         # The page shows the latest health signals in the risk section, without a row id.
