@@ -1,6 +1,8 @@
 """One organisation setting (its locale) decides how the plan page and the plan's
 documents write numbers, amounts, hours and dates; counts read right in the singular."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,7 @@ def test_counts_and_hours_read_as_people_write_them_on_the_plan(novatech_plan):
     assert "Integrations Hub · 1 seat · $12,000" in page
     assert "Core Platform · 150 seats · $96,000" in page
     assert "requested 40 h · committed 24 h" in page  # solution-engineering hours
+    assert "60 days' notice" in html.unescape(page)  # the Platform Agreement
     assert "by 30 Sep 2026" in page  # the Engineering objective's date
 
 
