@@ -135,6 +135,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every template writes numbers, money and dates the organisation's way.
+            "builtins": ["keyplan.core.templatetags.formats"],
         },
     },
 ]

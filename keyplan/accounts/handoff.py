@@ -24,6 +24,7 @@ from django.db.models import Q
 from keyplan.accounts.models import Account, Handoff
 from keyplan.core import access, clock, services
 from keyplan.core.errors import Forbidden
+from keyplan.core.formats import format_date
 from keyplan.core.history import acting_as, author
 from keyplan.core.protocols import Actor
 from keyplan.growth.models import OPEN_STAGES, Action, ActionStatus, Play
@@ -166,7 +167,7 @@ def _stay_on_team(account: Account, previous: User, new_owner: User, by: Actor) 
         account=account,
         user=previous,
         role=TeamRole.MEMBER,
-        note=f"Owner until {clock.today():%d %b %Y}; handed over to {new_owner}",
+        note=f"Owner until {format_date(clock.today())}; handed over to {new_owner}",
     )
     member.full_clean()
     member._history_user = author(by)

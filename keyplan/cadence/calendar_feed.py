@@ -28,7 +28,7 @@ from icalendar import Calendar, Event
 from keyplan.accounts.models import Account, Contract, ContractStatus
 from keyplan.cadence.models import CalendarFeed, Touchpoint, TouchpointHost, TouchpointStatus
 from keyplan.core import access, clock
-from keyplan.core.money import format_money
+from keyplan.core.formats import format_date, format_money
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.team.models import Organisation
 
@@ -192,7 +192,8 @@ def build(user, *, base_url: str, today: date | None = None) -> bytes:
     for c in renewals(user, today):
         notice = ""
         if c.notice_days:
-            notice = f" Notice to cancel by {c.end_date - timedelta(days=c.notice_days):%d %b %Y}."
+            cancel_by = format_date(c.end_date - timedelta(days=c.notice_days))
+            notice = f" Notice to cancel by {cancel_by}."
         renews = "It renews automatically." if c.auto_renew else "It does not renew by itself."
         event = _event(
             f"contract-{c.pk}-renewal",
@@ -201,7 +202,7 @@ def build(user, *, base_url: str, today: date | None = None) -> bytes:
             stamp=c.updated_at,
             url=plan_url(c.account_id, f"#contract-{c.pk}"),
             category="Renewal",
-            description=f"{c.name} ends on {c.end_date:%d %b %Y}. {renews}{notice}",
+            description=f"{c.name} ends on {format_date(c.end_date)}. {renews}{notice}",
         )
         calendar.add_component(event)
     return calendar.to_ical()

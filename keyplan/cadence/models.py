@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from keyplan.core import clock
 from keyplan.core.constraints import DatabaseCheck
+from keyplan.core.formats import format_date
 from keyplan.core.models import Tracked, Versioned
 
 
@@ -203,7 +204,7 @@ class TriggerEvent(Versioned):
             raise ValidationError(
                 {
                     "date": f"A trigger event is something that has happened: "
-                    f"{self.date:%d %b %Y} is in the future (today is {today:%d %b %Y})."
+                    f"{format_date(self.date)} is in the future (today is {format_date(today)})."
                 }
             )
 

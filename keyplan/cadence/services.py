@@ -20,6 +20,7 @@ from keyplan.cadence.models import (
     TriggerStatus,
 )
 from keyplan.core import access, clock, services
+from keyplan.core.formats import format_date
 from keyplan.core.protocols import Actor
 from keyplan.growth.models import Action, Objective, Play
 from keyplan.relationships.models import Stakeholder
@@ -144,7 +145,7 @@ def commit_follow_ups(
             problems.append(f"{_name(number, commitment)} needs {' and '.join(missing)}.")
     if problems:
         raise ValidationError([*problems, "Nothing was saved."])
-    note = f"Follow-up of the {touchpoint.get_kind_display()} on {touchpoint.date:%d %b %Y}."
+    note = f"Follow-up of the {touchpoint.get_kind_display()} on {format_date(touchpoint.date)}."
     created = []
     for number, commitment in enumerate(wanted, start=1):
         try:

@@ -8,13 +8,14 @@ or closed is not judged by its date.
 from datetime import date
 
 from keyplan.core import clock, sanity
+from keyplan.core.formats import format_date
 from keyplan.growth.models import ObjectiveStatus
 
 
 def _past(day: date | None, what: str) -> str | None:
     if day is None or day >= clock.today():
         return None
-    return f"The {what} ({day.day} {day:%b %Y}) has already passed."
+    return f"The {what} ({format_date(day)}) has already passed."
 
 
 @sanity.rule("growth.Play", "target_close_date")

@@ -44,15 +44,14 @@ from functools import partial
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Replace
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from keyplan.accounts.models import Account, Contract
 from keyplan.cadence import models as cadence
 from keyplan.cadence.models import AlertRule
-from keyplan.core import clock
+from keyplan.core import clock, formats
 from keyplan.core.choices import Level
-from keyplan.core.money import format_money
+from keyplan.core.formats import format_date, format_money, format_number, format_percent
 from keyplan.growth.models import Action, ActionStatus, Play
 from keyplan.insights import cadence as review_cadence
 from keyplan.insights import pipeline
@@ -143,11 +142,11 @@ def _define(name: AlertRule, severity: str):
 
 # Wording and query helpers
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return format_date(value)
 
 
 def _days(count: int) -> str:
-    return f"{count:,} day{pluralize(count)}"
+    return formats.counted(count, "day")
 
 
 def _roles(row: dict) -> str:
@@ -316,7 +315,7 @@ def renewal_unprepared(accounts, settings, today):
         why = (
             f"“{row['name']}” ({arr} ARR) ends on {_day(row['end_date'])}, {when}, with no "
             f"executive touchpoint planned before it; the window is "
-            f"{settings.renewal_window_days} days"
+            f"{_days(settings.renewal_window_days)}"
         )
         return why, ("Executive touchpoints", "#section-cadence")
 
@@ -366,7 +365,7 @@ def stale_plan(accounts, settings, today):
         reviewed = f"last reviewed on {_day(review)}" if review else "never reviewed"
         why = (
             f"No change since {_day(changed)} ({_days((today - changed).days)} ago) and "
-            f"{reviewed}; the limit is {settings.stale_plan_days} days"
+            f"{reviewed}; the limit is {_days(settings.stale_plan_days)}"
         )
         return why, ("Plan reviews", "#section-cadence")
 
@@ -388,7 +387,7 @@ def review_overdue(accounts, settings, today):
         parts = []
         for due in overdue:
             if due.kind == "weekly":
-                every = f"tier {tier} plans are reviewed every {due.every} days"
+                every = f"tier {tier} plans are reviewed every {_days(due.every)}"
                 if due.last:
                     days = _days((today - due.last).days)
                     parts.append(
@@ -400,7 +399,7 @@ def review_overdue(accounts, settings, today):
                         f"No plan review in the {days} since the plan was created; {every}"
                     )
                 continue
-            every = f"every {due.every} days for tier {tier}"
+            every = f"every {_days(due.every)} for tier {tier}"
             if due.last:
                 days = _days((today - due.last).days)
                 when = f"last held on {_day(due.last)}, {days} ago"
@@ -458,8 +457,9 @@ def low_adoption(accounts, settings, today):
     def explain(row):
         active, licensed = row["active_seats"], row["licensed_seats"]
         why = (
-            f"On {_day(row['date'])}, {active:,} of {licensed:,} licensed seats were active "
-            f"({100 * active // licensed}%); the limit is {percent}%"
+            f"On {_day(row['date'])}, {format_number(active)} of "
+            f"{formats.counted(licensed, 'licensed seat')} were active "
+            f"({format_percent(100 * active // licensed)}); the limit is {format_percent(percent)}"
         )
         # The page shows the latest health signals in the risk section, without a row id.
         return why, ("Health signals", "#section-risks")

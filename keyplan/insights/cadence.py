@@ -42,7 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
 from keyplan.accounts.models import Tier
 from keyplan.cadence.models import PlanReview, ReviewKind
-from keyplan.core import clock
+from keyplan.core import clock, formats
 from keyplan.insights.figures import COUNT, DAYS, PERCENT, Figure, percent
 from keyplan.insights.sql import DaysSince
 from keyplan.team.models import REVIEW_KINDS, Organisation
@@ -219,8 +219,9 @@ def compliance_by_kind(
     for kind in KINDS:
         last, every, late = fields(kind)
         cadence = ", ".join(
-            f"tier {tier}: {'none' if days[tier][kind] is None else f'{days[tier][kind]} days'}"
+            f"tier {tier}: {formats.counted(every, 'day') if every is not None else 'none'}"
             for tier in Tier.values
+            for every in [days[tier][kind]]
         )
         heavier = [k for k in ReviewKind.covering(kind) if k != kind]
         counts_too = f" (a {' or '.join(heavier)} review counts too)" if heavier else ""

@@ -11,9 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.template.defaultfilters import pluralize
 
-from keyplan.core.money import format_money
+from keyplan.core.formats import counted, format_money, format_number, format_percent
 
 MONEY, PERCENT, COUNT, DAYS, SCORE, RATIO = "money", "percent", "count", "days", "score", "ratio"
 
@@ -47,23 +46,23 @@ class Figure:
 
 
 def shown(value, unit: str) -> str:
-    """A value with a Figure unit as people read it: $45,000, 12.5%, 30 days; "not
-    enough data" when unknown. Every page and export writes figures through here."""
+    """A value with a Figure unit as people read it, in the organisation's locale
+    (keyplan.core.formats): $45,000, 12.5%, 30 days; "not enough data" when unknown.
+    Every page and export writes figures through here."""
     if value is None:
         return "not enough data"
     if unit == MONEY:
         return format_money(value)
     if unit == PERCENT:
-        return f"{value:.1f}%".replace(".0%", "%")
+        return format_percent(value)
     if unit == DAYS:
-        days = f"{value:.0f}"
-        return f"{days} day{pluralize(int(days))}"
+        return counted(round(value), "day")
     if unit == RATIO:
-        return f"{value:.2f}"
+        return format_number(value, 2, fixed=True)
     if unit == COUNT:
-        return f"{value:,.0f}"
+        return format_number(value)
     if unit == SCORE:
-        return f"{value:.1f}"
+        return format_number(value, 1, fixed=True)
     return str(value)
 
 

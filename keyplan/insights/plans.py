@@ -45,6 +45,7 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, Les
 from keyplan.accounts.models import Contract, Relationship, RevenueYear, Tier
 from keyplan.cadence.models import PlanReview, Touchpoint, TouchpointStatus
 from keyplan.core import clock
+from keyplan.core.formats import counted
 from keyplan.growth.models import (
     OPEN_STAGES,
     Action,
@@ -299,7 +300,7 @@ def plan_freshness(accounts: QuerySet, today: date | None = None) -> Figure:
         + (", averaged over the plans" if totals["known"] > 1 else ""),
         inputs={
             "plans": totals["n"],
-            f"stale (over {stale_days} days)": totals["stale"],
+            f"stale (over {counted(stale_days, 'day')})": totals["stale"],
             "never changed or reviewed": totals["n"] - totals["known"],
         },
         reason="" if totals["known"] else "no change or review recorded",

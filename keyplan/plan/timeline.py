@@ -19,9 +19,10 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import ForeignKey, Max, Model, OuterRef, Q, Subquery
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from keyplan.cadence.models import PlanReview
+from keyplan.core.formats import format_date, format_datetime, format_number
 from keyplan.core.models import Tracked
 from keyplan.core.money import MoneyField, format_money
 from keyplan.team.models import Organisation
@@ -301,11 +302,11 @@ def _display(field, value, records: "_Records", currency: Callable[[], str]) -> 
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return format_datetime(value)
     if isinstance(value, date):
-        return formats.date_format(value)
+        return format_date(value)
     if isinstance(value, Decimal):
-        return f"{value.normalize():,f}"
+        return format_number(value, 2)
     return str(value)
 
 

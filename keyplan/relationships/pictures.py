@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.utils.safestring import SafeString
 
 from keyplan.core.choices import Level
+from keyplan.core.formats import counted
 from keyplan.core.svg import INK, MUTED, document, el, fit, hover, text, with_link
 from keyplan.relationships import heatmap
 from keyplan.relationships.models import Stakeholder, Strength
@@ -164,7 +165,9 @@ def heat_map_svg(plan, *, link: Link = None) -> SafeString:
     ]
     body.append(empty_note(people, left + 16, top + 40))
     key, key_height = legend(colour_items(people), left, y + 16, width - left)
-    note = f"{len(people)} active stakeholders; people who left the company are not shown."
+    note = (
+        f"{counted(len(people), 'active stakeholder')}; people who left the company are not shown."
+    )
     body += [key, text(left, y + 30 + key_height, note, fill=MUTED, size=11)]
     title = f"Relationship heat map of {plan.account.name}"
     return document(width, y + 44 + key_height, title, body)

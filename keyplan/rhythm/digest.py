@@ -26,12 +26,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 
 from keyplan.accounts.models import Account
 from keyplan.cadence.models import DigestDelivery
 from keyplan.core import access, clock
+from keyplan.core.formats import DAY, counted, format_date
 from keyplan.growth.models import Action, ActionStatus
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights import plans, risk
@@ -111,13 +111,13 @@ class Digest:
     @property
     def subject(self) -> str:
         parts = [
-            _count(len(self.due_reviews), "review{s} due"),
-            _count(len(self.overdue_actions), "overdue action{s}"),
-            _count(len(self.new_alerts) + self.more_alerts, "new alert{s}"),
-            _count(len(self.renewals), "renewal{s}"),
+            _count(len(self.due_reviews), "review due", "reviews due"),
+            _count(len(self.overdue_actions), "overdue action", "overdue actions"),
+            _count(len(self.new_alerts) + self.more_alerts, "new alert", "new alerts"),
+            _count(len(self.renewals), "renewal", "renewals"),
         ]
         summary = ", ".join(part for part in parts if part) or "changes on your accounts"
-        return f"Your keyplan week of {self.today:%d %b %Y}: {summary}"
+        return f"Your keyplan week of {format_date(self.today)}: {summary}"
 
     def render(self, base_url: str | None = None) -> tuple[str, str]:
         """(text, html) of the digest email."""
@@ -148,9 +148,9 @@ def _tidy(text: str) -> str:
     return text + "\n"
 
 
-def _count(n: int, words: str) -> str:
-    """3, "review{s} due" -> "3 reviews due"; nothing for none."""
-    return f"{n} {words.format(s=pluralize(n))}" if n else ""
+def _count(n: int, singular: str, plural: str) -> str:
+    """3, "review due", "reviews due" -> "3 reviews due"; nothing for none."""
+    return counted(n, singular, plural) if n else ""
 
 
 def _address(user) -> str:
@@ -231,10 +231,13 @@ def _due_reviews(owned, organisation, today: date) -> list[DueReview]:
             text = "Never reviewed: its first review is due"
         elif overdue > 0:
             last = row["last_review"]
-            text = f"The last review was on {last:%d %b %Y}; it is {overdue} days late"
+            text = (
+                f"The last review was on {format_date(last)}; it is {counted(overdue, 'day')} late"
+            )
         else:
             due_on = today - timedelta(days=overdue)
-            text = f"Due by {due_on:%a %d %b} (last reviewed on {row['last_review']:%d %b %Y})"
+            last = format_date(row["last_review"])
+            text = f"Due by {format_date(due_on, DAY)} (last reviewed on {last})"
         reviews.append(
             DueReview(row["pk"], row["name"], row["tier"], row["last_review"], overdue, text)
         )

@@ -48,9 +48,9 @@ def _cadence_fields(tier: int) -> tuple[str, ...]:
 
 @admin.register(Organisation)
 class OrganisationAdmin(PlanAdmin):
-    list_display = ("name", "currency", "plan_visibility")
+    list_display = ("name", "currency", "locale", "plan_visibility")
     fieldsets = (
-        (None, {"fields": ("name", "currency", "plan_visibility")}),
+        (None, {"fields": ("name", "currency", "locale", "plan_visibility")}),
         (
             "Alerts",
             {

@@ -9,6 +9,7 @@ from django.db import models
 
 from keyplan.core.choices import PlanVisibility, Role
 from keyplan.core.constraints import DatabaseCheck
+from keyplan.core.formats import DEFAULT_LOCALE, validate_locale
 from keyplan.core.models import Versioned
 from keyplan.core.money import MoneyField
 
@@ -88,6 +89,14 @@ class Organisation(Versioned):
                 "such as USD, EUR or GBP.",
             )
         ],
+    )
+    locale = models.CharField(
+        max_length=20,
+        default=DEFAULT_LOCALE,
+        help_text="How numbers, amounts and dates are written on every page, document "
+        "and email: a language and region such as en-US (1,250 · 7 Dec 2026), en-GB, "
+        "de-DE (1.250 · 7. Dez. 2026) or fr-FR.",
+        validators=[validate_locale],
     )
     plan_visibility = models.CharField(
         max_length=8, choices=PlanVisibility, default=PlanVisibility.ACCOUNT_TEAM

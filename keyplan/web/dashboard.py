@@ -12,12 +12,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from keyplan.accounts.models import Relationship, Tier
 from keyplan.core import clock
-from keyplan.core.money import format_compact
+from keyplan.core.formats import counted, format_compact
 from keyplan.insights import alerts as alert_rules
 from keyplan.insights.portfolio import FIGURES, TOP_N, book, dashboard
 from keyplan.team.models import Team, User
@@ -114,7 +113,7 @@ def portfolio(request):
                     charts.Bar(label, f.value, explain("depth"))
                     for label, f in board.depth.distribution
                 ],
-                lambda v: f"{v} account{pluralize(v)}",
+                lambda v: counted(v, "account"),
             ),
         },
         # (key, title, count, link): a Rule is callable, which templates would call.

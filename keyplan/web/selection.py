@@ -41,6 +41,7 @@ from keyplan.accounts.models import (
 from keyplan.core import access, services
 from keyplan.core.choices import Role
 from keyplan.core.errors import ConflictError, Forbidden, NotFound
+from keyplan.core.formats import format_percent
 from keyplan.core.ids import parse_id
 from keyplan.insights.selection import explain, narrow, scorecard
 from keyplan.team.models import Organisation, User
@@ -96,7 +97,7 @@ class WeightsForm(forms.Form):
 
     def summary(self) -> str:
         """The stored weights in a line: "Expansion potential 30% · Strategic fit 25% ..."."""
-        return " · ".join(f"{c.name} {c.weight}%" for c in self.criteria if c.weight)
+        return " · ".join(f"{c.name} {format_percent(c.weight)}" for c in self.criteria if c.weight)
 
     def total(self) -> int | None:
         """The total of the weights as entered (None while one is not a number)."""
@@ -329,7 +330,7 @@ def _weights_conflict(form: WeightsForm, criteria) -> dict:
     form to the stored versions, keeping the user's input, so saving again applies it."""
     posted = form.versions()
     changed = [
-        f"{criterion.name} is now {criterion.weight}%"
+        f"{criterion.name} is now {format_percent(criterion.weight)}"
         for criterion in criteria
         if criterion.version != posted[criterion.key]
     ]

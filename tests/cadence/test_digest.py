@@ -60,7 +60,7 @@ def test_the_digest_arrives_with_the_users_week(smtp_server, week, owner, today)
     assert message["From"] == "keyplan <keyplan@example.com>"
     assert message["To"] == "Olga Owner <olga@example.com>"
     assert message["Subject"] == (
-        f"Your keyplan week of {today:%d %b %Y}: 1 review due, 1 overdue action, "
+        f"Your keyplan week of {today.day} {today:%b %Y}: 1 review due, 1 overdue action, "
         "2 new alerts, 1 renewal"
     )
     text, html = parts(message)

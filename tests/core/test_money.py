@@ -8,6 +8,9 @@ from keyplan.core import services
 from keyplan.core.money import format_compact, format_money
 from keyplan.team.models import Organisation
 
+# Amounts are written in the organisation's locale, read from its settings.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     ("currency", "shown"),

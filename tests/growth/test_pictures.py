@@ -216,6 +216,7 @@ def test_an_empty_plan_still_draws_the_catalog(account, product):
         (3_000_000_000, "$3B"),
     ],
 )
+@pytest.mark.django_db  # written in the organisation's locale
 def test_money_in_short(amount, shown):
     assert format_compact(None if amount is None else Decimal(amount), "USD") == shown
     assert format_compact(Decimal(45000), "EUR") == "€45K"

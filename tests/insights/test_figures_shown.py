@@ -2,7 +2,12 @@
 
 from decimal import Decimal
 
+import pytest
+
 from keyplan.insights.figures import COUNT, DAYS, PERCENT, shown
+
+# Values are written in the organisation's locale, read from its settings.
+pytestmark = pytest.mark.django_db
 
 
 def test_one_day_is_a_day_and_more_are_days():

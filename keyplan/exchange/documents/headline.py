@@ -10,7 +10,7 @@ from datetime import date
 
 from keyplan.accounts.models import Account
 from keyplan.core import clock
-from keyplan.core.money import format_money
+from keyplan.core.formats import MONTH, counted, format_date, format_money
 from keyplan.insights import accounts, health, relationships
 from keyplan.insights import numbers as plan_numbers
 from keyplan.insights.figures import Figure
@@ -30,8 +30,8 @@ def _number(figure: Figure, note: str = "") -> Number:
 
 
 def day(value: date | None) -> str:
-    """15 Jun 2026; a dash when there is no date."""
-    return f"{value.day} {value:%b %Y}" if value else "-"
+    """15 Jun 2026 (in the organisation's locale); a dash when there is no date."""
+    return format_date(value)
 
 
 def numbers(account: Account, *, renewal: date | None, today: date | None = None) -> list[Number]:
@@ -45,7 +45,7 @@ def numbers(account: Account, *, renewal: date | None, today: date | None = None
         "Target ARR",
         format_money(account.target_arr),
         "the ARR the growth plan aims for",
-        f"by {account.target_date:%b %Y}" if account.target_date else "",
+        f"by {format_date(account.target_date, MONTH)}" if account.target_date else "",
     )
     days = (renewal - today).days if renewal else None
     when = Number(
@@ -53,7 +53,9 @@ def numbers(account: Account, *, renewal: date | None, today: date | None = None
         "Renewal",
         day(renewal),
         "the nearest end of a live contract",
-        "" if days is None else (f"in {days} days" if days >= 0 else f"{-days} days ago"),
+        ""
+        if days is None
+        else (f"in {counted(days, 'day')}" if days >= 0 else f"{counted(-days, 'day')} ago"),
     )
     return [
         _number(accounts.arr(one, today)),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Choices
 from django.utils.safestring import SafeString
 
-from keyplan.core.money import format_money
+from keyplan.core.formats import format_measure, format_money, format_number
 from keyplan.exchange.documents.headline import Number, day
 from keyplan.relationships import heatmap
 from keyplan.relationships.models import BuyingRole
@@ -90,8 +90,13 @@ def money(value) -> str:
 
 
 def amount(value) -> str:
-    """1234.50 -> "1,234.5"; empty when there is none."""
-    return "" if value is None else f"{Decimal(value).normalize():,f}"
+    """1234.50 -> "1,234.5" (de-DE "1.234,5"); empty when there is none."""
+    return "" if value is None else format_number(value, 2)
+
+
+def measure(value, unit: str) -> str:
+    """A quantity in its unit: "30 h", "$5,000", "12.5"; empty when there is none."""
+    return "" if value is None else format_measure(value, unit)
 
 
 def date_(value) -> str:

@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from keyplan.core.money import format_money
+from keyplan.core.formats import counted, format_date, format_measure, format_money, format_number
+from keyplan.growth.models import RESOURCE_UNITS
 
 
 def _money(value) -> str:
@@ -10,10 +11,20 @@ def _money(value) -> str:
 
 
 def _number(value) -> str:
-    """1234.50 -> "1,234.5"; None -> "-"."""
-    if value is None:
-        return "-"
-    return f"{Decimal(value).normalize():,f}"
+    """1234.50 -> "1,234.5" (de-DE "1.234,5"); None -> "-"."""
+    return format_number(value, 2)
+
+
+def _day(value) -> str:
+    """7 Dec 2026 in the organisation's locale; "-" when there is none."""
+    return format_date(value)
+
+
+def _measure(resource: dict, key: str) -> str:
+    """Hours as hours, money as money: "30 h", "$5,000"."""
+    value = resource[key]
+    unit = RESOURCE_UNITS.get(resource["kind"], "")
+    return "-" if value is None else format_measure(value, unit)
 
 
 def _line(label: str, value) -> str | None:
@@ -37,7 +48,7 @@ def render(plan: dict) -> str:
     heading = f"{account['name']} — tier {account['tier']} {account['relationship']}"
     out = [heading, "=" * len(heading)]
     if account["as_of"]:
-        out.append(f"As of {account['as_of']}")
+        out.append(f"As of {_day(account['as_of'])}")
     team = ", ".join(f"{m['user_name']} ({m['role']})" for m in account["team"])
     out += [f"Team: {team or '-'}", ""]
 
@@ -48,7 +59,7 @@ def render(plan: dict) -> str:
         [
             _line("Industry", profile["industry"]),
             _line("Annual revenue", _money(profile["annual_revenue"])),
-            _line("Employees", profile["employees"]),
+            _line("Employees", profile["employees"] and format_number(profile["employees"])),
             _line("Headquarters", profile["headquarters"]),
             _line("Ownership", profile["ownership"]),
             _line("Business model", profile["business_model"]),
@@ -65,8 +76,8 @@ def render(plan: dict) -> str:
             _line("First sale", history["first_sale_year"]),
             _line("Current ARR", _money(history["current_arr"])),
             *(
-                f"  Contract {c['name']}: {_money(c['arr'])} ARR, {c['start_date']} to "
-                f"{c['end_date'] or 'open-ended'} ({c['status']})"
+                f"  Contract {c['name']}: {_money(c['arr'])} ARR, {_day(c['start_date'])} to "
+                f"{_day(c['end_date']) if c['end_date'] else 'open-ended'} ({c['status']})"
                 for c in history["contracts"]
             ),
             *(f"  Revenue {r['year']}: {_money(r['revenue'])}" for r in history["revenue"]),
@@ -118,11 +129,11 @@ def render(plan: dict) -> str:
             _line(
                 "Target",
                 f"{_money(growth['current_arr'])} now, {_money(growth['target_arr'])} "
-                f"by {growth['target_date'] or '-'}",
+                f"by {_day(growth['target_date'])}",
             ),
             *(
                 f"  {p['name']} ({p['kind']}, {p['stage']}): {_money(p['target_arr'])}"
-                f", close {p['target_close_date'] or '-'}"
+                f", close {_day(p['target_close_date'])}"
                 for p in growth["plays"]
             ),
         ],
@@ -148,12 +159,12 @@ def render(plan: dict) -> str:
                 for s in cadence["sponsors"]
             ),
             *(
-                f"  {t['date']} {t['kind'].upper()} ({t['status']}): {t['title']}"
+                f"  {_day(t['date'])} {t['kind'].upper()} ({t['status']}): {t['title']}"
                 for t in cadence["touchpoints"]
             ),
-            *(f"  Review {r['date']}: {r['kind']}" for r in cadence["reviews"][:3]),
+            *(f"  Review {_day(r['date'])}: {r['kind']}" for r in cadence["reviews"][:3]),
             *(
-                f"  Trigger {t['date']} {t['kind']}: {t['description']} ({t['status']})"
+                f"  Trigger {_day(t['date'])} {t['kind']}: {t['description']} ({t['status']})"
                 for t in cadence["triggers"]
             ),
         ],
@@ -163,7 +174,7 @@ def render(plan: dict) -> str:
         "Resources",
         [
             f"  {r['title']} ({r['kind']}, {r['year']} Q{r['quarter'] or '-'}): "
-            f"requested {_number(r['requested'])}, committed {_number(r['committed'])}, "
+            f"requested {_measure(r, 'requested')}, committed {_measure(r, 'committed')}, "
             f"{r['status']}"
             for r in plan["resources"]
         ],
@@ -183,7 +194,7 @@ def render(plan: dict) -> str:
         [
             f"  {o['title']} — {o['metric']}: {_number(o['baseline'])} -> {_number(o['target'])} "
             f"{o['unit']} "
-            f"by {o['due_date']} ({o['status']})"
+            f"by {_day(o['due_date'])} ({o['status']})"
             for o in plan["objectives"]
         ],
     )
@@ -191,7 +202,7 @@ def render(plan: dict) -> str:
         "",
         "Actions",
         [
-            f"  [{'x' if a['status'] == 'done' else ' '}] {a['due_date']} {a['title']}"
+            f"  [{'x' if a['status'] == 'done' else ' '}] {_day(a['due_date'])} {a['title']}"
             + f" ({a['owner_name']})"
             + (" OVERDUE" if a["overdue"] else "")
             + (" — ties to nothing" if a["ties_to_nothing"] else "")
@@ -205,9 +216,9 @@ def render(plan: dict) -> str:
         [
             latest
             and (
-                f"  {latest['date']}: {latest['active_seats']}/{latest['licensed_seats']} seats "
-                f"active, NPS {latest['nps']}, CSAT {latest['csat']}, "
-                f"{latest['escalations']} escalations"
+                f"  {_day(latest['date'])}: {_number(latest['active_seats'])} of "
+                f"{counted(latest['licensed_seats'], 'seat')} active, NPS {latest['nps']}, "
+                f"CSAT {latest['csat']}, {counted(latest['escalations'], 'escalation')}"
             )
         ],
     )

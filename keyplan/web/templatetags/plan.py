@@ -4,16 +4,9 @@ from django import template
 from django.utils.html import format_html
 
 from keyplan.accounts.models import Account
-from keyplan.core.money import format_money
 from keyplan.insights.figures import shown
 
 register = template.Library()
-
-
-@register.filter
-def money(amount) -> str:
-    """$45,000; a dash when there is no amount."""
-    return format_money(amount)
 
 
 @register.filter

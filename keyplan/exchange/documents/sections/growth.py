@@ -1,17 +1,18 @@
 """The growth sections: whitespace, the growth plan, resources, SMART objectives and
 the action plan."""
 
+from keyplan.core.formats import format_percent
 from keyplan.exchange.documents.headline import Number
 from keyplan.exchange.documents.outline import (
     Fields,
     Picture,
     Section,
     TableBlock,
-    amount,
     date_,
     flat,
     label,
     level,
+    measure,
     money,
     number_fields,
     objective_target,
@@ -81,7 +82,7 @@ def growth(doc: dict, numbers: dict[str, Number]) -> Section:
             label(PlayKind, p["kind"]),
             label(Stage, p["stage"]),
             money(p["target_arr"]),
-            f"{round(p['win_probability'] * 100)}%",
+            format_percent(p["win_probability"] * 100, 0),
             p["owner_name"] or "",
             p["customer_owner"] or "",
             date_(p["target_close_date"]),
@@ -110,18 +111,17 @@ def growth(doc: dict, numbers: dict[str, Number]) -> Section:
 
 
 def resources(doc: dict) -> Section:
-    def measure(r, value):
-        unit = RESOURCE_UNITS.get(r["kind"], "")
-        return money(value) if unit == "money" else amount(value)
+    def in_unit(r, value):
+        return measure(value, RESOURCE_UNITS.get(r["kind"], ""))
 
     rows = [
         [
             r["title"],
             label(ResourceKind, r["kind"]),
             f"{r['year']} Q{r['quarter']}" if r["quarter"] else str(r["year"]),
-            measure(r, r["requested"]),
-            measure(r, r["committed"]),
-            measure(r, r["delivered"]),
+            in_unit(r, r["requested"]),
+            in_unit(r, r["committed"]),
+            in_unit(r, r["delivered"]),
             label(ResourceStatus, r["status"]),
             r["owner_name"] or "",
             date_(r["needed_by"]),

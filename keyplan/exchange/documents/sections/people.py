@@ -2,6 +2,7 @@
 relationship heat map."""
 
 from keyplan.core.choices import Level
+from keyplan.core.formats import counted
 from keyplan.exchange.documents.headline import Number
 from keyplan.exchange.documents.outline import (
     MARKS,
@@ -66,7 +67,7 @@ def stakeholders(plan: Plan, doc: dict, numbers: dict[str, Number]) -> Section:
             "Name | Title | Unit | Role | Power | Interest | "
             "Relationship | Priority | Reports to | Our owner | Last met | Next",
             rows,
-            f"{len(people)} stakeholders",
+            counted(len(people), "stakeholder"),
         ),
         TableBlock(
             "Name | Cares about professionally | Personally | Competitors' relationships",

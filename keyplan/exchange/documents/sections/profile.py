@@ -8,6 +8,7 @@ from keyplan.accounts.models import (
     ContractStatus,
     Relationship,
 )
+from keyplan.core.formats import counted, format_number
 from keyplan.core.money import MoneyField
 from keyplan.exchange.documents.headline import Number
 from keyplan.exchange.documents.outline import (
@@ -60,7 +61,7 @@ def _value(name: str, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value or ""))
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return flat(value) if isinstance(value, str) else ("" if value is None else str(value))
 
 
@@ -90,7 +91,7 @@ def history(doc: dict, numbers: dict[str, Number]) -> Section:
             date_(c["start_date"]),
             date_(c["end_date"]) or "open-ended",
             yes(c["auto_renew"]),
-            f"{c['notice_days']} days" if c["notice_days"] is not None else "",
+            counted(c["notice_days"], "day") if c["notice_days"] is not None else "",
             "; ".join(
                 f"{line['product']} ({amount(line['quantity'])}, {money(line['arr'])})"
                 for line in c["lines"]

@@ -1,5 +1,6 @@
 """The risk sections: the risk register, SWOT and health."""
 
+from keyplan.core.formats import format_number, format_percent
 from keyplan.exchange.documents.headline import Number
 from keyplan.exchange.documents.outline import (
     Items,
@@ -56,8 +57,8 @@ def health(doc: dict, numbers: dict[str, Number]) -> Section:
     rows = [
         [
             date_(h["date"]),
-            f"{h['active_seats'] or '-'} / {h['licensed_seats'] or '-'}",
-            "" if h["adoption"] is None else f"{h['adoption'] * 100:.0f}%",
+            " / ".join(format_number(h[k] or None) for k in ("active_seats", "licensed_seats")),
+            "" if h["adoption"] is None else format_percent(h["adoption"] * 100, 0),
             "" if h["open_tickets"] is None else str(h["open_tickets"]),
             "" if h["escalations"] is None else str(h["escalations"]),
             "" if h["nps"] is None else str(h["nps"]),
