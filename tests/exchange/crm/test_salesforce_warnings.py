@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from keyplan.accounts.models import Account, Contract
+from keyplan.accounts.models import Account, Contract, ContractLine
 from keyplan.growth.models import Play
 from keyplan.relationships.models import Interaction, Stakeholder
 from keyplan.team.models import Role
@@ -340,3 +340,13 @@ def test_an_open_opportunity_whose_close_date_passed_is_still_a_play(export):
     assert report["warnings"] == []
     play = Play.objects.get(crm_id=sf.EXPANSION)
     assert str(play.target_close_date) == "2024-02-29" and play.stage != "won"
+
+
+def test_a_product_without_a_name_leaves_out_its_lines_and_the_rest_imports(export):
+    edit_csv(export / "Product2.csv", {"Id": sf.SUPPORT}, Name="")
+
+    report = imported(export)
+
+    assert "Name is required" in warning(report, "Product2.csv", "Name")["message"]
+    lines = ContractLine.objects.filter(contract__account=globex())
+    assert sorted(line.product.name for line in lines) == ["Analytics Suite"]

@@ -161,6 +161,11 @@ class DealsReading(SalesforceBase):
                 continue
             read["name"] = name[:120]
             export.products.append(Product(crm_id, place, read, name=name[:120]))
+        # A line item of a product skipped above has nothing to be a line of.
+        named = {product.crm_id for product in export.products}
+        kept = [line for line in export.lines if line.product_id in named]
+        export.skip("OpportunityLineItem", "of products skipped", len(export.lines) - len(kept))
+        export.lines[:] = kept
 
     def _line_products(self, items: CsvTable):
         """How to find a line item's product: its Product2Id, or in older orgs'
