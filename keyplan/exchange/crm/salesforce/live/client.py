@@ -1,0 +1,73 @@
+"""keyplan's REST client for one Salesforce org: the instance URL and access token
+from oauth.py, and the resources the connection uses.
+
+Salesforce's pages followed (REST API Developer Guide,
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
+- versions: dome_versions.htm (GET /services/data/)
+- sObject describe: resources_sobject_describe.htm
+- query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
+- errors: errorcodes.htm (a list of {"message", "errorCode", "fields"})
+"""
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from keyplan.exchange.crm.salesforce.live.oauth import Token, http_client, send
+
+
+class ApiError(Exception):
+    """Salesforce answered a request with an error: its HTTP status, errorCode and
+    message."""
+
+    def __init__(self, status: int, code: str, message: str):
+        self.status, self.code, self.message = status, code, message
+        super().__init__(f"{code}: {message}" if code else message)
+
+
+class Client:
+    def __init__(self, token: Token, api_version: str):
+        self.token = token
+        self.version = api_version
+        self.http = http_client(
+            base_url=token.instance_url,
+            headers={"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"},
+        )
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+    def get(self, path: str, **params: str) -> Any:
+        response = send(self.http, "GET", path, params=params or None, what="the Salesforce API")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or body is None:
+            first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
+            raise ApiError(
+                response.status_code,
+                str(first.get("errorCode") or ""),
+                str(first.get("message") or f"HTTP {response.status_code} for {path}"),
+            )
+        return body
+
+    def versions(self) -> list[dict]:
+        return list(self.get("/services/data/"))
+
+    def describe(self, object_name: str) -> dict:
+        path = f"/services/data/v{self.version}/sobjects/{quote(object_name)}/describe/"
+        return dict(self.get(path))
+
+    def query(self, soql: str) -> Iterator[dict]:
+        """Every record the query selects, page after page (nextRecordsUrl)."""
+        page = self.get(f"/services/data/v{self.version}/query/", q=soql)
+        while True:
+            yield from page.get("records", ())
+            following = page.get("nextRecordsUrl")
+            if page.get("done", True) or not following:
+                return
+            page = self.get(following)
