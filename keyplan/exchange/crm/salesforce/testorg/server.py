@@ -44,7 +44,7 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 @dataclass
-class TestOrg:
+class Org:
     """What the org holds: its External Client App's credentials, the integration user,
     what that user may see (`hidden` fields by object), and the records."""
 
@@ -229,13 +229,13 @@ def _batch_size(options: str) -> int:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    org: TestOrg
+    org: Org
     base_url: str
 
 
 @dataclass
 class Running:
-    org: TestOrg
+    org: Org
     url: str  # the login URL, and the instance URL the token names
     ca_file: Path  # the certificate authority a client must trust (SSL_CERT_FILE)
     _server: _Server
@@ -245,9 +245,10 @@ class Running:
         self._server.server_close()
 
 
-def start(org: TestOrg, folder: Path, *, host: str = "127.0.0.1") -> Running:
+def start(org: Org, folder: Path, *, host: str = "127.0.0.1") -> Running:
     """Serve `org` over TLS on a free loopback port, in a thread, with a certificate
     from a test authority written to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA()
     certificate = authority.issue_cert(host, "localhost")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
