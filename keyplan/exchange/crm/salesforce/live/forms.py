@@ -1,6 +1,10 @@
 """The Integrations page's form: each value of the connection, with the secrets as
 password fields that are never filled from what is stored."""
 
+import re
+import textwrap
+
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django import forms
 
 from keyplan.exchange.crm.salesforce.live.config import DEFAULTS, ENVIRONMENT, Config
@@ -9,6 +13,7 @@ from keyplan.exchange.crm.salesforce.live.config import DEFAULTS, ENVIRONMENT, C
 class ConnectionForm(forms.Form):
     login_url = forms.URLField(
         label="Login URL",
+        assume_scheme="https",
         required=False,
         max_length=255,
         help_text=(
@@ -68,6 +73,20 @@ class ConnectionForm(forms.Form):
                 if not isinstance(field.widget, forms.PasswordInput):
                     field.initial = setting.value
 
+    def clean_private_key(self) -> str:
+        text = (self.cleaned_data.get("private_key") or "").strip()
+        if not text:
+            return ""
+        pem = _pem(text)
+        try:
+            load_pem_private_key(pem.encode(), password=None)
+        except (ValueError, TypeError) as error:
+            raise forms.ValidationError(
+                "Paste the whole unencrypted private key, from its -----BEGIN line to its "
+                "-----END line."
+            ) from error
+        return pem
+
     def secrets(self) -> dict[str, str]:
         return {
             name: self.cleaned_data[name]
@@ -86,3 +105,15 @@ class ConnectionForm(forms.Form):
             for name in ("login_url", "client_id", "username", "api_version", "play_id_field")
             if not self.fields[name].disabled
         }
+
+
+_PEM = re.compile(r"-----BEGIN ([A-Z ]+)-----(.*?)-----END \1-----", re.DOTALL)
+
+
+def _pem(text: str) -> str:
+    """The PEM text with its line breaks back: a password box drops them when pasted."""
+    match = _PEM.search(text)
+    if not match:
+        return text
+    body = "\n".join(textwrap.wrap("".join(match[2].split()), 64))
+    return f"-----BEGIN {match[1]}-----\n{body}\n-----END {match[1]}-----\n"
