@@ -6,7 +6,8 @@ KEYPLAN_SALESFORCE_* settings."""
 import pytest
 
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
-from keyplan.exchange.crm.salesforce.testorg.server import Org, start
+from keyplan.exchange.crm.salesforce.testorg.org import Org
+from keyplan.exchange.crm.salesforce.testorg.server import start
 
 
 @pytest.fixture

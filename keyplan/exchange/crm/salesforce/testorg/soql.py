@@ -11,12 +11,9 @@ a 400 with errorCode MALFORMED_QUERY or INVALID_FIELD.
 
 import re
 import secrets
-from typing import TYPE_CHECKING
 
 from keyplan.exchange.crm.salesforce.testorg import catalog
-
-if TYPE_CHECKING:  # the server's org, for types only
-    from keyplan.exchange.crm.salesforce.testorg.server import Org
+from keyplan.exchange.crm.salesforce.testorg.org import Org
 
 _QUERY = re.compile(
     r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
@@ -54,7 +51,7 @@ def _matches(record: dict, field: str, op: str, value: str) -> bool:
 
 
 def run_query(
-    org: "Org", version: str, path: list[str], params: dict[str, list[str]], batch: int
+    org: Org, version: str, path: list[str], params: dict[str, list[str]], batch: int
 ) -> tuple[int, object]:
     resource = path[0]
     if len(path) == 2:  # the next batch of an earlier query
