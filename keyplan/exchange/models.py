@@ -32,6 +32,10 @@ class SalesforceConnection(models.Model):
         editable=False,
     )
 
+    # When the last pull that reached every linked account began: the next pull asks
+    # Salesforce for what changed since then.
+    last_pull_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = "Salesforce connection"
 

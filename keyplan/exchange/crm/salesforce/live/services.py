@@ -35,9 +35,12 @@ def save_connection(
                 f"version {version}, it is now at version {connection.version}). Nothing "
                 "was saved: look at their change and save yours again."
             )
+        org = (connection.login_url, connection.client_id)
         for name in PLAIN:
             if name in values:
                 setattr(connection, name, values[name].strip())
+        if (connection.login_url, connection.client_id) != org:
+            connection.last_pull_at = None  # another org, or app: the next pull reads all
         for name in SECRETS:
             given = (secrets or {}).get(name, "").strip()
             if given:
@@ -49,3 +52,11 @@ def save_connection(
         connection.updated_by = by
         connection.save()
     return connection
+
+
+def pulled(started) -> None:
+    """Record a pull that reached every linked account, begun at `started`."""
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        connection.last_pull_at = started
+        connection.save(update_fields=["last_pull_at"])

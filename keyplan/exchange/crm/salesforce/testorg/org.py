@@ -92,6 +92,12 @@ class Org:
             return "expired authorization code"
         return ""
 
+    def change(self, object_name: str, record_id: str, **values: object) -> None:
+        """Edit a record as a user in Salesforce would: SystemModstamp moves on."""
+        record = next(r for r in self.records[object_name] if r["Id"] == record_id)
+        record.update(values)
+        record["SystemModstamp"] = time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime())
+
     # ---- REST
 
     def describe(self, object_name: str) -> dict | None:

@@ -11,6 +11,7 @@ a 400 with errorCode MALFORMED_QUERY or INVALID_FIELD.
 
 import re
 import secrets
+from datetime import datetime
 
 from keyplan.exchange.crm.salesforce.testorg import catalog
 from keyplan.exchange.crm.salesforce.testorg.org import Org
@@ -38,12 +39,26 @@ def _literal(text: str) -> str:
     return text
 
 
+def _moment(text: str) -> datetime | None:
+    """A datetime as Salesforce writes it (2024-01-22T14:49:34.000+0000) or as SOQL
+    takes it (2024-01-22T14:49:34Z)."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("+0000", "+00:00"))
+    except ValueError:
+        return None
+
+
 def _matches(record: dict, field: str, op: str, value: str) -> bool:
     have = record.get(field)
     if have is None:
         return op == "!=" and value.lower() != "null"
-    have = str(have)
-    # Salesforce's datetimes in a query are ISO 8601 in UTC; as text they compare in order.
+    left, right = _moment(str(have)), _moment(value)
+    if left is not None and right is not None and "T" in value:
+        return _compare(left, op, right)
+    return _compare(str(have), op, value)
+
+
+def _compare(have, op: str, value) -> bool:
     return {
         "=": have == value, "!=": have != value, ">": have > value, "<": have < value,
         ">=": have >= value, "<=": have <= value,

@@ -1,0 +1,180 @@
+"""The first half of a sync: bring the linked accounts' plans in line with what
+changed in Salesforce since the last pull.
+
+A linked account is one imported from Salesforce (it has its Account id). For each,
+keyplan asks which of its Account, Contact and Opportunity records changed since the
+last pull (SOQL on SystemModstamp); when any did, it reads the account's records
+through the query resource (following nextRecordsUrl) and applies them exactly as an
+import of a Data Export would: the same reader, mapping, warnings and writer, so the
+same fields are written and keyplan's own never are. Each account is applied, and
+committed, on its own: one that fails is reported and the others go on, and the next
+pull starts again from the last one that reached them all.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from keyplan.accounts.models import Account, Source
+from keyplan.core import clock
+from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.report import CrmReport
+from keyplan.exchange.crm.salesforce.fields import FIELDS
+from keyplan.exchange.crm.salesforce.live import config as live_config
+from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
+from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
+from keyplan.exchange.crm.salesforce.live.services import pulled
+from keyplan.exchange.crm.salesforce.reader import SalesforceReader
+from keyplan.exchange.problems import ImportRefused
+
+PULLED = ("Account", "Contact", "Opportunity")
+# Where each object names its account.
+ACCOUNT_FIELD = {"Account": "Id", "Contact": "AccountId", "Opportunity": "AccountId"}
+# Salesforce's and keyplan's clocks differ a little; reading a few minutes twice is
+# harmless, as records are matched by id and an unchanged value is not written.
+OVERLAP = timedelta(minutes=10)
+IDS_PER_QUERY = 200  # keeps each SOQL statement far below its 100,000 characters
+BATCH = 2000
+WORDS = ("created", "updated", "unchanged")
+
+
+@dataclass
+class Pulled:
+    account: Account
+    report: CrmReport | None = None  # None: nothing changed in Salesforce
+    error: str = ""
+
+
+@dataclass
+class PullReport:
+    since: datetime | None
+    dry_run: bool
+    accounts: list[Pulled] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(p.error for p in self.accounts)
+
+    def pulled(self) -> dict[str, dict[str, int]]:
+        """Per Salesforce object, the records created, updated and unchanged in keyplan
+        across the accounts."""
+        totals: dict[str, dict[str, int]] = {}
+        for pull in self.accounts:
+            for object_name, tally in pull.report.objects.items() if pull.report else ():
+                counts = totals.setdefault(object_name, dict.fromkeys(WORDS, 0))
+                for word in WORDS:
+                    counts[word] += getattr(tally, word)
+        return totals
+
+
+def linked_accounts() -> list[Account]:
+    return list(
+        Account.objects.filter(source=Source.SALESFORCE).exclude(crm_id="").order_by("name")
+    )
+
+
+def pull(*, by, dry_run: bool = False) -> PullReport:
+    config = live_config.current()
+    connection = live_config.stored()
+    since = connection.last_pull_at
+    report = PullReport(since, dry_run)
+    started = clock.now()
+    accounts = linked_accounts()
+    missing = config.missing()
+    if missing:
+        report.errors += [f"Not set: {what}." for what in missing]
+        return report
+    if not accounts:
+        report.errors.append(
+            "No account is linked to Salesforce yet: import the key accounts from a Data "
+            "Export first (keyplan import salesforce, or Accounts, Import)."
+        )
+        return report
+    try:
+        with Client(request_token(config), config["api_version"]) as client:
+            changed = _changed(client, [a.crm_id for a in accounts], since)
+            for account in accounts:
+                pulled_account = Pulled(account)
+                report.accounts.append(pulled_account)
+                if account.crm_id not in changed:
+                    continue
+                try:
+                    pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
+                except ImportRefused as refusal:
+                    # The rows are the pull's own files: name the object, not the file.
+                    pulled_account.error = "; ".join(
+                        f"{p.object or 'Salesforce'}: {p.message}" for p in refusal.problems
+                    )
+                except ApiError as error:
+                    pulled_account.error = f"Salesforce refused a query: {error}"
+    except (ConnectionFailed, ApiError) as error:
+        report.errors.append(str(error))
+    if report.ok and not dry_run:
+        pulled(started)
+    return report
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    for at in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[at : at + IDS_PER_QUERY]
+
+
+def _quoted(ids: Iterable[str]) -> str:
+    # Salesforce ids are letters and digits only (terms.normal_id), so quoting is safe.
+    return ", ".join(f"'{crm_id}'" for crm_id in ids if crm_id.isalnum())
+
+
+def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]:
+    """The accounts with a record changed since `since` (all of them on a first pull)."""
+    if since is None:
+        return set(ids)
+    stamp = (since - OVERLAP).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    changed: set[str] = set()
+    for object_name in PULLED:
+        link = ACCOUNT_FIELD[object_name]
+        for chunk in _chunks(ids):
+            soql = (
+                f"SELECT {link} FROM {object_name} WHERE {link} IN ({_quoted(chunk)}) "
+                f"AND SystemModstamp > {stamp}"
+            )
+            changed |= {str(r[link]) for r in client.query(soql, batch_size=BATCH)}
+    return changed
+
+
+def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
+    with tempfile.TemporaryDirectory(prefix="keyplan-salesforce-") as folder:
+        for object_name in PULLED:
+            link = ACCOUNT_FIELD[object_name]
+            fields = FIELDS[object_name]
+            soql = (
+                f"SELECT {', '.join(fields)} FROM {object_name} "
+                f"WHERE {link} = '{account.crm_id}' ORDER BY Id"
+            )
+            _write(
+                Path(folder) / f"{object_name}.csv", fields, client.query(soql, batch_size=BATCH)
+            )
+        export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
+    return apply_export(export, by=by, dry_run=dry_run)
+
+
+def _write(path: Path, fields: tuple[str, ...], records: Iterable[dict]) -> None:
+    """The records as the Data Export writes them, for the export's reader."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(fields)
+        for record in records:
+            writer.writerow([_text(record.get(name)) for name in fields])
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,161 @@
+"""The first pull from the test org, seeded with the shared Data Export sample: the
+linked accounts' accounts, contacts and opportunities arrive as an import of the same
+export brings them; a second pull changes nothing; what changes in Salesforce
+arrives, and keyplan's own fields stay; each account is committed on its own."""
+
+import json
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from keyplan.accounts.models import Account
+from keyplan.core.choices import Level
+from keyplan.exchange.crm.salesforce.testorg.seed import load_export
+from keyplan.exchange.models import SalesforceConnection
+from keyplan.growth.models import Play
+from keyplan.relationships.models import Stakeholder
+from tests.exchange.conftest import empty_the_plans, plan_show, snapshot
+from tests.exchange.crm import helpers as sf
+from tests.exchange.crm.helpers import run_import
+
+pytestmark = pytest.mark.django_db
+
+PATTERSON, MOODY = "Patterson-Hansen", "Moody and Sons"
+MERCHANT = "Patterson-Hansen - Merchant Services - November 2024"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    return sf.sample_copy(tmp_path)
+
+
+@pytest.fixture
+def org(connected, sample):
+    load_export(connected.org, sample)
+    return connected.org
+
+
+def link(tmp_path, sample, names: str, login: str = "ada") -> None:
+    """Link the accounts as a first import of the export's Account.csv alone does."""
+    accounts_only = tmp_path / "accounts-only"
+    accounts_only.mkdir()
+    shutil.copy(sample / "Account.csv", accounts_only / "Account.csv")
+    run_import("salesforce", accounts_only, "--accounts", names, login=login)
+
+
+def pull(*args: str) -> tuple[bool, str]:
+    out = StringIO()
+    try:
+        call_command("salesforce", "pull", *args, stdout=out)
+    except CommandError as error:
+        return False, out.getvalue() + str(error)
+    return True, out.getvalue()
+
+
+def pulled_json(*args: str) -> dict:
+    ok, said = pull("--format", "json", *args)
+    assert ok, said
+    return json.loads(said)
+
+
+def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sample, tmp_path):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+
+    ok, said = pull()
+    by_pull = {name: plan_show(name) for name in (PATTERSON, MOODY)}
+
+    assert ok, said
+    assert "Salesforce: pulled everything." in said
+    empty_the_plans()
+    export = tmp_path / "same-objects"
+    export.mkdir()
+    for name in ("Account", "Contact", "Opportunity"):  # what a pull reads
+        shutil.copy(sample / f"{name}.csv", export / f"{name}.csv")
+    run_import("salesforce", export, "--accounts", f"{PATTERSON},{MOODY}")
+    by_import = {name: plan_show(name) for name in (PATTERSON, MOODY)}
+    assert by_pull == by_import
+    plays = {p["name"]: p for p in by_pull[PATTERSON]["growth"]["plays"]}
+    assert plays[MERCHANT]["target_arr"] == 1124741.15
+    assert [s["name"] for s in by_pull[PATTERSON]["stakeholders"]] == ["Daniel Bishop"]
+
+
+def test_a_second_pull_changes_nothing_and_reads_only_what_changed(
+    admin_user, org, sample, tmp_path
+):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    pull()
+    before = snapshot()
+    org.requests.clear()
+
+    report = pulled_json()
+
+    assert snapshot() == before
+    assert report["since"] is not None
+    assert [a["changed_in_salesforce"] for a in report["accounts"]] == [False, False]
+    # Only the questions "what changed since?" went out: no account was read again.
+    assert all("SystemModstamp" in r for r in org.requests if "/query/" in r)
+
+
+def test_a_stage_and_amount_changed_in_salesforce_arrive(admin_user, org, sample, tmp_path):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    pull()
+    play = Play.objects.get(name=MERCHANT)
+    # keyplan's own judgement of a stakeholder, which no pull may touch.
+    bishop = Stakeholder.objects.get(name="Daniel Bishop")
+    Stakeholder.objects.filter(pk=bishop.pk).update(power=Level.HIGH, notes="Knows the CFO well")
+    org.change("Opportunity", play.crm_id, StageName="Negotiation/Review", Amount=1500000.0)
+    org.change("Contact", bishop.crm_id, Title="Chief Financial Officer")
+
+    report = pulled_json()
+
+    play.refresh_from_db()
+    assert (play.stage, play.target_arr) == ("closing", 1500000)
+    changed = {a["name"]: a["changed_in_salesforce"] for a in report["accounts"]}
+    assert changed == {MOODY: False, PATTERSON: True}
+    assert report["pulled"]["Opportunity"]["updated"] == 1
+    bishop.refresh_from_db()
+    assert bishop.title == "Chief Financial Officer"
+    assert (bishop.power, bishop.notes) == (Level.HIGH, "Knows the CFO well")
+    assert "Negotiation/Review" not in json.dumps(plan_show(MOODY))
+
+
+def test_a_dry_run_shows_the_change_and_changes_nothing(admin_user, org, sample, tmp_path):
+    link(tmp_path, sample, PATTERSON)
+    pull()
+    play = Play.objects.get(name=MERCHANT)
+    org.change("Opportunity", play.crm_id, Amount=2000000.0)
+    before = snapshot()
+    since = SalesforceConnection.objects.get().last_pull_at
+
+    ok, said = pull("--dry-run")
+
+    assert ok, said
+    assert "Salesforce: would pull since" in said
+    assert "1 updated" in said
+    assert snapshot() == before
+    assert SalesforceConnection.objects.get().last_pull_at == since
+
+
+def test_one_account_failing_does_not_stop_the_others(org, sample, tmp_path, owner, admin_user):
+    link(tmp_path, sample, PATTERSON, login=owner.username)
+    (tmp_path / "again").mkdir()
+    link(tmp_path / "again", sample, MOODY)  # by an administrator: not the KAM's
+    assert Account.objects.get(name=PATTERSON).owner == owner
+
+    ok, said = pull("--as", owner.username)  # the KAM may not change Moody and Sons
+
+    assert not ok
+    assert f"{MOODY}: not pulled: Account: this CRM record is managed by another team." in said
+    assert "The pull did not reach every account" in said
+    assert Stakeholder.objects.filter(account__name=PATTERSON).count() == 1  # kept
+    # Not recorded as a pull that reached every account: the next one reads all again.
+    assert not SalesforceConnection.objects.filter(last_pull_at__isnull=False).exists()
+
+
+def test_a_pull_without_linked_accounts_says_how_to_link_them(admin_user, org):
+    ok, said = pull()
+
+    assert not ok
+    assert "No account is linked to Salesforce yet" in said
