@@ -159,3 +159,31 @@ def test_a_pull_without_linked_accounts_says_how_to_link_them(admin_user, org):
 
     assert not ok
     assert "No account is linked to Salesforce yet" in said
+
+
+def test_an_expired_session_gets_a_new_token_and_the_pull_goes_on(
+    admin_user, org, sample, tmp_path
+):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    org.sessions_end_after = 3  # the session times out in the middle of the pull
+
+    ok, said = pull()
+
+    assert ok, said
+    assert Stakeholder.objects.filter(account__name__in=[PATTERSON, MOODY]).count() == 2
+    assert len([r for r in org.requests if r.startswith("POST /services/oauth2/token")]) == 2
+
+
+def test_the_integrations_page_says_when_the_last_complete_pull_began(
+    admin_user, client, org, sample, tmp_path
+):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    client.force_login(admin_user)
+    before = client.get("/settings/integrations/").content.decode()
+
+    pull()
+    after = client.get("/settings/integrations/").content.decode()
+
+    assert "2 accounts linked to Salesforce." in before
+    assert "No complete pull yet" in before
+    assert "Last pull that reached them all began" in after

@@ -6,10 +6,12 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
 - versions: dome_versions.htm (GET /services/data/)
 - sObject describe: resources_sobject_describe.htm
 - query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
-- errors: errorcodes.htm (a list of {"message", "errorCode", "fields"})
+- errors: errorcodes.htm (a list of {"message", "errorCode", "fields"}); an expired
+  or revoked session answers 401 with INVALID_SESSION_ID, after which keyplan asks
+  for a new token once and repeats the request.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -26,13 +28,15 @@ class ApiError(Exception):
 
 
 class Client:
-    def __init__(self, token: Token, api_version: str):
-        self.token = token
+    def __init__(self, token: Token, api_version: str, *, renew: Callable[[], Token] | None = None):
         self.version = api_version
-        self.http = http_client(
-            base_url=token.instance_url,
-            headers={"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"},
-        )
+        self.renew = renew  # a new token, when the session has expired
+        self.http = http_client(base_url=token.instance_url, headers={"Accept": "application/json"})
+        self._use(token)
+
+    def _use(self, token: Token) -> None:
+        self.token = token
+        self.http.headers["Authorization"] = f"Bearer {token.access_token}"
 
     def __enter__(self) -> "Client":
         return self
@@ -41,14 +45,11 @@ class Client:
         self.http.close()
 
     def get(self, path: str, *, headers: dict[str, str] | None = None, **params: str) -> Any:
-        response = send(
-            self.http,
-            "GET",
-            path,
-            params=params or None,
-            headers=headers,
-            what="the Salesforce API",
-        )
+        options: dict[str, Any] = {"params": params or None, "headers": headers}
+        response = send(self.http, "GET", path, what="the Salesforce API", **options)
+        if response.status_code == 401 and self.renew is not None:
+            self._use(self.renew())
+            response = send(self.http, "GET", path, what="the Salesforce API", **options)
         try:
             body = response.json()
         except ValueError:

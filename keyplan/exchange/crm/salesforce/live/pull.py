@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.db.models import QuerySet
+
 from keyplan.accounts.models import Account, Source
 from keyplan.core import clock
 from keyplan.exchange.crm.apply import apply_export
@@ -71,10 +73,9 @@ class PullReport:
         return totals
 
 
-def linked_accounts() -> list[Account]:
-    return list(
-        Account.objects.filter(source=Source.SALESFORCE).exclude(crm_id="").order_by("name")
-    )
+def linked_accounts() -> QuerySet[Account]:
+    """The accounts tied to their Salesforce record (by an import, or a pull)."""
+    return Account.objects.filter(source=Source.SALESFORCE).exclude(crm_id="").order_by("name")
 
 
 def pull(*, by, dry_run: bool = False) -> PullReport:
@@ -83,7 +84,7 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
     since = connection.last_pull_at
     report = PullReport(since, dry_run)
     started = clock.now()
-    accounts = linked_accounts()
+    accounts = list(linked_accounts())
     missing = config.missing()
     if missing:
         report.errors += [f"Not set: {what}." for what in missing]
@@ -95,7 +96,8 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
         )
         return report
     try:
-        with Client(request_token(config), config["api_version"]) as client:
+        token = request_token(config)
+        with Client(token, config["api_version"], renew=lambda: request_token(config)) as client:
             changed = _changed(client, [a.crm_id for a in accounts], since)
             for account in accounts:
                 pulled_account = Pulled(account)

@@ -11,6 +11,7 @@ from keyplan.core import access
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.check import test_connection
 from keyplan.exchange.crm.salesforce.live.forms import ConnectionForm
+from keyplan.exchange.crm.salesforce.live.pull import linked_accounts
 from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection
 
 
@@ -67,6 +68,7 @@ def integrations(request):
         "report": report,
         "saved": saved,
         "connection": connection,
+        "linked": linked_accounts().count(),
         "environment": live_config.ENVIRONMENT,
         "nav": "integrations",
     }

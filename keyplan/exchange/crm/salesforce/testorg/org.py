@@ -36,6 +36,8 @@ class Org:
     hidden: dict[str, set[str]] = field(default_factory=dict)
     records: dict[str, list[dict]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
+    # The sessions end (as when they time out) once this many more API requests came.
+    sessions_end_after: int | None = None
     cursors: dict[str, tuple[list[dict], int]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)  # "METHOD path", as received
 

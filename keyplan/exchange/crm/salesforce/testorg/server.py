@@ -65,6 +65,11 @@ class _Handler(BaseHTTPRequestHandler):
                 {"label": label, "url": f"/services/data/v{v}", "version": v}
                 for label, v in VERSIONS
             ])  # fmt: skip
+        if org.sessions_end_after is not None:
+            org.sessions_end_after -= 1
+            if org.sessions_end_after < 0:
+                org.tokens.clear()
+                org.sessions_end_after = None
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in org.tokens:
             return self._answer(401, INVALID_SESSION)
