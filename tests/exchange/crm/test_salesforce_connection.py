@@ -1,6 +1,7 @@
 """Test connection (`keyplan salesforce test`) against the test org over TLS: what
 works and what is missing, in plain words, and exit 1 while anything is missing."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -232,6 +233,7 @@ def test_an_unreadable_private_key_file_is_named(clean_environment, monkeypatch,
 
     assert not ok
     assert f"the private key file {tmp_path / 'absent.key'}" in said
+    assert "Not set: the private key (JWT bearer flow)" not in said  # said once
     assert "cannot be read" in said
 
 
@@ -256,3 +258,17 @@ def test_a_query_follows_next_records_url_to_the_last_batch(connected):
     assert names == expected
     queries = [r for r in connected.org.requests if "/query/" in r]
     assert len(queries) == 2  # 250 records: a first batch of 200, then the rest
+
+
+def test_the_json_report_lists_each_step_for_scripts(connected, monkeypatch):
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_PLAY_ID_FIELD", "Not_There__c")
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("salesforce", "test", "--format", "json", stdout=out)
+
+    report = json.loads(out.getvalue())
+    assert report["ok"] is False
+    missing = [step["message"] for step in report["steps"] if not step["ok"]]
+    assert len(missing) == 1 and missing[0].startswith("The play id field Not_There__c")
+    assert sum(step["ok"] for step in report["steps"]) == len(FIELDS) + 3

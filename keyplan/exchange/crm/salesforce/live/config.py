@@ -76,7 +76,7 @@ class Config:
         elif self.flow == JWT_BEARER:
             if not self["username"]:
                 missing.append("the integration user's username (JWT bearer flow)")
-            if not self["private_key"]:
+            if not self["private_key"] and not any("private key" in p for p in self.problems):
                 missing.append("the private key (JWT bearer flow)")
         return missing
 
