@@ -187,3 +187,19 @@ def test_the_integrations_page_says_when_the_last_complete_pull_began(
     assert "2 accounts linked to Salesforce." in before
     assert "No complete pull yet" in before
     assert "Last pull that reached them all began" in after
+
+
+def test_an_account_salesforce_no_longer_gives_is_left_as_it_is(admin_user, org, sample, tmp_path):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    moody = Account.objects.get(name=MOODY)
+    org.records["Account"] = [r for r in org.records["Account"] if r["Id"] != moody.crm_id]
+
+    ok, said = pull()
+
+    assert ok, said
+    assert (
+        f"{MOODY}: Salesforce no longer gives its account {moody.crm_id} (deleted there, or the "
+        "integration user may not see it): the plan is left as it is." in said
+    )
+    assert Account.objects.filter(pk=moody.pk).exists()
+    assert Stakeholder.objects.filter(account__name=PATTERSON).count() == 1

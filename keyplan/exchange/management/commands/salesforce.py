@@ -80,6 +80,8 @@ class Command(BaseCommand):
         for pulled in report.accounts:
             if pulled.error:
                 self.stdout.write(f"{pulled.account.name}: not pulled: {pulled.error}")
+            elif pulled.note:
+                self.stdout.write(f"{pulled.account.name}: {pulled.note}.")
             elif pulled.report is None:
                 self.stdout.write(f"{pulled.account.name}: nothing changed in Salesforce.")
             else:
@@ -104,6 +106,7 @@ def _json(report: PullReport) -> dict:
                 "changes": p.report.changes if p.report else 0,
                 "warnings": [problem_json(w) for w in p.report.warnings] if p.report else [],
                 "error": p.error,
+                "note": p.note,
             }
             for p in report.accounts
         ],

@@ -47,7 +47,12 @@ WORDS = ("created", "updated", "unchanged")
 class Pulled:
     account: Account
     report: CrmReport | None = None  # None: nothing changed in Salesforce
-    error: str = ""
+    error: str = ""  # a failure: the next pull tries the account again
+    note: str = ""  # left as it is, for a reason a second try does not change
+
+
+class _NotThere(Exception):
+    """Salesforce no longer gives the account's record."""
 
 
 @dataclass
@@ -106,6 +111,12 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
                     continue
                 try:
                     pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
+                except _NotThere:
+                    pulled_account.note = (
+                        f"Salesforce no longer gives its account {account.crm_id} (deleted "
+                        "there, or the integration user may not see it): the plan is left as "
+                        "it is"
+                    )
                 except ImportRefused as refusal:
                     # The rows are the pull's own files: name the object, not the file.
                     pulled_account.error = "; ".join(
@@ -156,20 +167,25 @@ def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
                 f"SELECT {', '.join(fields)} FROM {object_name} "
                 f"WHERE {link} = '{account.crm_id}' ORDER BY Id"
             )
-            _write(
+            written = _write(
                 Path(folder) / f"{object_name}.csv", fields, client.query(soql, batch_size=BATCH)
             )
+            if object_name == "Account" and not written:
+                raise _NotThere
         export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
     return apply_export(export, by=by, dry_run=dry_run)
 
 
-def _write(path: Path, fields: tuple[str, ...], records: Iterable[dict]) -> None:
-    """The records as the Data Export writes them, for the export's reader."""
+def _write(path: Path, fields: tuple[str, ...], records: Iterable[dict]) -> int:
+    """The records as the Data Export writes them, for the export's reader; how many."""
+    count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(fields)
         for record in records:
             writer.writerow([_text(record.get(name)) for name in fields])
+            count += 1
+    return count
 
 
 def _text(value: object) -> str:
