@@ -272,3 +272,12 @@ def test_the_json_report_lists_each_step_for_scripts(connected, monkeypatch):
     missing = [step["message"] for step in report["steps"] if not step["ok"]]
     assert len(missing) == 1 and missing[0].startswith("The play id field Not_There__c")
     assert sum(step["ok"] for step in report["steps"]) == len(FIELDS) + 3
+
+
+def test_a_certificate_bundle_that_is_not_there_is_named(connected, monkeypatch, tmp_path):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+
+    ok, said = run_test()
+
+    assert not ok
+    assert f"The certificate bundle {tmp_path / 'no-such-bundle.pem'}" in said

@@ -13,7 +13,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.exchange.crm.report import problem_json
-from keyplan.exchange.crm.salesforce.live.check import test_connection
+from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.pull import PullReport, pull
 from keyplan.team.models import Role, User
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["action"] == "pull":
             return self._pull(options)
-        report = test_connection()
+        report = check_connection()
         if options["format"] == "json":
             steps = [{"ok": step.ok, "message": step.message} for step in report.steps]
             self.stdout.write(json.dumps({"ok": report.ok, "steps": steps}, indent=2))

@@ -32,7 +32,7 @@ class Report:
         self.steps.append(Step(False, message))
 
 
-def test_connection(config: Config | None = None) -> Report:
+def check_connection(config: Config | None = None) -> Report:
     config = config or current()
     report = Report()
     missing = config.missing()

@@ -58,7 +58,14 @@ def ca_bundle() -> str:
 
 
 def tls() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=ca_bundle())
+    bundle = ca_bundle()
+    try:
+        return ssl.create_default_context(cafile=bundle)
+    except (OSError, ssl.SSLError) as error:
+        raise ConnectionFailed(
+            f"The certificate bundle {bundle} (REQUESTS_CA_BUNDLE or SSL_CERT_FILE) cannot be "
+            f"read as PEM certificates: {error}."
+        ) from error
 
 
 def http_client(**options) -> httpx.Client:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from keyplan.core import access
 from keyplan.exchange.crm.salesforce.live import config as live_config
-from keyplan.exchange.crm.salesforce.live.check import test_connection
+from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.forms import ConnectionForm
 from keyplan.exchange.crm.salesforce.live.pull import linked_accounts
 from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection
@@ -30,7 +30,7 @@ def integrations(request):
     config = live_config.current(connection)
     report, saved, status = None, False, 200
     if request.method == "POST" and "test" in request.POST:
-        report = test_connection(config)
+        report = check_connection(config)
         form = ConnectionForm(initial=_initial(connection), config=config)
     elif request.method == "POST":
         form = ConnectionForm(request.POST, initial=_initial(connection), config=config)
