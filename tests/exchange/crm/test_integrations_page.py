@@ -179,3 +179,32 @@ def test_a_private_key_that_is_no_key_is_refused(admin):
     assert "Paste the whole unencrypted private key" in response.content.decode()
     assert "hunter2" not in response.content.decode()
     assert not SalesforceConnection.objects.exists()
+
+
+def test_after_the_secret_key_changes_the_page_asks_for_the_secret_again(
+    admin, admin_user, settings
+):
+    save(admin, client_id="3MVG9acme", client_secret=SECRET)
+    settings.SECRET_KEY = "a-new-secret-key-for-this-installation-0123456789"
+    admin.force_login(admin_user)  # the new key signs sessions anew too
+
+    page = admin.get(URL).content.decode()
+    tested = admin.post(URL, {"test": "1"}).content.decode()
+
+    assert "cannot be read with the current secret key" in page
+    assert "One is saved here but not used" in page
+    assert "The connection is not ready" in tested
+    assert SECRET not in page and SECRET not in tested
+
+
+def test_a_secret_saved_here_is_not_used_while_the_environment_sets_the_credentials(
+    admin, monkeypatch
+):
+    save(admin, client_id="3MVG9acme", client_secret=SECRET)
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_USERNAME", "integration@acme.example")
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_PRIVATE_KEY_FILE", "/etc/keyplan/salesforce.key")
+
+    page = admin.get(URL).content.decode()
+
+    assert "One is saved here but not used: the environment sets the credentials" in page
+    assert "Set by the environment (KEYPLAN_SALESFORCE_USERNAME)." in page

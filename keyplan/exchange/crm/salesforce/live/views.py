@@ -58,6 +58,7 @@ def integrations(request):
         name: {
             "set": bool(config[name]),
             "source": config.settings[name].source,
+            "saved": bool(getattr(connection, name)),
         }
         for name in live_config.SECRETS
     }
