@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
 from keyplan.core.choices import Level
+from keyplan.exchange.crm.salesforce.live.client import Client
+from keyplan.exchange.crm.salesforce.testorg.org import LIMIT_EXCEEDED, UNAVAILABLE
 from keyplan.exchange.crm.salesforce.testorg.seed import load_export
 from keyplan.exchange.models import SalesforceConnection
 from keyplan.growth.models import Play
@@ -203,3 +205,48 @@ def test_an_account_salesforce_no_longer_gives_is_left_as_it_is(admin_user, org,
     )
     assert Account.objects.filter(pk=moody.pk).exists()
     assert Stakeholder.objects.filter(account__name=PATTERSON).count() == 1
+
+
+@pytest.fixture
+def no_pauses(monkeypatch):
+    monkeypatch.setattr(Client, "pauses", (0.0, 0.0))
+
+
+def test_the_api_limit_stops_the_pull_and_keeps_the_accounts_done(
+    admin_user, org, sample, tmp_path, no_pauses
+):
+    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    org.failures_after, org.failures = 3, [(403, LIMIT_EXCEEDED)]  # Moody and Sons' 3 reads
+
+    ok, said = pull()
+
+    assert not ok
+    assert "Salesforce's limit of API requests for the org is used up" in said
+    assert "The accounts pulled before it are kept" in said
+    assert Stakeholder.objects.filter(account__name=MOODY).count() == 1  # committed
+    assert Stakeholder.objects.filter(account__name=PATTERSON).count() == 0
+    assert not SalesforceConnection.objects.filter(last_pull_at__isnull=False).exists()
+    assert pull()[0]  # the next run, with requests to spare, completes
+
+
+def test_a_passing_server_error_is_tried_again(admin_user, org, sample, tmp_path, no_pauses):
+    link(tmp_path, sample, PATTERSON)
+    org.failures_after, org.failures = 1, [(503, UNAVAILABLE)]
+
+    ok, said = pull()
+
+    assert ok, said
+    assert Stakeholder.objects.filter(account__name=PATTERSON).count() == 1
+
+
+def test_an_outage_stops_the_pull_with_a_clear_message(
+    admin_user, org, sample, tmp_path, no_pauses
+):
+    link(tmp_path, sample, PATTERSON)
+    org.failures = [(503, UNAVAILABLE)] * 3
+
+    ok, said = pull()
+
+    assert not ok
+    assert "Salesforce kept answering with a server error (HTTP 503" in said
+    assert "the pull stopped" in said

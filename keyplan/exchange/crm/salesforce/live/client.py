@@ -8,9 +8,11 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
 - query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
 - errors: errorcodes.htm (a list of {"message", "errorCode", "fields"}); an expired
   or revoked session answers 401 with INVALID_SESSION_ID, after which keyplan asks
-  for a new token once and repeats the request.
+  for a new token once and repeats the request; a server error (5xx) is tried again
+  after a pause, twice, before it is given up.
 """
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +29,13 @@ class ApiError(Exception):
         super().__init__(f"{code}: {message}" if code else message)
 
 
+# Seconds to wait before trying a request Salesforce answered with a server error again.
+PAUSES = (2.0, 8.0)
+
+
 class Client:
+    pauses: tuple[float, ...] = PAUSES
+
     def __init__(self, token: Token, api_version: str, *, renew: Callable[[], Token] | None = None):
         self.version = api_version
         self.renew = renew  # a new token, when the session has expired
@@ -49,6 +57,11 @@ class Client:
         response = send(self.http, "GET", path, what="the Salesforce API", **options)
         if response.status_code == 401 and self.renew is not None:
             self._use(self.renew())
+            response = send(self.http, "GET", path, what="the Salesforce API", **options)
+        for pause in self.pauses:
+            if response.status_code < 500:
+                break
+            time.sleep(pause)
             response = send(self.http, "GET", path, what="the Salesforce API", **options)
         try:
             body = response.json()

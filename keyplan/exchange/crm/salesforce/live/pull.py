@@ -123,12 +123,36 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
                         f"{p.object or 'Salesforce'}: {p.message}" for p in refusal.problems
                     )
                 except ApiError as error:
+                    if _stops(error):
+                        raise
                     pulled_account.error = f"Salesforce refused a query: {error}"
-    except (ConnectionFailed, ApiError) as error:
-        report.errors.append(str(error))
+    except ApiError as error:
+        report.errors.append(_stopped(error) if _stops(error) else str(error))
+    except ConnectionFailed as error:
+        report.errors.append(f"{error} The accounts pulled before it are kept.")
     if report.ok and not dry_run:
         pulled(started)
     return report
+
+
+def _stops(error: ApiError) -> bool:
+    """Whether the error holds for every account, so the pull stops rather than trying
+    each: the org's API limit, or Salesforce failing after the retries."""
+    return error.code == "REQUEST_LIMIT_EXCEEDED" or error.status >= 500
+
+
+def _stopped(error: ApiError) -> str:
+    kept = "The accounts pulled before it are kept; the next pull goes on from there."
+    if error.code == "REQUEST_LIMIT_EXCEEDED":
+        return (
+            "Salesforce's limit of API requests for the org is used up (REQUEST_LIMIT_EXCEEDED"
+            f": {error.message}); the pull stopped. {kept} The limit is counted over 24 hours "
+            "(Setup, Company Information, API Requests)."
+        )
+    return (
+        f"Salesforce kept answering with a server error (HTTP {error.status}, "
+        f"{error}); the pull stopped. {kept}"
+    )
 
 
 def _chunks(ids: list[str]) -> Iterable[list[str]]:

@@ -17,6 +17,11 @@ from keyplan.exchange.crm.salesforce.testorg import catalog
 VERSIONS = [("Winter '24", "59.0"), ("Spring '24", "60.0"), ("Summer '24", "61.0"),
             ("Winter '25", "62.0"), ("Spring '25", "63.0")]  # fmt: skip
 NOT_FOUND = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
+# errorcodes.htm: the org's daily total of API requests is used up (403).
+LIMIT_EXCEEDED = [
+    {"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}
+]
+UNAVAILABLE = [{"message": "Service Unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
 INVALID_SESSION = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -38,6 +43,10 @@ class Org:
     tokens: set[str] = field(default_factory=set)
     # The sessions end (as when they time out) once this many more API requests came.
     sessions_end_after: int | None = None
+    # Answers the org gives instead, to its next API requests (an outage, the limit),
+    # after `failures_after` more requests have been answered normally.
+    failures: list[tuple[int, list[dict]]] = field(default_factory=list)
+    failures_after: int = 0
     cursors: dict[str, tuple[list[dict], int]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)  # "METHOD path", as received
 

@@ -73,6 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in org.tokens:
             return self._answer(401, INVALID_SESSION)
+        if org.failures and org.failures_after <= 0:
+            return self._answer(*org.failures.pop(0))
+        org.failures_after -= 1
         if len(parts) < 3 or parts[:2] != ["services", "data"]:
             return self._answer(404, NOT_FOUND)
         if parts[2].lstrip("v") not in {v for _, v in VERSIONS}:
