@@ -208,3 +208,11 @@ def test_a_secret_saved_here_is_not_used_while_the_environment_sets_the_credenti
 
     assert "One is saved here but not used: the environment sets the credentials" in page
     assert "Set by the environment (KEYPLAN_SALESFORCE_USERNAME)." in page
+
+
+def test_the_admin_site_leads_administrators_to_the_integrations_page(admin):
+    index = admin.get("/admin/").content.decode()
+
+    assert "Salesforce connection" in index
+    listing = admin.get("/admin/exchange/salesforceconnection/").content.decode()
+    assert f'<a href="{URL}">the Integrations page</a>' in listing
