@@ -35,6 +35,9 @@ class SalesforceConnection(models.Model):
     # When the last pull that reached every linked account began: the next pull asks
     # Salesforce for what changed since then.
     last_pull_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The org's API use over 24 hours as Salesforce last told it (Sforce-Limit-Info).
+    api_used = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    api_allowed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "Salesforce connection"

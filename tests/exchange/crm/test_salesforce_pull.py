@@ -189,6 +189,7 @@ def test_the_integrations_page_says_when_the_last_complete_pull_began(
     assert "2 accounts linked to Salesforce." in before
     assert "No complete pull yet" in before
     assert "Last pull that reached them all began" in after
+    assert f"API use at the last pull: {org.api_used} of the org's 15000 requests a day." in after
 
 
 def test_an_account_salesforce_no_longer_gives_is_left_as_it_is(admin_user, org, sample, tmp_path):

@@ -50,6 +50,9 @@ def check_connection(config: Config | None = None) -> Report:
         with Client(token, config["api_version"]) as client:
             if _version(client, config, report):
                 _objects(client, config, report)
+            if client.api_usage:
+                used, allowed = client.api_usage
+                report.works(f"API use: {used:,} of the org's {allowed:,} requests a day.")
     except ConnectionFailed as error:
         report.missing(str(error))
     return report

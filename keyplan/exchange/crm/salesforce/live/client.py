@@ -39,6 +39,9 @@ class Client:
     def __init__(self, token: Token, api_version: str, *, renew: Callable[[], Token] | None = None):
         self.version = api_version
         self.renew = renew  # a new token, when the session has expired
+        # The org's API use over the last 24 hours, as its last answer gave it
+        # (Sforce-Limit-Info: api-usage=USED/ALLOWED, headers_api_usage.htm).
+        self.api_usage: tuple[int, int] | None = None
         self.http = http_client(base_url=token.instance_url, headers={"Accept": "application/json"})
         self._use(token)
 
@@ -63,6 +66,7 @@ class Client:
                 break
             time.sleep(pause)
             response = send(self.http, "GET", path, what="the Salesforce API", **options)
+        self._note_usage(response.headers.get("Sforce-Limit-Info", ""))
         try:
             body = response.json()
         except ValueError:
@@ -75,6 +79,13 @@ class Client:
                 str(first.get("message") or f"HTTP {response.status_code} for {path}"),
             )
         return body
+
+    def _note_usage(self, header: str) -> None:
+        for part in header.split(","):
+            name, _, value = part.strip().partition("=")
+            used, _, allowed = value.partition("/")
+            if name == "api-usage" and used.isdigit() and allowed.isdigit():
+                self.api_usage = (int(used), int(allowed))
 
     def versions(self) -> list[dict]:
         return list(self.get("/services/data/"))

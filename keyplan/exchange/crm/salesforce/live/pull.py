@@ -100,39 +100,50 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
             "Export first (keyplan import salesforce, or Accounts, Import)."
         )
         return report
+    usage: tuple[int, int] | None = None
     try:
         token = request_token(config)
         with Client(token, config["api_version"], renew=lambda: request_token(config)) as client:
-            changed = _changed(client, [a.crm_id for a in accounts], since)
-            for account in accounts:
-                pulled_account = Pulled(account)
-                report.accounts.append(pulled_account)
-                if account.crm_id not in changed:
-                    continue
-                try:
-                    pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
-                except _NotThere:
-                    pulled_account.note = (
-                        f"Salesforce no longer gives its account {account.crm_id} (deleted "
-                        "there, or the integration user may not see it): the plan is left as "
-                        "it is"
-                    )
-                except ImportRefused as refusal:
-                    # The rows are the pull's own files: name the object, not the file.
-                    pulled_account.error = "; ".join(
-                        f"{p.object or 'Salesforce'}: {p.message}" for p in refusal.problems
-                    )
-                except ApiError as error:
-                    if _stops(error):
-                        raise
-                    pulled_account.error = f"Salesforce refused a query: {error}"
+            try:
+                _pull_accounts(client, accounts, since, report, by=by, dry_run=dry_run)
+            finally:
+                usage = client.api_usage
     except ApiError as error:
         report.errors.append(_stopped(error) if _stops(error) else str(error))
     except ConnectionFailed as error:
         report.errors.append(f"{error} The accounts pulled before it are kept.")
-    if report.ok and not dry_run:
-        pulled(started)
+    if not dry_run:
+        pulled(started if report.ok else None, usage)
     return report
+
+
+def _pull_accounts(
+    client: Client, accounts: list[Account], since: datetime | None, report: PullReport,
+    *, by, dry_run: bool,
+) -> None:  # fmt: skip
+    """Each account with a change in Salesforce, applied and committed on its own."""
+    changed = _changed(client, [a.crm_id for a in accounts], since)
+    for account in accounts:
+        pulled_account = Pulled(account)
+        report.accounts.append(pulled_account)
+        if account.crm_id not in changed:
+            continue
+        try:
+            pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
+        except _NotThere:
+            pulled_account.note = (
+                f"Salesforce no longer gives its account {account.crm_id} (deleted there, or "
+                "the integration user may not see it): the plan is left as it is"
+            )
+        except ImportRefused as refusal:
+            # The rows are the pull's own files: name the object, not the file.
+            pulled_account.error = "; ".join(
+                f"{p.object or 'Salesforce'}: {p.message}" for p in refusal.problems
+            )
+        except ApiError as error:
+            if _stops(error):
+                raise
+            pulled_account.error = f"Salesforce refused a query: {error}"
 
 
 def _stops(error: ApiError) -> bool:

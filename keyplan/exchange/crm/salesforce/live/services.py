@@ -54,9 +54,13 @@ def save_connection(
     return connection
 
 
-def pulled(started) -> None:
-    """Record a pull that reached every linked account, begun at `started`."""
+def pulled(started, usage: tuple[int, int] | None) -> None:
+    """Record a pull: when it began, if it reached every linked account (else None,
+    which leaves the last complete one), and the org's API use it was told."""
     with transaction.atomic():
         connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
-        connection.last_pull_at = started
-        connection.save(update_fields=["last_pull_at"])
+        if started is not None:
+            connection.last_pull_at = started
+        if usage is not None:
+            connection.api_used, connection.api_allowed = usage
+        connection.save(update_fields=["last_pull_at", "api_used", "api_allowed"])

@@ -49,6 +49,9 @@ class Org:
     failures_after: int = 0
     cursors: dict[str, tuple[list[dict], int]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)  # "METHOD path", as received
+    # API requests counted against the org's 24-hour allowance (Sforce-Limit-Info).
+    api_used: int = 0
+    api_allowed: int = 15000
 
     # ---- OAuth
 

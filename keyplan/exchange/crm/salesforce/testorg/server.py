@@ -10,7 +10,8 @@ Salesforce's documentation gives.
   https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm
 - token errors, {"error": ..., "error_description": ...}:
   https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
-- REST API (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
+- REST API (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/),
+  each answer with the org's API use in Sforce-Limit-Info (headers_api_usage.htm):
   versions (dome_versions.htm), sObject describe (resources_sobject_describe.htm),
   query and its next batches by nextRecordsUrl (resources_query.htm, dome_query.htm;
   the batch size from the Sforce-Query-Options header, headers_queryoptions.htm),
@@ -37,9 +38,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet in the tests
         pass
 
-    def _answer(self, status: int, body: object) -> None:
+    def _answer(self, status: int, body: object, *, counted: bool = False) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
+        if counted:  # headers_api_usage.htm: every REST answer says the org's API use
+            org = self.server.org
+            org.api_used += 1
+            self.send_header("Sforce-Limit-Info", f"api-usage={org.api_used}/{org.api_allowed}")
         self.send_header("Content-Type", "application/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -83,11 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
         rest = parts[3:]
         if len(rest) == 3 and rest[0] == "sobjects" and rest[2] == "describe":
             described = org.describe(rest[1])
-            return self._answer(200, described) if described else self._answer(404, NOT_FOUND)
+            if described is None:
+                return self._answer(404, NOT_FOUND, counted=True)
+            return self._answer(200, described, counted=True)
         if rest and rest[0] in ("query", "queryAll"):
             batch = _batch_size(self.headers.get("Sforce-Query-Options", ""))
             status, body = run_query(org, parts[2], rest, parse_qs(url.query), batch)
-            return self._answer(status, body)
+            return self._answer(status, body, counted=True)
         return self._answer(404, NOT_FOUND)
 
 
