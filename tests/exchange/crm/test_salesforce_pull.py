@@ -18,6 +18,8 @@ from keyplan.exchange.crm.salesforce.testorg.seed import load_export
 from keyplan.exchange.models import SalesforceConnection
 from keyplan.growth.models import Play
 from keyplan.relationships.models import Stakeholder
+from keyplan.team.models import Role
+from tests.conftest import make_user
 from tests.exchange.conftest import empty_the_plans, plan_show, snapshot
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
@@ -39,11 +41,12 @@ def org(connected, sample):
     return connected.org
 
 
-def link(tmp_path, sample, names: str, login: str = "ada") -> None:
+def link(tmp_path, sample, names: str, login: str = "ada", also=()) -> None:
     """Link the accounts as a first import of the export's Account.csv alone does."""
     accounts_only = tmp_path / "accounts-only"
     accounts_only.mkdir()
-    shutil.copy(sample / "Account.csv", accounts_only / "Account.csv")
+    for name in ("Account", *also):
+        shutil.copy(sample / f"{name}.csv", accounts_only / f"{name}.csv")
     run_import("salesforce", accounts_only, "--accounts", names, login=login)
 
 
@@ -217,7 +220,8 @@ def test_the_api_limit_stops_the_pull_and_keeps_the_accounts_done(
     admin_user, org, sample, tmp_path, no_pauses
 ):
     link(tmp_path, sample, f"{PATTERSON},{MOODY}")
-    org.failures_after, org.failures = 3, [(403, LIMIT_EXCEEDED)]  # Moody and Sons' 3 reads
+    # Moody and Sons' 5 reads: account, contacts, deals, their contact roles, owners.
+    org.failures_after, org.failures = 5, [(403, LIMIT_EXCEEDED)]
 
     ok, said = pull()
 
@@ -251,3 +255,28 @@ def test_an_outage_stops_the_pull_with_a_clear_message(
     assert not ok
     assert "Salesforce kept answering with a server error (HTTP 503" in said
     assert "the pull stopped" in said
+
+
+def test_contact_roles_and_owners_arrive_as_the_full_export_brings_them(
+    connected, admin_user, tmp_path
+):
+    kim = make_user("kim", Role.KAM, email="kim@keyplan.example")  # owns Globex in Salesforce
+    export = sf.salesforce_export(tmp_path / "export")
+    load_export(connected.org, export)
+    link(tmp_path, export, "Globex Corp", also=["User"])  # Kim owns the account from then
+
+    ok, said = pull()
+    by_pull = plan_show("Globex Corp")
+
+    assert ok, said
+    empty_the_plans()
+    same = tmp_path / "same-objects"
+    same.mkdir()
+    for name in ("Account", "Contact", "Opportunity", "OpportunityContactRole", "User"):
+        shutil.copy(export / f"{name}.csv", same / f"{name}.csv")
+    run_import("salesforce", same, "--accounts", "Globex Corp")
+    assert by_pull == plan_show("Globex Corp")
+    plays = {p["name"]: p for p in by_pull["growth"]["plays"]}
+    expansion = plays["Globex - Analytics, phase 2"]
+    assert sorted(s["name"] for s in expansion["stakeholders"]) == ["Hank Scorpio", "Pat Lee"]
+    assert expansion["owner"] == kim.username

@@ -4,8 +4,9 @@ changed in Salesforce since the last pull.
 A linked account is one imported from Salesforce (it has its Account id). For each,
 keyplan asks which of its Account, Contact and Opportunity records changed since the
 last pull (SOQL on SystemModstamp); when any did, it reads the account's records
-through the query resource (following nextRecordsUrl) and applies them exactly as an
-import of a Data Export would: the same reader, mapping, warnings and writer, so the
+through the query resource (following nextRecordsUrl), with its deals' contact roles
+and the users who own them, and applies them exactly as an import of a Data Export
+would: the same reader, mapping, warnings and writer, so the
 same fields are written and keyplan's own never are. Each account is applied, and
 committed, on its own: one that fails is reported and the others go on, and the next
 pull starts again from the last one that reached them all.
@@ -194,33 +195,49 @@ def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]
 
 
 def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
+    """Read the account's records, as its own small Data Export, and import it."""
     with tempfile.TemporaryDirectory(prefix="keyplan-salesforce-") as folder:
+        read: dict[str, list[dict]] = {}
         for object_name in PULLED:
             link = ACCOUNT_FIELD[object_name]
-            fields = FIELDS[object_name]
-            soql = (
-                f"SELECT {', '.join(fields)} FROM {object_name} "
-                f"WHERE {link} = '{account.crm_id}' ORDER BY Id"
+            read[object_name] = _select(client, object_name, link, [account.crm_id])
+        if not read["Account"]:
+            raise _NotThere
+        # The deals' contact roles, and the users who own what was read, so plays get
+        # their stakeholders and owners as an import of the full export gives them.
+        deals = [str(r["Id"]) for r in read["Opportunity"]]
+        if deals:
+            read["OpportunityContactRole"] = _select(
+                client, "OpportunityContactRole", "OpportunityId", deals
             )
-            written = _write(
-                Path(folder) / f"{object_name}.csv", fields, client.query(soql, batch_size=BATCH)
-            )
-            if object_name == "Account" and not written:
-                raise _NotThere
+        owners = sorted({str(r["OwnerId"]) for rs in read.values() for r in rs if r.get("OwnerId")})
+        if owners:
+            read["User"] = _select(client, "User", "Id", owners)
+        for object_name, records in read.items():
+            _write(Path(folder) / f"{object_name}.csv", FIELDS[object_name], records)
         export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
     return apply_export(export, by=by, dry_run=dry_run)
 
 
-def _write(path: Path, fields: tuple[str, ...], records: Iterable[dict]) -> int:
-    """The records as the Data Export writes them, for the export's reader; how many."""
-    count = 0
+def _select(client: Client, object_name: str, link: str, ids: list[str]) -> list[dict]:
+    """The fields keyplan reads of the records whose `link` is one of `ids`."""
+    records: list[dict] = []
+    for chunk in _chunks(ids):
+        soql = (
+            f"SELECT {', '.join(FIELDS[object_name])} FROM {object_name} "
+            f"WHERE {link} IN ({_quoted(chunk)}) ORDER BY Id"
+        )
+        records += client.query(soql, batch_size=BATCH)
+    return records
+
+
+def _write(path: Path, fields: tuple[str, ...], records: Iterable[dict]) -> None:
+    """The records as the Data Export writes them, for the export's reader."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(fields)
         for record in records:
             writer.writerow([_text(record.get(name)) for name in fields])
-            count += 1
-    return count
 
 
 def _text(value: object) -> str:
