@@ -76,7 +76,7 @@ def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sam
     empty_the_plans()
     export = tmp_path / "same-objects"
     export.mkdir()
-    for name in ("Account", "Contact", "Opportunity"):  # what a pull reads
+    for name in ("Account", "Contact", "Opportunity", "Task"):  # what a pull reads
         shutil.copy(sample / f"{name}.csv", export / f"{name}.csv")
     run_import("salesforce", export, "--accounts", f"{PATTERSON},{MOODY}")
     by_import = {name: plan_show(name) for name in (PATTERSON, MOODY)}
@@ -84,6 +84,7 @@ def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sam
     plays = {p["name"]: p for p in by_pull[PATTERSON]["growth"]["plays"]}
     assert plays[MERCHANT]["target_arr"] == 1124741.15
     assert [s["name"] for s in by_pull[PATTERSON]["stakeholders"]] == ["Daniel Bishop"]
+    assert len(by_pull[MOODY]["interactions"]) == 5  # tasks on the contact, as imported
 
 
 def test_a_second_pull_changes_nothing_and_reads_only_what_changed(
@@ -220,8 +221,9 @@ def test_the_api_limit_stops_the_pull_and_keeps_the_accounts_done(
     admin_user, org, sample, tmp_path, no_pauses
 ):
     link(tmp_path, sample, f"{PATTERSON},{MOODY}")
-    # Moody and Sons' 5 reads: account, contacts, deals, their contact roles, owners.
-    org.failures_after, org.failures = 5, [(403, LIMIT_EXCEEDED)]
+    # Moody and Sons' 8 reads: account, contacts, deals, tasks, events, cases, the deals'
+    # contact roles and the owners.
+    org.failures_after, org.failures = 8, [(403, LIMIT_EXCEEDED)]
 
     ok, said = pull()
 
@@ -272,7 +274,15 @@ def test_contact_roles_and_owners_arrive_as_the_full_export_brings_them(
     empty_the_plans()
     same = tmp_path / "same-objects"
     same.mkdir()
-    for name in ("Account", "Contact", "Opportunity", "OpportunityContactRole", "User"):
+    for name in (
+        "Account",
+        "Contact",
+        "Opportunity",
+        "OpportunityContactRole",
+        "User",
+        "Task",
+        "Event",
+    ):
         shutil.copy(export / f"{name}.csv", same / f"{name}.csv")
     run_import("salesforce", same, "--accounts", "Globex Corp")
     assert by_pull == plan_show("Globex Corp")

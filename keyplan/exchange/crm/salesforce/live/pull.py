@@ -2,8 +2,8 @@
 changed in Salesforce since the last pull.
 
 A linked account is one imported from Salesforce (it has its Account id). For each,
-keyplan asks which of its Account, Contact and Opportunity records changed since the
-last pull (SOQL on SystemModstamp); when any did, it reads the account's records
+keyplan asks which of its Account, Contact, Opportunity, Task, Event and Case records
+changed since the last pull (SOQL on SystemModstamp); when any did, it reads the account's records
 through the query resource (following nextRecordsUrl), with its deals' contact roles
 and the users who own them, and applies them exactly as an import of a Data Export
 would: the same reader, mapping, warnings and writer, so the
@@ -33,9 +33,10 @@ from keyplan.exchange.crm.salesforce.live.services import pulled
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused
 
-PULLED = ("Account", "Contact", "Opportunity")
-# Where each object names its account.
-ACCOUNT_FIELD = {"Account": "Id", "Contact": "AccountId", "Opportunity": "AccountId"}
+PULLED = ("Account", "Contact", "Opportunity", "Task", "Event", "Case")
+# Where each object names its account. Salesforce fills an activity's AccountId from
+# what it is about (an account, or a deal's) or, failing that, its contact's account.
+ACCOUNT_FIELD = {name: "Id" if name == "Account" else "AccountId" for name in PULLED}
 # Salesforce's and keyplan's clocks differ a little; reading a few minutes twice is
 # harmless, as records are matched by id and an unchanged value is not written.
 OVERLAP = timedelta(minutes=10)

@@ -37,3 +37,24 @@ def load_export(org: Org, folder: Path) -> None:
             {name: _typed(kinds[name], value or "") for name, value in row.items() if name in kinds}
             for row in rows
         ]
+    _activity_accounts(org)
+
+
+def _activity_accounts(org: Org) -> None:
+    """Fill an activity's AccountId as Salesforce does (Object Reference, Task and
+    Event, AccountId): the account of what it is about (an account, or an
+    opportunity's), else its contact's account; and an event's ActivityDateTime and
+    ActivityDate from its start, as Salesforce does."""
+    accounts = {r["Id"] for r in org.records.get("Account", ())}
+    deals = {r["Id"]: r.get("AccountId") for r in org.records.get("Opportunity", ())}
+    contacts = {r["Id"]: r.get("AccountId") for r in org.records.get("Contact", ())}
+    for object_name in ("Task", "Event"):
+        for record in org.records.get(object_name, ()):
+            what, who = record.get("WhatId"), record.get("WhoId")
+            record["AccountId"] = (
+                what if what in accounts else deals.get(what) or contacts.get(who)
+            ) or record.get("AccountId")
+            start = record.get("StartDateTime")
+            if object_name == "Event" and start:  # Salesforce keeps these with the start
+                record["ActivityDateTime"] = record.get("ActivityDateTime") or start
+                record["ActivityDate"] = record.get("ActivityDate") or str(start)[:10]
