@@ -3,13 +3,13 @@ changed in Salesforce since the last pull.
 
 A linked account is one imported from Salesforce (it has its Account id). For each,
 keyplan asks which of its Account, Contact, Opportunity, Task, Event and Case records
-changed since the last pull (SOQL on SystemModstamp); when any did, it reads the account's records
-through the query resource (following nextRecordsUrl), with its deals' contact roles
-and the users who own them, and applies them exactly as an import of a Data Export
-would: the same reader, mapping, warnings and writer, so the
-same fields are written and keyplan's own never are. Each account is applied, and
-committed, on its own: one that fails is reported and the others go on, and the next
-pull starts again from the last one that reached them all.
+changed since the last pull (SOQL on SystemModstamp); when any did, it reads the
+account's records through the query resource (following nextRecordsUrl), with its
+deals' contact roles, line items and products and the users who own them, and applies
+them exactly as an import of a Data Export would: the same reader, mapping, warnings
+and writer, so the same fields are written and keyplan's own never are. Each account
+is applied, and committed, on its own: one that fails is reported and the others go
+on, and the next pull starts again from the last one that reached them all.
 """
 
 import csv
@@ -204,13 +204,18 @@ def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
             read[object_name] = _select(client, object_name, link, [account.crm_id])
         if not read["Account"]:
             raise _NotThere
-        # The deals' contact roles, and the users who own what was read, so plays get
-        # their stakeholders and owners as an import of the full export gives them.
+        # The deals' contact roles and products, and the users who own what was read, so
+        # plays get their stakeholders, contracts their product lines and records their
+        # owners as an import of the full export gives them.
         deals = [str(r["Id"]) for r in read["Opportunity"]]
         if deals:
-            read["OpportunityContactRole"] = _select(
-                client, "OpportunityContactRole", "OpportunityId", deals
+            for child in ("OpportunityContactRole", "OpportunityLineItem"):
+                read[child] = _select(client, child, "OpportunityId", deals)
+            products = sorted(
+                {str(r["Product2Id"]) for r in read["OpportunityLineItem"] if r.get("Product2Id")}
             )
+            if products:
+                read["Product2"] = _select(client, "Product2", "Id", products)
         owners = sorted({str(r["OwnerId"]) for rs in read.values() for r in rs if r.get("OwnerId")})
         if owners:
             read["User"] = _select(client, "User", "Id", owners)

@@ -47,6 +47,7 @@ class Org:
     # after `failures_after` more requests have been answered normally.
     failures: list[tuple[int, list[dict]]] = field(default_factory=list)
     failures_after: int = 0
+    failures_from: str = ""  # ...or from the first request whose address holds this
     cursors: dict[str, tuple[list[dict], int]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)  # "METHOD path", as received
     # API requests counted against the org's 24-hour allowance (Sforce-Limit-Info).

@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import trustme
 
@@ -78,7 +78,9 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in org.tokens:
             return self._answer(401, INVALID_SESSION)
-        if org.failures and org.failures_after <= 0:
+        if org.failures_from and org.failures_from in unquote_plus(self.path):
+            org.failures_from = ""
+        if org.failures and org.failures_after <= 0 and not org.failures_from:
             return self._answer(*org.failures.pop(0))
         org.failures_after -= 1
         if len(parts) < 3 or parts[:2] != ["services", "data"]:
