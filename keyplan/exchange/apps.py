@@ -5,3 +5,8 @@ class ExchangeConfig(AppConfig):
     name = "keyplan.exchange"
     label = "exchange"
     verbose_name = "Import and export"
+
+    def ready(self) -> None:
+        # The connection's admin lives beside the connection, not in a module of its own
+        # at the top of exchange (which keeps to a few modules).
+        from keyplan.exchange.crm.salesforce.live import admin  # noqa: F401

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from keyplan.exchange.crm.salesforce.live.views import integrations
 from keyplan.exchange.crm.views import import_crm
 from keyplan.exchange.documents.views import download_md, download_pdf
 from keyplan.exchange.workbook.views import download_xlsx, import_xlsx
@@ -17,6 +18,7 @@ urlpatterns = [
     path("my/", views.my_week, name="my-week"),
     path("review/", include(review.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("settings/integrations/", integrations, name="integrations"),
     path("selection/", selection.selection_page, name="selection"),
     path("selection/weights/", selection.weights, name="selection-weights"),
     path("selection/<int:pk>/", selection.explanation, name="selection-explain"),

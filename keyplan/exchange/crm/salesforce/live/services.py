@@ -1,0 +1,66 @@
+"""Saving the connection an administrator sets on the Integrations page."""
+
+from django.db import transaction
+
+from keyplan.core import access, clock
+from keyplan.core.errors import Forbidden
+from keyplan.exchange.crm.salesforce.live.config import SECRETS
+from keyplan.exchange.crm.salesforce.live.sealed import seal
+from keyplan.exchange.models import SalesforceConnection
+
+PLAIN = ("login_url", "client_id", "username", "api_version", "play_id_field")
+
+
+class Stale(Exception):
+    """The connection was saved by someone else since the form was opened."""
+
+
+def save_connection(
+    values: dict[str, str],
+    *,
+    by,
+    version: int,
+    secrets: dict[str, str] | None = None,
+    clear: tuple[str, ...] = (),
+) -> SalesforceConnection:
+    """Set the page's values. A secret given in `secrets` replaces the stored one
+    (sealed); one named in `clear` is removed; any other stays as it was, unseen."""
+    if not access.is_administrator(by):
+        raise Forbidden("Only administrators set the Salesforce connection.")
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        if connection.version != version:
+            raise Stale(
+                "Someone saved the Salesforce connection since you opened this page (you had "
+                f"version {version}, it is now at version {connection.version}). Nothing "
+                "was saved: look at their change and save yours again."
+            )
+        org = (connection.login_url, connection.client_id)
+        for name in PLAIN:
+            if name in values:
+                setattr(connection, name, values[name].strip())
+        if (connection.login_url, connection.client_id) != org:
+            connection.last_pull_at = None  # another org, or app: the next pull reads all
+        for name in SECRETS:
+            given = (secrets or {}).get(name, "").strip()
+            if given:
+                setattr(connection, name, seal(given))
+            elif name in clear:
+                setattr(connection, name, "")
+        connection.version += 1
+        connection.updated_at = clock.now()
+        connection.updated_by = by
+        connection.save()
+    return connection
+
+
+def pulled(started, usage: tuple[int, int] | None) -> None:
+    """Record a pull: when it began, if it reached every linked account (else None,
+    which leaves the last complete one), and the org's API use it was told."""
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        if started is not None:
+            connection.last_pull_at = started
+        if usage is not None:
+            connection.api_used, connection.api_allowed = usage
+        connection.save(update_fields=["last_pull_at", "api_used", "api_allowed"])

@@ -1,0 +1,114 @@
+"""keyplan salesforce test [--format text|json]
+keyplan salesforce pull [--dry-run] [--as LOGIN] [--format text|json]
+
+`test` is Test connection, as the Integrations page's button: what works and what is
+missing between keyplan and the Salesforce org, one line a step; it exits 1 while
+anything is missing. `pull` brings the linked accounts' plans in line with what
+changed in Salesforce since the last pull (crm/salesforce/live/pull.py); it exits 1
+when an account or the connection failed, having kept what the others pulled.
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from keyplan.exchange.crm.report import problem_json
+from keyplan.exchange.crm.salesforce.live.check import check_connection
+from keyplan.exchange.crm.salesforce.live.pull import PullReport, pull
+from keyplan.team.models import Role, User
+
+
+def _acting_user(login: str | None) -> User:
+    """Who the pull writes as (the history names them): --as, else the first
+    administrator."""
+    users = User.objects.filter(is_active=True)
+    user = (
+        users.filter(username=login).first()
+        if login
+        else users.filter(role=Role.ADMIN).order_by("pk").first()
+    )
+    if user is None:
+        raise CommandError(
+            f"No active keyplan user has the login “{login}”."
+            if login
+            else "There is no administrator to pull as; name a user with --as LOGIN."
+        )
+    return user
+
+
+class Command(BaseCommand):
+    help = "The live Salesforce connection: test it, or pull what changed there."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="action", required=True)
+        test = commands.add_parser("test", help="Test the connection (exit 1: not ready).")
+        test.add_argument("--format", choices=["text", "json"], default="text")
+        pulling = commands.add_parser("pull", help="Pull what changed for the linked accounts.")
+        pulling.add_argument("--dry-run", action="store_true", help="Show; change nothing.")
+        pulling.add_argument("--as", dest="login", help="The user to pull as (default: an admin).")
+        pulling.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, **options):
+        if options["action"] == "pull":
+            return self._pull(options)
+        report = check_connection()
+        if options["format"] == "json":
+            steps = [{"ok": step.ok, "message": step.message} for step in report.steps]
+            self.stdout.write(json.dumps({"ok": report.ok, "steps": steps}, indent=2))
+        else:
+            for step in report.steps:
+                self.stdout.write(f"{'works' if step.ok else 'missing'}: {step.message}")
+            if report.ok:
+                self.stdout.write("The connection works.")
+        if not report.ok:
+            missing = sum(not step.ok for step in report.steps)
+            raise CommandError(f"The connection is not ready: {missing} missing, as listed above.")
+
+    def _pull(self, options) -> None:
+        report = pull(by=_acting_user(options["login"]), dry_run=options["dry_run"])
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(_json(report), indent=2))
+        else:
+            self._text(report)
+        if not report.ok:
+            raise CommandError("The pull did not reach every account; see above. Run it again.")
+
+    def _text(self, report: PullReport) -> None:
+        since = f"since {report.since:%Y-%m-%d %H:%M} UTC" if report.since else "everything"
+        would = "would pull" if report.dry_run else "pulled"
+        self.stdout.write(f"Salesforce: {would} {since}.")
+        for pulled in report.accounts:
+            if pulled.error:
+                self.stdout.write(f"{pulled.account.name}: not pulled: {pulled.error}")
+            elif pulled.note:
+                self.stdout.write(f"{pulled.account.name}: {pulled.note}.")
+            elif pulled.report is None:
+                self.stdout.write(f"{pulled.account.name}: nothing changed in Salesforce.")
+            else:
+                self.stdout.write(f"{pulled.account.name}:")
+                for line in pulled.report.lines()[1:]:
+                    self.stdout.write(f"  {line}")
+        for error in report.errors:
+            self.stdout.write(f"Not pulled: {error}")
+
+
+def _json(report: PullReport) -> dict:
+    return {
+        "since": report.since.isoformat() if report.since else None,
+        "dry_run": report.dry_run,
+        "pulled": report.pulled(),
+        "accounts": [
+            {
+                "name": p.account.name,
+                "id": p.account.pk,
+                "crm_id": p.account.crm_id,
+                "changed_in_salesforce": p.report is not None,
+                "changes": p.report.changes if p.report else 0,
+                "warnings": [problem_json(w) for w in p.report.warnings] if p.report else [],
+                "error": p.error,
+                "note": p.note,
+            }
+            for p in report.accounts
+        ],
+        "errors": report.errors,
+    }

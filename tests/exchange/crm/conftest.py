@@ -1,0 +1,34 @@
+"""The Salesforce test org (keyplan/exchange/crm/salesforce/testorg) on loopback over
+TLS, trusted by keyplan's client through SSL_CERT_FILE as an operator would trust
+their own certificate authority, and an environment free of the deployment's
+KEYPLAN_SALESFORCE_* settings."""
+
+import pytest
+
+from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
+from keyplan.exchange.crm.salesforce.testorg.org import Org
+from keyplan.exchange.crm.salesforce.testorg.server import start
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for variable in [*ENVIRONMENT.values(), "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"]:
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def test_org(tmp_path, monkeypatch, clean_environment):
+    """A running test org; its `url` is the login URL (a My Domain) and instance URL."""
+    running = start(Org(), tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(running.ca_file))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def connected(test_org, monkeypatch):
+    """keyplan configured, by the environment, for the test org's client credentials."""
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_LOGIN_URL", test_org.url)
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_CLIENT_ID", test_org.org.client_id)
+    monkeypatch.setenv("KEYPLAN_SALESFORCE_CLIENT_SECRET", test_org.org.client_secret)
+    return test_org
