@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
-from keyplan.exchange.crm.salesforce.testorg.org import Org
-from keyplan.exchange.crm.salesforce.testorg.server import start
+from tests.exchange.crm.testorg.org import Org
+from tests.exchange.crm.testorg.server import start
 
 
 @pytest.fixture

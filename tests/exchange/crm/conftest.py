@@ -1,4 +1,4 @@
-"""The Salesforce test org (keyplan/exchange/crm/salesforce/testorg) on loopback over
+"""The Salesforce test org (tests/exchange/crm/testorg) on loopback over
 TLS, trusted by keyplan's client through SSL_CERT_FILE as an operator would trust
 their own certificate authority, and an environment free of the deployment's
 KEYPLAN_SALESFORCE_* settings."""
@@ -6,8 +6,8 @@ KEYPLAN_SALESFORCE_* settings."""
 import pytest
 
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
-from keyplan.exchange.crm.salesforce.testorg.org import Org
-from keyplan.exchange.crm.salesforce.testorg.server import start
+from tests.exchange.crm.testorg.org import Org
+from tests.exchange.crm.testorg.server import start
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from django.core.management import CommandError, call_command
 from keyplan.accounts.models import Account
 from keyplan.core.choices import Level
 from keyplan.exchange.crm.salesforce.live.client import Client
-from keyplan.exchange.crm.salesforce.testorg.org import LIMIT_EXCEEDED, UNAVAILABLE
-from keyplan.exchange.crm.salesforce.testorg.seed import load_export
 from keyplan.exchange.models import SalesforceConnection
 from keyplan.growth.models import Play
 from keyplan.relationships.models import Stakeholder
@@ -23,6 +21,8 @@ from tests.conftest import make_user
 from tests.exchange.conftest import empty_the_plans, plan_show, snapshot
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
+from tests.exchange.crm.testorg.org import LIMIT_EXCEEDED, UNAVAILABLE
+from tests.exchange.crm.testorg.seed import load_export
 
 pytestmark = pytest.mark.django_db
 

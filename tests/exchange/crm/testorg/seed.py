@@ -6,8 +6,8 @@ out, as an org without them would."""
 import csv
 from pathlib import Path
 
-from keyplan.exchange.crm.salesforce.testorg import catalog
-from keyplan.exchange.crm.salesforce.testorg.org import Org
+from tests.exchange.crm.testorg import catalog
+from tests.exchange.crm.testorg.org import Org
 
 NUMBERS = {"currency": float, "double": float, "percent": float, "int": int}
 

@@ -28,8 +28,8 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import trustme
 
-from keyplan.exchange.crm.salesforce.testorg.org import INVALID_SESSION, NOT_FOUND, VERSIONS, Org
-from keyplan.exchange.crm.salesforce.testorg.soql import run_query
+from tests.exchange.crm.testorg.org import INVALID_SESSION, NOT_FOUND, VERSIONS, Org
+from tests.exchange.crm.testorg.soql import run_query
 
 
 class _Handler(BaseHTTPRequestHandler):
