@@ -345,7 +345,8 @@ class PlanWorkbook:
         units = [u["name"] for u in self.plan["whitespace"]["business_units"]] if self.plan else []
         products = [p.name for p in self.products]
         for number, name in enumerate(products, start=2):
-            cell = sheet.cell(row=2, column=number, value=name)
+            cell = sheet.cell(row=2, column=number)
+            write_value(cell, name)  # a product named "=..." is a name, not a formula
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             cell.alignment = Alignment(wrap_text=True)
             sheet.column_dimensions[get_column_letter(number)].width = 18

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from keyplan.demo import novatech
+from keyplan.growth.models import Product
 from tests.exchange.conftest import plan_show
 from tests.exchange.workbook.helpers import column_of, row_of
 
@@ -109,3 +110,14 @@ def test_people_are_named_beside_their_login(sample, tmp_path):
     row = row_of(actions, novatech.NEXT_ACTION)
     assert actions[f"{column_of(actions, 'Owner')}{row}"].value == "kam"
     assert actions[f"{column_of(actions, 'Owner (name)')}{row}"].value == "Alex Morgan"
+
+
+def test_a_product_named_like_a_formula_is_text_in_the_grid(novatech_users, tmp_path):
+    name = '=HYPERLINK("http://evil.example","Open")'
+    Product.objects.create(name=name, active=True)
+    path = tmp_path / "template.xlsx"
+    export(tmp_path, "--template", "--out", str(path))
+
+    header = {c.value: c for c in load_workbook(path)["5 Whitespace"][2]}
+
+    assert header[name].data_type == "s"  # Excel shows the name; it runs nothing
