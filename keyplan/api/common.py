@@ -15,6 +15,7 @@ def visible_account(request, account_id: int) -> Account:
 
 def responses(ok: dict, *problems: int) -> dict:
     """`ok` ({status: schema}) plus the problem documents an operation may answer
-    with; 401 (no or a bad token) and 422 (bad parameters) apply to all."""
-    codes = frozenset({401, 422, *problems})
+    with; 401 (no or a bad token), 422 (bad parameters) and 429 (too many bad tokens
+    from one address) apply to all."""
+    codes = frozenset({401, 422, 429, *problems})
     return {**ok, codes: ProblemSchema}
