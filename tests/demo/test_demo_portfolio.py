@@ -105,7 +105,9 @@ def test_novatech_has_every_section_filled(novatech):
     assert novatech["risks"] and novatech["resources"] and novatech["cadence"]["touchpoints"]
     assert all(novatech["swot"].values())
     assert novatech["health"]["latest"]["licensed_seats"] == 150
-    assert novatech["cadence"]["sponsors"] == [{"ours": "leader", "theirs": "James Park"}]
+    assert novatech["cadence"]["sponsors"] == [
+        {"ours": "leader", "ours_name": "Lena Hartmann", "theirs": "James Park"}
+    ]
 
 
 def test_the_portfolio_spans_tiers_industries_and_the_catalog(demo, db):
