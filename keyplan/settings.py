@@ -13,6 +13,7 @@ KEYPLAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS, _USE_SSL, _TIMEOUT, KEYPL
 KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 KEYPLAN_SESSION_HOURS  how long a sign-in lasts at most, the working day (8)
 KEYPLAN_SESSION_IDLE_MINUTES  how long a session lasts without a request (120)
+KEYPLAN_TOKEN_DAYS  how long a new API token works unless its maker says otherwise (90)
 """
 
 import os
@@ -208,6 +209,10 @@ KEYPLAN_SESSION_IDLE_SECONDS = int(
     float(os.environ.get("KEYPLAN_SESSION_IDLE_MINUTES") or 120) * 60
 )
 SESSION_COOKIE_AGE = min(KEYPLAN_SESSION_SECONDS, KEYPLAN_SESSION_IDLE_SECONDS)
+# API tokens (keyplan.api.tokens): the lifetime of a new one, and how recent a sign-in
+# must be to create one on the profile page (older: the password is asked again).
+KEYPLAN_TOKEN_DAYS = int(os.environ.get("KEYPLAN_TOKEN_DAYS") or 90)
+KEYPLAN_TOKEN_SIGNIN_SECONDS = 600
 SESSION_COOKIE_SAMESITE = "Lax"  # links from a digest email arrive signed in; posts do not
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads the cookie

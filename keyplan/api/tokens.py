@@ -8,13 +8,16 @@ bits and keeps every API request cheap.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from keyplan.api.models import ApiToken
 from keyplan.core import clock
+from keyplan.core.choices import Role
 
 PREFIX = "kp_"
 # Writing "last used" on every request would turn reads into writes; once a minute is enough.
@@ -29,11 +32,33 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create(user, *, name: str, expires_at=None) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the record and the secret (shown once)."""
+def end_of(day: date) -> datetime:
+    """A token given a last day works through that whole day."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def default_expiry() -> datetime:
+    """The end of the last day a new token works by default (KEYPLAN_TOKEN_DAYS)."""
+    return end_of(clock.today() + timedelta(days=settings.KEYPLAN_TOKEN_DAYS))
+
+
+def create(
+    user, *, name: str, expires_at: datetime | None = None, never: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the record and the secret (shown once). It works
+    until `expires_at`, by default for KEYPLAN_TOKEN_DAYS; only an administrator's token
+    may work until revoked (`never`), since a forgotten token is a door left open."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Name the token after what will use it."})
+    if never:
+        if not (user.is_superuser or user.role == Role.ADMIN):
+            raise ValidationError(
+                {"expires_at": "Only an administrator's token may work until revoked."}
+            )
+        expires_at = None
+    elif expires_at is None:
+        expires_at = default_expiry()
     if expires_at is not None and expires_at <= clock.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     if not user.is_active:

@@ -1,19 +1,24 @@
 """The profile page's API tokens: list mine, create one (its secret shown once),
 revoke one. The command line has the same (`keyplan token`)."""
 
-from datetime import datetime, time
+import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keyplan.api import tokens
 from keyplan.api.models import ApiToken
+from keyplan.core.choices import Role
+from keyplan.security import sessions
 from keyplan.security.headers import no_store
+
+# When the password was last confirmed on the profile page (seconds since the epoch).
+CONFIRMED = "keyplan_password_confirmed_at"
 
 
 class TokenForm(forms.Form):
@@ -21,26 +26,63 @@ class TokenForm(forms.Form):
     expires = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The last day it works; empty: until revoked.",
+        help_text="The last day it works.",
     )
+    never = forms.BooleanField(
+        label="Works until revoked", required=False, help_text="Administrators only."
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="You signed in more than 10 minutes ago: confirm it is you.",
+    )
+
+    def __init__(self, *args, user, recent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["expires"].initial = tokens.default_expiry().date()
+        if not (user.is_superuser or user.role == Role.ADMIN):
+            del self.fields["never"]
+        if recent:
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.")
+        return password
+
+
+def _signed_in_recently(request) -> bool:
+    """A token acts as its maker until it expires: making one needs a sign-in (or a
+    password confirmed) within the last KEYPLAN_TOKEN_SIGNIN_SECONDS."""
+    confirmed = max(request.session.get(sessions.STARTED, 0), request.session.get(CONFIRMED, 0))
+    return time.time() - confirmed < settings.KEYPLAN_TOKEN_SIGNIN_SECONDS
 
 
 @login_required
 def profile(request):
-    form = TokenForm(request.POST or None)
+    recent = _signed_in_recently(request)
+    form = TokenForm(request.POST or None, user=request.user, recent=recent)
     secret = None
     if request.method == "POST" and form.is_valid():
+        if not recent:
+            request.session[CONFIRMED] = int(time.time())
         day = form.cleaned_data["expires"]
-        until = timezone.make_aware(datetime.combine(day, time.max)) if day else None
+        until = tokens.end_of(day) if day else None
         try:
             _, secret = tokens.create(
-                request.user, name=form.cleaned_data["name"], expires_at=until
+                request.user,
+                name=form.cleaned_data["name"],
+                expires_at=until,
+                never=form.cleaned_data.get("never", False),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error("expires" if field == "expires_at" else None, problems)
         else:
-            form = TokenForm()
+            form = TokenForm(user=request.user, recent=True)
     page = render(
         request,
         "api/profile.html",

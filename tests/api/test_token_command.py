@@ -51,3 +51,13 @@ def test_list_shows_tokens_but_never_their_secrets_and_revoke_ends_them(owner):
     assert "Revoked" in run("revoke", token_id)
     assert "revoked" in run("list", owner.username)
     assert ApiClient(secret).get("/accounts").status_code == 401
+
+
+def test_only_an_administrators_token_may_never_expire(owner, admin_user):
+    assert ", valid through " in run("create", owner.username, "--name", "Default")
+    with pytest.raises(CommandError, match="Only an administrator"):
+        run("create", owner.username, "--name", "Forever", "--expires", "never")
+
+    assert ", until revoked." in run(
+        "create", admin_user.username, "--name", "CRM", "--expires", "never"
+    )

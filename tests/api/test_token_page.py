@@ -1,13 +1,17 @@
 """The profile page: a user makes, sees and revokes their own API tokens."""
 
 import re
+import time
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from keyplan.api import tokens
 from keyplan.api.models import ApiToken
 from keyplan.core import clock
+from keyplan.security import sessions
 from tests.api.conftest import ApiClient
 
 
@@ -66,3 +70,45 @@ def test_the_page_needs_a_sign_in(db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_a_new_token_works_for_ninety_days_unless_its_maker_says_otherwise(owner):
+    page = signed_in(owner)
+    form = page.get("/profile/").text
+    in_ninety = clock.today() + timedelta(days=90)
+    assert f'value="{in_ninety.isoformat()}"' in form  # the date field starts there
+
+    page.post("/profile/", {"name": "BI export"})
+    page.post("/profile/", {"name": "Quarter close", "expires": "2027-03-31"})
+
+    lasts = {t.name: t.expires_at.date() for t in ApiToken.objects.filter(user=owner)}
+    assert lasts["BI export"] == in_ninety
+    assert str(lasts["Quarter close"]) == "2027-03-31"
+
+
+def test_only_an_administrators_token_may_work_until_revoked(owner, admin_user):
+    assert "Works until revoked" not in signed_in(owner).get("/profile/").text
+    signed_in(owner).post("/profile/", {"name": "Forever", "never": "on"})
+    assert ApiToken.objects.get(user=owner, name="Forever").expires_at is not None
+    with pytest.raises(ValidationError, match="Only an administrator"):
+        tokens.create(owner, name="Forever", never=True)
+
+    signed_in(admin_user).post("/profile/", {"name": "CRM sync", "never": "on"})
+
+    assert ApiToken.objects.get(user=admin_user, name="CRM sync").expires_at is None
+
+
+def test_a_sign_in_older_than_ten_minutes_asks_for_the_password(owner):
+    page = signed_in(owner)
+    session = page.session
+    session[sessions.STARTED] = int(time.time()) - 11 * 60
+    session.save()
+
+    refused = page.post("/profile/", {"name": "Script", "password": "guess"})
+    assert "That is not your password." in refused.text
+    assert not ApiToken.objects.filter(user=owner).exists()
+
+    made = page.post("/profile/", {"name": "Script", "password": "a-long-test-password"})
+    assert '<code class="secret">kp_' in made.text
+    # confirmed: the next one within ten minutes needs no password
+    assert "Your password" not in page.get("/profile/").text

@@ -1,11 +1,10 @@
-"""keyplan token create USER --name NAME [--expires DATE] | list [USER] | revoke ID"""
+"""keyplan token create USER --name NAME [--expires DATE|never] | list [USER] | revoke ID"""
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from keyplan.api import tokens
@@ -19,8 +18,8 @@ def _end_of(value: str) -> datetime:
     except ValueError:
         day = None
     if day is None:
-        raise CommandError(f"--expires {value!r} is not a date (YYYY-MM-DD).")
-    return timezone.make_aware(datetime.combine(day, time.max))
+        raise CommandError(f"--expires {value!r} is not a date (YYYY-MM-DD, or never).")
+    return tokens.end_of(day)
 
 
 class Command(BaseCommand):
@@ -31,7 +30,11 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Create a token; it is printed once.")
         create.add_argument("user", help="The username the token acts as.")
         create.add_argument("--name", required=True, help="What the token is for.")
-        create.add_argument("--expires", help="The last day it works (YYYY-MM-DD).")
+        create.add_argument(
+            "--expires",
+            help="The last day it works (YYYY-MM-DD; default: in KEYPLAN_TOKEN_DAYS, 90 days), "
+            "or never (an administrator's token only).",
+        )
         listing = sub.add_parser("list", help="List tokens (never their secrets).")
         listing.add_argument("user", nargs="?", help="Only this user's tokens.")
         revoke = sub.add_parser("revoke", help="Revoke a token by its id or prefix.")
@@ -49,12 +52,13 @@ class Command(BaseCommand):
     def _create(self, *, user, name, expires=None, **options):
         owner = self._user(user)
         try:
-            token, secret = tokens.create(
-                owner, name=name, expires_at=_end_of(expires) if expires else None
-            )
+            never = expires == "never"
+            until = _end_of(expires) if expires and not never else None
+            token, secret = tokens.create(owner, name=name, expires_at=until, never=never)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        until = f", valid through {expires}" if expires else ""
+        last = token.expires_at
+        until = f", valid through {last.date().isoformat()}" if last else ", until revoked"
         self.stdout.write(
             f"Created API token {token.pk} “{token.name}” for {owner.username}{until}.\n"
             "It is shown only now: store it somewhere safe."
