@@ -79,7 +79,7 @@ def opportunity(org, play: Play) -> dict:
     )
 
 
-def test_a_new_play_becomes_an_opportunity_and_keeps_its_id(admin_user, org, linked):
+def test_a_new_play_becomes_an_opportunity_and_keeps_its_id(admin_user, client, org, linked):
     play = new_play(linked[PATTERSON], admin_user, "Payments expansion")
 
     ok, said = run("push", "--account", PATTERSON)
@@ -97,6 +97,10 @@ def test_a_new_play_becomes_an_opportunity_and_keeps_its_id(admin_user, org, lin
     # The stage map the push used is kept for the administrator to see.
     stage_map = SalesforceConnection.objects.get().stage_map
     assert stage_map["won"] == "Closed Won" and stage_map["idea"] == "Prospecting"
+    client.force_login(admin_user)
+    page = client.get("/settings/integrations/").content.decode()
+    assert "<tr><td>Won</td><td>Closed Won</td></tr>" in page
+    assert "<tr><td>In conversation</td><td>Qualification</td></tr>" in page
     assert any(
         r.startswith(f"PATCH /services/data/v62.0/composite/sobjects/Opportunity/{PLAY_ID}")
         for r in org.requests

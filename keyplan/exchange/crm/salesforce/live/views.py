@@ -13,6 +13,7 @@ from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.forms import ConnectionForm
 from keyplan.exchange.crm.salesforce.live.pull import linked_accounts
 from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection
+from keyplan.growth.models import Stage
 
 
 def _initial(connection) -> dict:
@@ -70,6 +71,11 @@ def integrations(request):
         "saved": saved,
         "connection": connection,
         "linked": linked_accounts().count(),
+        "stage_map": [
+            (label, connection.stage_map.get(value, "")) for value, label in Stage.choices
+        ]
+        if connection.stage_map
+        else [],
         "environment": live_config.ENVIRONMENT,
         "nav": "integrations",
     }
