@@ -2,7 +2,8 @@
 becomes an Opportunity with the mapped stage and keeps its id; a second push changes
 nothing; Salesforce's refusal of one play is reported on it while the others go
 through; a pull after a push does not duplicate the play; unlinked accounts are left
-out and said so; a dry run writes nothing; deleting a play deletes nothing there."""
+out and said so; a dry run writes nothing; deleting a play deletes nothing there; the
+play's stakeholders who are Salesforce contacts become its contact roles."""
 
 import copy
 import json
@@ -16,8 +17,10 @@ from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
 from keyplan.core import services
+from keyplan.exchange.crm.salesforce.live import push as push_module
 from keyplan.exchange.models import SalesforceConnection
-from keyplan.growth.models import Play
+from keyplan.growth.models import Play, PlayStakeholder
+from keyplan.relationships.models import Stakeholder
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
 from tests.exchange.crm.testorg.seed import load_export
@@ -265,3 +268,47 @@ def test_a_missing_play_id_field_stops_the_push_with_what_to_do(admin_user, org,
     assert not ok
     assert "Opportunity has no field Keyplan_Play_Id__c (the play id)" in said
     assert not [r for r in org.requests if r.startswith("PATCH")]
+
+
+def test_the_plays_salesforce_contacts_become_its_contact_roles(admin_user, org, linked):
+    run("pull")  # the accounts' contacts arrive as stakeholders
+    bishop = Stakeholder.objects.get(name="Daniel Bishop")
+    local = services.create(Stakeholder, by=admin_user, account=linked[PATTERSON],
+                            name="Nora Local")  # fmt: skip
+    play = new_play(linked[PATTERSON], admin_user, "Payments expansion")
+    for person, hint in ((bishop, "Economic Buyer"), (local, "Champion")):
+        services.create(PlayStakeholder, by=admin_user, play=play, stakeholder=person,
+                        role_hint=hint)  # fmt: skip
+    roles_before = len(org.records.setdefault("OpportunityContactRole", []))
+
+    ok, said = run("push")
+
+    assert ok, said
+    assert f"{PATTERSON}, Payments expansion: contact roles added: Daniel Bishop." in said
+    play.refresh_from_db()
+    added = org.records["OpportunityContactRole"][roles_before:]
+    assert [(r["OpportunityId"], r["ContactId"], r["Role"]) for r in added] == [
+        (play.crm_id, bishop.crm_id, "Economic Buyer")
+    ]
+    org.requests.clear()
+
+    again = pushed_json()
+
+    assert len(org.records["OpportunityContactRole"]) == roles_before + 1
+    assert not [r for r in org.requests if not r.startswith(("GET", "POST /services/oauth2"))]
+    assert all(not p["contact_roles_added"] for p in again["plays"])
+
+
+def test_plays_go_in_requests_of_at_most_the_collections_limit(
+    admin_user, org, linked, monkeypatch
+):
+    monkeypatch.setattr(push_module, "PER_REQUEST", 2)  # Salesforce's is 200
+    for number in range(3):
+        new_play(linked[MOODY], admin_user, f"Play {number}")
+
+    report = pushed_json()
+
+    assert report["pushed"]["created"] == 3
+    upserts = [r for r in org.requests if r.startswith("PATCH") and PLAY_ID in r]
+    assert len(upserts) == 2
+    assert len({r["Id"] for r in org.records["Opportunity"] if r.get(PLAY_ID)}) == 3

@@ -123,6 +123,11 @@ class Command(BaseCommand):
                 note = f"; {pushed.error}" if pushed.error else ""
                 fields = ", ".join(pushed.fields)
                 self.stdout.write(f"{where}: {verb}{opportunity}: {fields}{note}.")
+            if pushed.contacts:
+                added = "contact roles to add" if report.dry_run else "contact roles added"
+                self.stdout.write(f"{where}: {added}: {', '.join(pushed.contacts)}.")
+            for refused in pushed.role_errors:
+                self.stdout.write(f"{where}: contact role not added: {refused}.")
         for left_out in report.left_out:
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
         for error in report.errors:
@@ -183,6 +188,8 @@ def _push_json(report: PushReport) -> dict:
                 "outcome": p.outcome,
                 "fields": p.fields,
                 "error": p.error,
+                "contact_roles_added": p.contacts,
+                "contact_role_errors": p.role_errors,
             }
             for p in report.plays
         ],

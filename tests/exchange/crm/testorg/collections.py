@@ -10,6 +10,8 @@ external id field, as Salesforce's REST API Developer Guide gives them.
 - Update: resources_composite_sobjects_collections_update.htm, PATCH
   /services/data/vXX.X/composite/sobjects with each record's "id"; a SaveResult each,
   {"id", "success", "errors"}.
+- Create: resources_composite_sobjects_collections_create.htm, POST
+  /services/data/vXX.X/composite/sobjects; records without ids; a SaveResult each.
 - Per record, errors are {"statusCode", "message", "fields"} (the pages' example
   bodies); with allOrNone false the other records are saved, with allOrNone true none
   is, and the rest answer ALL_OR_NONE_OPERATION_ROLLED_BACK.
@@ -29,7 +31,15 @@ from tests.exchange.crm.testorg import catalog
 from tests.exchange.crm.testorg.org import Org
 
 LIMIT = 200
-REQUIRED = {"Opportunity": ("Name", "StageName", "CloseDate")}
+REQUIRED = {
+    "Opportunity": ("Name", "StageName", "CloseDate"),
+    "OpportunityContactRole": ("OpportunityId", "ContactId"),
+}
+# The reference fields checked to name a record of the object.
+REFERENCES = {
+    "Opportunity": {"AccountId": "Account"},
+    "OpportunityContactRole": {"OpportunityId": "Opportunity", "ContactId": "Contact"},
+}
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
@@ -50,8 +60,9 @@ def new_id(prefix: str) -> str:
     )
 
 
-def write(org: Org, object_name: str | None, external: str | None, body: object):
-    """Answer PATCH .../composite/sobjects[/{object}/{external id field}]."""
+def write(org: Org, object_name: str | None, external: str | None, body: object, *, create=False):
+    """Answer PATCH .../composite/sobjects[/{object}/{external id field}], or POST
+    .../composite/sobjects (`create`)."""
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         return _bad_request("JSON_PARSER_ERROR", "The request body must hold records.")
     records = body["records"]
@@ -94,7 +105,9 @@ def write(org: Org, object_name: str | None, external: str | None, body: object)
                 "INVALID_FIELD",
                 f"No such column '{unknown[0] if unknown else kind}' on sobject of type {kind}",
             )
-        results.append(_save(org, kind, external, record))
+        if create and ("Id" in record or "id" in record):
+            return _bad_request("INVALID_FIELD", "Can't create records with an id.")
+        results.append(_save(org, kind, external, record, create=create))
     if body.get("allOrNone") and not all(r["success"] for r in results):
         org.records = before
         results = [
@@ -117,10 +130,13 @@ def write(org: Org, object_name: str | None, external: str | None, body: object)
     return 200, results
 
 
-def _save(org: Org, kind: str, external: str | None, record: dict) -> dict:
+def _save(org: Org, kind: str, external: str | None, record: dict, *, create: bool) -> dict:
     values = {k: v for k, v in record.items() if k not in ("attributes", "id")}
     rows = org.records.setdefault(kind, [])
-    if external is None:  # update by id
+    row: dict | None
+    if create:
+        row, created = None, True
+    elif external is None:  # update by id
         row = next((r for r in rows if r["Id"] == record.get("id")), None)
         if row is None or row.get("IsDeleted"):
             return _failed(False, [_error("ENTITY_IS_DELETED", "entity is deleted", [])])
@@ -174,13 +190,14 @@ def _refusals(org: Org, kind: str, merged: dict, written: dict) -> list[dict]:
                     ["StageName"],
                 )
             ]
-        accounts = {r["Id"] for r in org.records.get("Account", ())}
-        if written.get("AccountId") and written["AccountId"] not in accounts:
+    for name, target in REFERENCES.get(kind, {}).items():
+        ids = {r["Id"] for r in org.records.get(target, ()) if not r.get("IsDeleted")}
+        if written.get(name) and written[name] not in ids:
             return [
                 _error(
                     "INVALID_CROSS_REFERENCE_KEY",
-                    f"Account ID: id value of incorrect type: {written['AccountId']}",
-                    ["AccountId"],
+                    f"{target} ID: id value of incorrect type: {written[name]}",
+                    [name],
                 )
             ]
     return []

@@ -6,7 +6,8 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
 - versions: dome_versions.htm (GET /services/data/)
 - sObject describe: resources_sobject_describe.htm
 - query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
-- sObject Collections, update (resources_composite_sobjects_collections_update.htm)
+- sObject Collections, create (resources_composite_sobjects_collections_create.htm),
+  update (resources_composite_sobjects_collections_update.htm)
   and upsert by an external id (resources_composite_sobjects_collections_upsert.htm):
   up to 200 records a request, a result for each in the order sent
 - errors: errorcodes.htm (a list of {"message", "errorCode", "fields"}); an expired
@@ -64,6 +65,10 @@ class Client:
     def patch(self, path: str, body: object) -> Any:
         """Send `body` as JSON by PATCH (sObject Collections' update and upsert)."""
         return self._request("PATCH", path, json=body)
+
+    def post(self, path: str, body: object) -> Any:
+        """Send `body` as JSON by POST (sObject Collections' create)."""
+        return self._request("POST", path, json=body)
 
     def _request(self, method: str, path: str, **options: Any) -> Any:
         response = send(self.http, method, path, what="the Salesforce API", **options)

@@ -11,7 +11,8 @@ stage map (keyplan's stage -> the org's StageName), which the first push fills f
 the org's picklist. Records go by sObject Collections, at most 200 a request, with
 allOrNone false: Salesforce's refusal of one play is reported on that play and the
 others go through. A pushed play keeps its Opportunity id. Nothing is ever deleted in
-Salesforce.
+Salesforce. Then the plays' stakeholders who are Salesforce contacts become the
+Opportunities' contact roles (roles.py).
 
 Salesforce's pages followed (REST API Developer Guide):
 - upsert: resources_composite_sobjects_collections_upsert.htm
@@ -34,6 +35,7 @@ from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
 from keyplan.exchange.crm.salesforce.live.pull import _chunks, _quoted, _stops, linked_accounts
+from keyplan.exchange.crm.salesforce.live.roles import push_roles
 from keyplan.exchange.crm.salesforce.live.services import keep_stage_map, opportunity_of
 from keyplan.growth.models import OPEN_STAGES, Play, Stage
 
@@ -49,6 +51,8 @@ class Pushed:
     fields: list[str] = field(default_factory=list)  # what was (or would be) written
     error: str = ""
     crm_id: str = ""
+    contacts: list[str] = field(default_factory=list)  # contact roles added (or to add)
+    role_errors: list[str] = field(default_factory=list)  # contact roles Salesforce refused
 
 
 @dataclass
@@ -61,7 +65,9 @@ class PushReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not any(p.outcome == "failed" for p in self.plays)
+        return not self.errors and not any(
+            p.outcome == "failed" or p.role_errors for p in self.plays
+        )
 
     def pushed(self) -> dict[str, int]:
         return {word: sum(p.outcome == word for p in self.plays) for word in OUTCOMES}
@@ -152,6 +158,7 @@ def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> Pus
                 .order_by("account__name", "name")
             )
             _push_plays(client, plays, config["play_id_field"], report, by=by)
+            push_roles(client, report.plays, dry_run=dry_run)
     except ApiError as error:
         report.errors.append(_stopped(error) if _stops(error) else str(error))
     except ConnectionFailed as error:
@@ -289,9 +296,9 @@ def _opportunities(client: Client, ids: list[str]) -> dict[str, dict]:
     return held
 
 
-def _batches(items: list, size: int = PER_REQUEST) -> Iterable[list]:
-    for at in range(0, len(items), size):
-        yield items[at : at + size]
+def _batches(items: list) -> Iterable[list]:
+    for at in range(0, len(items), PER_REQUEST):
+        yield items[at : at + PER_REQUEST]
 
 
 def _send(client: Client, path: str, items: list[tuple[Pushed, dict]], *, by) -> None:
