@@ -102,8 +102,8 @@ def test_a_new_play_becomes_an_opportunity_and_keeps_its_id(admin_user, client, 
     assert stage_map["won"] == "Closed Won" and stage_map["idea"] == "Prospecting"
     client.force_login(admin_user)
     page = client.get("/settings/integrations/").content.decode()
-    assert "<tr><td>Won</td><td>Closed Won</td></tr>" in page
-    assert "<tr><td>In conversation</td><td>Qualification</td></tr>" in page
+    assert 'name="stage_won" value="Closed Won"' in page
+    assert 'name="stage_conversation" value="Qualification"' in page
     assert any(
         r.startswith(f"PATCH /services/data/v62.0/composite/sobjects/Opportunity/{PLAY_ID}")
         for r in org.requests
@@ -312,3 +312,36 @@ def test_plays_go_in_requests_of_at_most_the_collections_limit(
     upserts = [r for r in org.requests if r.startswith("PATCH") and PLAY_ID in r]
     assert len(upserts) == 2
     assert len({r["Id"] for r in org.records["Opportunity"] if r.get(PLAY_ID)}) == 3
+
+
+def test_an_administrator_changes_the_stage_map_on_the_integrations_page(
+    admin_user, client, org, linked
+):
+    play = new_play(linked[PATTERSON], admin_user, "Payments expansion", stage="opportunity")
+    run("push")
+    connection = SalesforceConnection.objects.get()
+    assert connection.stage_map["opportunity"] == "Value Proposition"
+    client.force_login(admin_user)
+    form = {f"stage_{stage}": value for stage, value in connection.stage_map.items()}
+
+    response = client.post(
+        "/settings/integrations/",
+        {**form, "stage_closing": "Negotiation/Review", "stage_map": "1",
+         "version": connection.version},
+    )  # fmt: skip
+    play.refresh_from_db()
+    services.update(play, by=admin_user, version=play.version, stage="closing")
+    report = pushed_json()
+
+    assert "Stage map saved." in response.content.decode()
+    assert report["pushed"]["updated"] == 1
+    assert opportunity(org, play)["StageName"] == "Negotiation/Review"
+    stale = client.post(
+        "/settings/integrations/",
+        {**form, "stage_map": "1", "version": connection.version},
+    )
+    assert stale.status_code == 409
+    assert "Someone saved the Salesforce connection since you opened this page" in (
+        stale.content.decode()
+    )
+    assert SalesforceConnection.objects.get().stage_map["closing"] == "Negotiation/Review"

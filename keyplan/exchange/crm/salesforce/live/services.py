@@ -68,6 +68,27 @@ def pulled(started, usage: tuple[int, int] | None) -> None:
         connection.save(update_fields=["last_pull_at", "api_used", "api_allowed"])
 
 
+def save_stage_map(stage_map: dict[str, str], *, by, version: int) -> SalesforceConnection:
+    """Set which Opportunity stage a push writes for each stage of a play; a stage
+    left blank is not pushed."""
+    if not access.is_administrator(by):
+        raise Forbidden("Only administrators set the Salesforce connection.")
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        if connection.version != version:
+            raise Stale(
+                "Someone saved the Salesforce connection since you opened this page (you had "
+                f"version {version}, it is now at version {connection.version}). Nothing "
+                "was saved: look at their change and save yours again."
+            )
+        connection.stage_map = {k: v.strip() for k, v in stage_map.items() if v.strip()}
+        connection.version += 1
+        connection.updated_at = clock.now()
+        connection.updated_by = by
+        connection.save()
+    return connection
+
+
 def keep_stage_map(stage_map: dict[str, str]) -> None:
     """Keep the stage map the first push worked out, for the administrator to see."""
     with transaction.atomic():
