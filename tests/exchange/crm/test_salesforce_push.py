@@ -23,6 +23,7 @@ from keyplan.growth.models import Play, PlayStakeholder
 from keyplan.relationships.models import Stakeholder
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
+from tests.exchange.crm.testorg.org import LIMIT_EXCEEDED
 from tests.exchange.crm.testorg.seed import load_export
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +346,15 @@ def test_an_administrator_changes_the_stage_map_on_the_integrations_page(
         stale.content.decode()
     )
     assert SalesforceConnection.objects.get().stage_map["closing"] == "Negotiation/Review"
+
+
+def test_the_orgs_api_limit_stops_the_push_with_a_clear_message(admin_user, org, linked):
+    new_play(linked[PATTERSON], admin_user, "Payments expansion")
+    org.failures, org.failures_from = [(403, LIMIT_EXCEEDED)], "composite"
+
+    ok, said = run("push")
+
+    assert not ok
+    assert "Salesforce's limit of API requests for the org is used up" in said
+    assert "Payments expansion: not pushed: the push stopped before it." in said
+    assert Play.objects.get(name="Payments expansion").crm_id == ""
