@@ -20,6 +20,9 @@ class SalesforceConnection(models.Model):
     private_key = models.TextField("private key (encrypted)", blank=True, editable=False)
     api_version = models.CharField("API version", max_length=8, blank=True)
     play_id_field = models.CharField("play id field", max_length=80, blank=True)
+    # keyplan's stage (growth.Stage) -> the Opportunity stage (StageName) a push writes;
+    # the first push fills it from the org's picklist, and an administrator may change it.
+    stage_map = models.JSONField("stage map", default=dict, blank=True)
     # Counts saves, so a form based on an older version is refused, not applied over it.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)

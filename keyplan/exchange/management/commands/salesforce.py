@@ -1,11 +1,15 @@
 """keyplan salesforce test [--format text|json]
 keyplan salesforce pull [--dry-run] [--as LOGIN] [--format text|json]
+keyplan salesforce push [--dry-run] [--account NAME|ID ...] [--as LOGIN] [--format text|json]
 
 `test` is Test connection, as the Integrations page's button: what works and what is
 missing between keyplan and the Salesforce org, one line a step; it exits 1 while
 anything is missing. `pull` brings the linked accounts' plans in line with what
 changed in Salesforce since the last pull (crm/salesforce/live/pull.py); it exits 1
 when an account or the connection failed, having kept what the others pulled.
+`push` writes the linked accounts' plays to Salesforce as Opportunities
+(crm/salesforce/live/push.py); it exits 1 when a play or the connection failed,
+having kept what the others pushed.
 """
 
 import json
@@ -15,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from keyplan.exchange.crm.report import problem_json
 from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.pull import PullReport, pull
+from keyplan.exchange.crm.salesforce.live.push import PushReport, push
 from keyplan.team.models import Role, User
 
 
@@ -47,10 +52,24 @@ class Command(BaseCommand):
         pulling.add_argument("--dry-run", action="store_true", help="Show; change nothing.")
         pulling.add_argument("--as", dest="login", help="The user to pull as (default: an admin).")
         pulling.add_argument("--format", choices=["text", "json"], default="text")
+        pushing = commands.add_parser("push", help="Push the linked accounts' plays.")
+        pushing.add_argument("--dry-run", action="store_true", help="Show; change nothing.")
+        pushing.add_argument(
+            "--account",
+            dest="accounts",
+            action="extend",
+            nargs="+",
+            metavar="NAME|ID",
+            help="Only these accounts (default: every linked account).",
+        )
+        pushing.add_argument("--as", dest="login", help="The user to push as (default: an admin).")
+        pushing.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
         if options["action"] == "pull":
             return self._pull(options)
+        if options["action"] == "push":
+            return self._push(options)
         report = check_connection()
         if options["format"] == "json":
             steps = [{"ok": step.ok, "message": step.message} for step in report.steps]
@@ -72,6 +91,47 @@ class Command(BaseCommand):
             self._text(report)
         if not report.ok:
             raise CommandError("The pull did not reach every account; see above. Run it again.")
+
+    def _push(self, options) -> None:
+        report = push(
+            by=_acting_user(options["login"]),
+            dry_run=options["dry_run"],
+            accounts=options["accounts"],
+        )
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(_push_json(report), indent=2))
+        else:
+            self._push_text(report)
+        if not report.ok:
+            raise CommandError("The push did not write every play; see above.")
+
+    def _push_text(self, report: PushReport) -> None:
+        counts = report.pushed()
+        would = "would push" if report.dry_run else "pushed"
+        self.stdout.write(
+            f"Salesforce: {would} {len(report.plays)} plays: "
+            + ", ".join(f"{counts[word]} {word}" for word in counts)
+            + "."
+        )
+        for pushed in report.plays:
+            where = f"{pushed.play.account.name}, {pushed.play.name}"
+            if pushed.outcome == "failed":
+                self.stdout.write(f"{where}: {pushed.error}.")
+            elif pushed.outcome != "unchanged":
+                verb = f"would be {pushed.outcome}" if report.dry_run else pushed.outcome
+                opportunity = f" (Opportunity {pushed.crm_id})" if pushed.crm_id else ""
+                note = f"; {pushed.error}" if pushed.error else ""
+                fields = ", ".join(pushed.fields)
+                self.stdout.write(f"{where}: {verb}{opportunity}: {fields}{note}.")
+            if pushed.contacts:
+                added = "contact roles to add" if report.dry_run else "contact roles added"
+                self.stdout.write(f"{where}: {added}: {', '.join(pushed.contacts)}.")
+            for refused in pushed.role_errors:
+                self.stdout.write(f"{where}: contact role not added: {refused}.")
+        for left_out in report.left_out:
+            self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
+        for error in report.errors:
+            self.stdout.write(f"Not pushed: {error}")
 
     def _text(self, report: PullReport) -> None:
         since = f"since {report.since:%Y-%m-%d %H:%M} UTC" if report.since else "everything"
@@ -110,5 +170,29 @@ def _json(report: PullReport) -> dict:
             }
             for p in report.accounts
         ],
+        "errors": report.errors,
+    }
+
+
+def _push_json(report: PushReport) -> dict:
+    return {
+        "dry_run": report.dry_run,
+        "pushed": report.pushed(),
+        "stage_map": report.stage_map,
+        "plays": [
+            {
+                "name": p.play.name,
+                "id": p.play.pk,
+                "account": p.play.account.name,
+                "crm_id": p.crm_id,
+                "outcome": p.outcome,
+                "fields": p.fields,
+                "error": p.error,
+                "contact_roles_added": p.contacts,
+                "contact_role_errors": p.role_errors,
+            }
+            for p in report.plays
+        ],
+        "left_out": report.left_out,
         "errors": report.errors,
     }

@@ -15,7 +15,8 @@ Salesforce's documentation gives.
   versions (dome_versions.htm), sObject describe (resources_sobject_describe.htm),
   query and its next batches by nextRecordsUrl (resources_query.htm, dome_query.htm;
   the batch size from the Sforce-Query-Options header, headers_queryoptions.htm),
-  errors as a list of {"message", "errorCode"} (errorcodes.htm).
+  errors as a list of {"message", "errorCode"} (errorcodes.htm); sObject Collections'
+  update and upsert (collections.py).
 """
 
 import json
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import trustme
 
+from tests.exchange.crm.testorg import collections
 from tests.exchange.crm.testorg.org import INVALID_SESSION, NOT_FOUND, VERSIONS, Org
 from tests.exchange.crm.testorg.soql import run_query
 
@@ -54,11 +56,68 @@ class _Handler(BaseHTTPRequestHandler):
         org = self.server.org
         org.requests.append(f"POST {self.path}")
         length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        data = self.rfile.read(length)
+        parts = [p for p in urlsplit(self.path).path.split("/") if p]
+        if parts[3:] == ["composite", "sobjects"]:
+            if not self._admitted(parts):
+                return None
+            try:
+                body = json.loads(data or b"null")
+            except ValueError:
+                body = None
+            status, answer = collections.write(org, None, None, body, create=True)
+            return self._answer(status, answer, counted=True)
+        form = {k: v[0] for k, v in parse_qs(data.decode()).items()}
         if urlsplit(self.path).path != "/services/oauth2/token":
             return self._answer(404, NOT_FOUND)
         status, body = org.token(form, self.server.base_url)
         return self._answer(status, body)
+
+    def _admitted(self, parts: list[str]) -> bool:
+        """Whether an API request gets through: a live session, no outage staged, a
+        known version; otherwise it is answered here."""
+        org = self.server.org
+        if org.sessions_end_after is not None:
+            org.sessions_end_after -= 1
+            if org.sessions_end_after < 0:
+                org.tokens.clear()
+                org.sessions_end_after = None
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in org.tokens:
+            self._answer(401, INVALID_SESSION)
+            return False
+        if org.failures_from and org.failures_from in unquote_plus(self.path):
+            org.failures_from = ""
+        if org.failures and org.failures_after <= 0 and not org.failures_from:
+            self._answer(*org.failures.pop(0))
+            return False
+        org.failures_after -= 1
+        if len(parts) < 3 or parts[:2] != ["services", "data"]:
+            self._answer(404, NOT_FOUND)
+            return False
+        if parts[2].lstrip("v") not in {v for _, v in VERSIONS}:
+            self._answer(404, NOT_FOUND)
+            return False
+        return True
+
+    def do_PATCH(self) -> None:
+        org = self.server.org
+        org.requests.append(f"PATCH {self.path}")
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(length)
+        parts = [p for p in urlsplit(self.path).path.split("/") if p]
+        if not self._admitted(parts):
+            return None
+        rest = parts[3:]
+        if rest[:2] != ["composite", "sobjects"] or len(rest) not in (2, 4):
+            return self._answer(404, NOT_FOUND, counted=True)
+        try:
+            body = json.loads(data or b"null")
+        except ValueError:
+            body = None
+        object_name, external = (rest[2], rest[3]) if len(rest) == 4 else (None, None)
+        status, answer = collections.write(org, object_name, external, body)
+        return self._answer(status, answer, counted=True)
 
     def do_GET(self) -> None:
         org = self.server.org
@@ -70,23 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
                 {"label": label, "url": f"/services/data/v{v}", "version": v}
                 for label, v in VERSIONS
             ])  # fmt: skip
-        if org.sessions_end_after is not None:
-            org.sessions_end_after -= 1
-            if org.sessions_end_after < 0:
-                org.tokens.clear()
-                org.sessions_end_after = None
-        auth = self.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[7:] not in org.tokens:
-            return self._answer(401, INVALID_SESSION)
-        if org.failures_from and org.failures_from in unquote_plus(self.path):
-            org.failures_from = ""
-        if org.failures and org.failures_after <= 0 and not org.failures_from:
-            return self._answer(*org.failures.pop(0))
-        org.failures_after -= 1
-        if len(parts) < 3 or parts[:2] != ["services", "data"]:
-            return self._answer(404, NOT_FOUND)
-        if parts[2].lstrip("v") not in {v for _, v in VERSIONS}:
-            return self._answer(404, NOT_FOUND)
+        if not self._admitted(parts):
+            return None
         rest = parts[3:]
         if len(rest) == 3 and rest[0] == "sobjects" and rest[2] == "describe":
             described = org.describe(rest[1])

@@ -6,6 +6,10 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
 - versions: dome_versions.htm (GET /services/data/)
 - sObject describe: resources_sobject_describe.htm
 - query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
+- sObject Collections, create (resources_composite_sobjects_collections_create.htm),
+  update (resources_composite_sobjects_collections_update.htm)
+  and upsert by an external id (resources_composite_sobjects_collections_upsert.htm):
+  up to 200 records a request, a result for each in the order sent
 - errors: errorcodes.htm (a list of {"message", "errorCode", "fields"}); an expired
   or revoked session answers 401 with INVALID_SESSION_ID, after which keyplan asks
   for a new token once and repeats the request; a server error (5xx) is tried again
@@ -56,16 +60,26 @@ class Client:
         self.http.close()
 
     def get(self, path: str, *, headers: dict[str, str] | None = None, **params: str) -> Any:
-        options: dict[str, Any] = {"params": params or None, "headers": headers}
-        response = send(self.http, "GET", path, what="the Salesforce API", **options)
+        return self._request("GET", path, params=params or None, headers=headers)
+
+    def patch(self, path: str, body: object) -> Any:
+        """Send `body` as JSON by PATCH (sObject Collections' update and upsert)."""
+        return self._request("PATCH", path, json=body)
+
+    def post(self, path: str, body: object) -> Any:
+        """Send `body` as JSON by POST (sObject Collections' create)."""
+        return self._request("POST", path, json=body)
+
+    def _request(self, method: str, path: str, **options: Any) -> Any:
+        response = send(self.http, method, path, what="the Salesforce API", **options)
         if response.status_code == 401 and self.renew is not None:
             self._use(self.renew())
-            response = send(self.http, "GET", path, what="the Salesforce API", **options)
+            response = send(self.http, method, path, what="the Salesforce API", **options)
         for pause in self.pauses:
             if response.status_code < 500:
                 break
             time.sleep(pause)
-            response = send(self.http, "GET", path, what="the Salesforce API", **options)
+            response = send(self.http, method, path, what="the Salesforce API", **options)
         self._note_usage(response.headers.get("Sforce-Limit-Info", ""))
         try:
             body = response.json()
@@ -75,7 +89,7 @@ class Client:
             first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
             raise ApiError(
                 response.status_code,
-                str(first.get("errorCode") or ""),
+                str(first.get("errorCode") or first.get("statusCode") or ""),
                 str(first.get("message") or f"HTTP {response.status_code} for {path}"),
             )
         return body

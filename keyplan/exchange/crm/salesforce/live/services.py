@@ -1,12 +1,14 @@
-"""Saving the connection an administrator sets on the Integrations page."""
+"""Saving the connection an administrator sets on the Integrations page, and what a
+sync keeps: the last pull, the stage map, and the Opportunity of a pushed play."""
 
 from django.db import transaction
 
-from keyplan.core import access, clock
+from keyplan.core import access, clock, services
 from keyplan.core.errors import Forbidden
 from keyplan.exchange.crm.salesforce.live.config import SECRETS
 from keyplan.exchange.crm.salesforce.live.sealed import seal
 from keyplan.exchange.models import SalesforceConnection
+from keyplan.growth.models import Play
 
 PLAIN = ("login_url", "client_id", "username", "api_version", "play_id_field")
 
@@ -64,3 +66,38 @@ def pulled(started, usage: tuple[int, int] | None) -> None:
         if usage is not None:
             connection.api_used, connection.api_allowed = usage
         connection.save(update_fields=["last_pull_at", "api_used", "api_allowed"])
+
+
+def save_stage_map(stage_map: dict[str, str], *, by, version: int) -> SalesforceConnection:
+    """Set which Opportunity stage a push writes for each stage of a play; a stage
+    left blank is not pushed."""
+    if not access.is_administrator(by):
+        raise Forbidden("Only administrators set the Salesforce connection.")
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        if connection.version != version:
+            raise Stale(
+                "Someone saved the Salesforce connection since you opened this page (you had "
+                f"version {version}, it is now at version {connection.version}). Nothing "
+                "was saved: look at their change and save yours again."
+            )
+        connection.stage_map = {k: v.strip() for k, v in stage_map.items() if v.strip()}
+        connection.version += 1
+        connection.updated_at = clock.now()
+        connection.updated_by = by
+        connection.save()
+    return connection
+
+
+def keep_stage_map(stage_map: dict[str, str]) -> None:
+    """Keep the stage map the first push worked out, for the administrator to see."""
+    with transaction.atomic():
+        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
+        if not connection.stage_map:
+            connection.stage_map = stage_map
+            connection.save(update_fields=["stage_map"])
+
+
+def opportunity_of(play: Play, crm_id: str, *, by) -> Play:
+    """Tie a pushed play to the Opportunity Salesforce keeps it as."""
+    return services.update(play, by=by, version=play.version, crm_id=crm_id)

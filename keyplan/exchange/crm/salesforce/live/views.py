@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from keyplan.core import access
+from keyplan.core.ids import parse_id
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.forms import ConnectionForm
 from keyplan.exchange.crm.salesforce.live.pull import linked_accounts
-from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection
+from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection, save_stage_map
+from keyplan.growth.models import Stage
 
 
 def _initial(connection) -> dict:
@@ -29,7 +31,20 @@ def integrations(request):
     connection = live_config.stored()
     config = live_config.current(connection)
     report, saved, status = None, False, 200
-    if request.method == "POST" and "test" in request.POST:
+    stage_saved, stage_error = False, ""
+    if request.method == "POST" and "stage_map" in request.POST:
+        try:
+            connection = save_stage_map(
+                {str(stage): request.POST.get(f"stage_{stage}", "")[:255] for stage in Stage},
+                by=request.user,
+                version=parse_id(request.POST.get("version")) or 0,
+            )
+        except Stale as error:
+            stage_error, status = str(error), 409
+        else:
+            stage_saved = True
+        form = ConnectionForm(initial=_initial(connection), config=config)
+    elif request.method == "POST" and "test" in request.POST:
         report = check_connection(config)
         form = ConnectionForm(initial=_initial(connection), config=config)
     elif request.method == "POST":
@@ -70,6 +85,11 @@ def integrations(request):
         "saved": saved,
         "connection": connection,
         "linked": linked_accounts().count(),
+        "stage_map": [
+            (value, label, connection.stage_map.get(value, "")) for value, label in Stage.choices
+        ],
+        "stage_saved": stage_saved,
+        "stage_error": stage_error,
         "environment": live_config.ENVIRONMENT,
         "nav": "integrations",
     }
