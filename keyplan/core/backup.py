@@ -86,6 +86,8 @@ def _pg_env() -> dict[str, str]:
     env.update(PGUSER=str(db["USER"] or ""), PGDATABASE=str(db["NAME"]))
     if db["PASSWORD"]:
         env["PGPASSWORD"] = str(db["PASSWORD"])
+    if db.get("OPTIONS", {}).get("sslmode"):  # ?sslmode=require in DATABASE_URL
+        env["PGSSLMODE"] = str(db["OPTIONS"]["sslmode"])
     return {name: value for name, value in env.items() if value}
 
 
@@ -109,7 +111,11 @@ def _dump_database(target: Path, serializers: bool) -> str:
             text=True,
         )
         if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+            raise BackupError(
+                f"pg_dump failed: {done.stderr.strip()}\n"
+                "(An older pg_dump than the server refuses to run: install the server's "
+                "version, or back up with --serializers.)"
+            )
         return "pg_dump"
     # Every app, history tables and content types included, by primary key; XML because
     # Django's JSON drops the microseconds of the history's timestamps.
@@ -276,8 +282,10 @@ def _pg_restore(database: Path) -> None:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         connections.close_all()
     done = subprocess.run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
-        + ["--dbname", connection.settings_dict["NAME"], database],
+        [
+            *("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"),
+            *("--single-transaction", "--dbname", connection.settings_dict["NAME"], database),
+        ],
         env=_pg_env(),
         capture_output=True,
         text=True,

@@ -213,3 +213,12 @@ def test_restore_refuses_a_file_that_is_not_a_keyplan_backup(places, tmp_path):
         refused = keyplan("restore", str(path), env=env, check=False)
         assert refused.returncode != 0
         assert "is not a keyplan backup" in refused.stderr, refused.stderr
+
+
+def test_a_new_data_directory_keeps_its_database_and_key_private(tmp_path):
+    if POSTGRES:
+        pytest.skip("the SQLite file is made in the SQLite pass")
+    data_dir = tmp_path / "new"
+    keyplan("migrate", "-v0", env=keyplan_environment(data_dir))
+    assert mode(data_dir / "keyplan.sqlite3") == 0o600
+    assert mode(data_dir / "secret_key") == 0o600

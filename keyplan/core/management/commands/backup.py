@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--serializers",
             action="store_true",
-            help="On PostgreSQL, write the rows with Django's serializers even if pg_dump is there.",
+            help="On PostgreSQL, write the rows by Django's serializers even with pg_dump at hand.",
         )
 
     def handle(self, *args: Any, out: Path, serializers: bool, **options: Any) -> None:
