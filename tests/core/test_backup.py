@@ -43,16 +43,23 @@ sarah = services.create(Stakeholder, by=kam, account=account, name="Sarah Lin",
 services.update(sarah, by=kam, version=sarah.version, title="COO")
 gone = services.create(Stakeholder, by=kam, account=account, name="Leaving Soon")
 services.delete(gone, by=kam, version=gone.version)
+from keyplan.exchange.crm.salesforce.live.sealed import seal
+from keyplan.exchange.models import SalesforceConnection
+SalesforceConnection.objects.create(client_id="3MVG9", client_secret=seal("the-client-secret"))
 """
 
 # What a person would compare after a restore: the plan, the logins and their password
-# hashes, and how many history rows each model keeps.
+# hashes, how many history rows each model keeps, and the Salesforce secret (readable
+# only with the same secret key).
 READ = """
 import django, json
 django.setup()
 from django.apps import apps
 from keyplan.team.models import User
+from keyplan.exchange.crm.salesforce.live.sealed import unseal
+from keyplan.exchange.models import SalesforceConnection
 print(json.dumps({
+    "salesforce_secret": unseal(SalesforceConnection.objects.get().client_secret),
     "users": sorted([u.username, u.password, u.role] for u in User.objects.all()),
     "history": {m._meta.label: m.objects.count() for m in apps.get_models()
                 if m.__name__.startswith("Historical")},
@@ -165,6 +172,7 @@ def test_a_restore_brings_back_every_plan_history_and_user(places, tmp_path, met
         rows["history"]["relationships.HistoricalStakeholder"] == 4
     )  # 2 created, 1 edit, 1 delete
     assert [user[0] for user in rows["users"]] == ["olga", "vic"]
+    assert rows["salesforce_secret"] == "the-client-secret"
     # The key came back with the data, so sessions and encrypted secrets still work.
     restored_key = Path(target["KEYPLAN_DATA_DIR"]) / "secret_key"
     assert restored_key.read_text() == (Path(source["KEYPLAN_DATA_DIR"]) / "secret_key").read_text()
