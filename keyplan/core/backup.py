@@ -166,8 +166,12 @@ def read_manifest(archive: zipfile.ZipFile) -> Manifest:
             f"format {FORMAT_VERSION}. Restore it with the keyplan version that made it "
             f"({raw.get('keyplan_version')})."
         )
-    fields = Manifest.__dataclass_fields__
-    return Manifest(**{name: raw[name] for name in fields})
+    try:
+        manifest = Manifest(**{name: raw[name] for name in Manifest.__dataclass_fields__})
+        archive.getinfo(DATABASE_FILES[manifest.method])
+    except KeyError:
+        raise BackupError("This keyplan backup is incomplete: part of it is missing.") from None
+    return manifest
 
 
 def open_backup(path: Path) -> zipfile.ZipFile:

@@ -221,6 +221,15 @@ def test_restore_refuses_a_file_that_is_not_a_keyplan_backup(places, tmp_path):
         refused = keyplan("restore", str(path), env=env, check=False)
         assert refused.returncode != 0
         assert "is not a keyplan backup" in refused.stderr, refused.stderr
+    # A manifest whose database went missing (a file cut short, say).
+    cut = tmp_path / "cut.zip"
+    with zipfile.ZipFile(cut, "w") as archive:
+        archive.writestr(
+            "manifest.json",
+            json.dumps({"format": "keyplan-backup", "format_version": 1, "method": "sqlite"}),
+        )
+    refused = keyplan("restore", str(cut), env=env, check=False)
+    assert "This keyplan backup is incomplete" in refused.stderr, refused.stderr
 
 
 def test_a_new_data_directory_keeps_its_database_and_key_private(tmp_path):
