@@ -149,7 +149,11 @@ def _database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "keyplan.sqlite3"}
+        path = DATA_DIR / "keyplan.sqlite3"
+        # Made here, readable by its owner only: SQLite would create it with the umask's
+        # looser mode, and gives its -wal and -shm files the database file's mode.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if config["ENGINE"] == "django.db.backends.postgresql":
         # keyplan's reports are many short aggregates: JIT-compiling them costs more than
         # it saves (the dashboard took 21 s at 10,000 accounts with it, 6 s without).
