@@ -27,7 +27,7 @@ def test_an_administrator_connects_salesforce_and_tests_the_connection(novatech,
     page.get_by_label("Login URL").fill(test_org.url)
     page.get_by_label("Client id (consumer key)").fill(test_org.org.client_id)
     page.get_by_label("Client secret (consumer secret)").fill(test_org.org.client_secret)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_text("A secret is set; it is not shown.")).to_be_visible()
     expect(page.get_by_label("Client secret (consumer secret)")).to_have_value("")
