@@ -213,13 +213,14 @@ KEYPLAN_SESSION_IDLE_SECONDS = int(
     float(os.environ.get("KEYPLAN_SESSION_IDLE_MINUTES") or 120) * 60
 )
 SESSION_COOKIE_AGE = min(KEYPLAN_SESSION_SECONDS, KEYPLAN_SESSION_IDLE_SECONDS)
+SESSION_COOKIE_SAMESITE = "Lax"  # links from a digest email arrive signed in; posts do not
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads the cookie
+
 # API tokens (keyplan.api.tokens): the lifetime of a new one, and how recent a sign-in
 # must be to create one on the profile page (older: the password is asked again).
 KEYPLAN_TOKEN_DAYS = int(os.environ.get("KEYPLAN_TOKEN_DAYS") or 90)
 KEYPLAN_TOKEN_SIGNIN_SECONDS = 600
-SESSION_COOKIE_SAMESITE = "Lax"  # links from a digest email arrive signed in; posts do not
-CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads the cookie
 
 # Content-Security-Policy (django-csp): scripts only from keyplan's own static files, or
 # inline with the request's nonce ({{ request.csp_nonce }}); no eval. Styles may be

@@ -6,6 +6,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,18 +39,22 @@ class TokenForm(forms.Form):
         help_text="You signed in more than 10 minutes ago: confirm it is you.",
     )
 
-    def __init__(self, *args, user, recent: bool, **kwargs):
+    def __init__(self, *args, request, recent: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request, self.user = request, request.user
         self.fields["expires"].initial = tokens.default_expiry().date()
-        if not (user.is_superuser or user.role == Role.ADMIN):
+        if not (self.user.is_superuser or self.user.role == Role.ADMIN):
             del self.fields["never"]
         if recent:
             del self.fields["password"]
 
     def clean_password(self) -> str:
+        # Through authenticate(), so a wrong password here counts towards the lockout
+        # like one on the sign-in page (whose refusal, 429, the lockout then answers
+        # with): a borrowed session cannot guess the password at leisure.
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        found = authenticate(self.request, username=self.user.get_username(), password=password)
+        if found is None or found.pk != self.user.pk:
             raise ValidationError("That is not your password.")
         return password
 
@@ -64,7 +69,7 @@ def _signed_in_recently(request) -> bool:
 @login_required
 def profile(request):
     recent = _signed_in_recently(request)
-    form = TokenForm(request.POST or None, user=request.user, recent=recent)
+    form = TokenForm(request.POST or None, request=request, recent=recent)
     secret = None
     if request.method == "POST" and form.is_valid():
         if not recent:
@@ -82,7 +87,7 @@ def profile(request):
             for field, problems in error.message_dict.items():
                 form.add_error("expires" if field == "expires_at" else None, problems)
         else:
-            form = TokenForm(user=request.user, recent=True)
+            form = TokenForm(request=request, recent=True)
     page = render(
         request,
         "api/profile.html",

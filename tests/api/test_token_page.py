@@ -112,3 +112,18 @@ def test_a_sign_in_older_than_ten_minutes_asks_for_the_password(owner):
     assert '<code class="secret">kp_' in made.text
     # confirmed: the next one within ten minutes needs no password
     assert "Your password" not in page.get("/profile/").text
+
+
+def test_wrong_passwords_on_the_profile_page_count_towards_the_lockout(owner):
+    page = signed_in(owner)
+    session = page.session
+    session[sessions.STARTED] = int(time.time()) - 11 * 60
+    session.save()
+
+    for _ in range(10):
+        page.post("/profile/", {"name": "Script", "password": "guess"})
+    locked = page.post("/profile/", {"name": "Script", "password": "a-long-test-password"})
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.text
+    assert not ApiToken.objects.filter(user=owner).exists()
