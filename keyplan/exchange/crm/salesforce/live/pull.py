@@ -111,7 +111,7 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
             finally:
                 usage = client.api_usage
     except ApiError as error:
-        report.errors.append(_stopped(error) if _stops(error) else str(error))
+        report.errors.append(_stopped(error) if stops(error) else str(error))
     except ConnectionFailed as error:
         report.errors.append(f"{error} The accounts pulled before it are kept.")
     if not dry_run:
@@ -143,12 +143,12 @@ def _pull_accounts(
                 f"{p.object or 'Salesforce'}: {p.message}" for p in refusal.problems
             )
         except ApiError as error:
-            if _stops(error):
+            if stops(error):
                 raise
             pulled_account.error = f"Salesforce refused a query: {error}"
 
 
-def _stops(error: ApiError) -> bool:
+def stops(error: ApiError) -> bool:
     """Whether the error holds for every account, so the pull stops rather than trying
     each: the org's API limit, or Salesforce failing after the retries."""
     return error.code == "REQUEST_LIMIT_EXCEEDED" or error.status >= 500
@@ -168,12 +168,12 @@ def _stopped(error: ApiError) -> str:
     )
 
 
-def _chunks(ids: list[str]) -> Iterable[list[str]]:
+def chunks(ids: list[str]) -> Iterable[list[str]]:
     for at in range(0, len(ids), IDS_PER_QUERY):
         yield ids[at : at + IDS_PER_QUERY]
 
 
-def _quoted(ids: Iterable[str]) -> str:
+def quoted(ids: Iterable[str]) -> str:
     # Salesforce ids are letters and digits only (terms.normal_id), so quoting is safe.
     return ", ".join(f"'{crm_id}'" for crm_id in ids if crm_id.isalnum())
 
@@ -186,9 +186,9 @@ def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]
     changed: set[str] = set()
     for object_name in PULLED:
         link = ACCOUNT_FIELD[object_name]
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             soql = (
-                f"SELECT {link} FROM {object_name} WHERE {link} IN ({_quoted(chunk)}) "
+                f"SELECT {link} FROM {object_name} WHERE {link} IN ({quoted(chunk)}) "
                 f"AND SystemModstamp > {stamp}"
             )
             changed |= {str(r[link]) for r in client.query(soql, batch_size=BATCH)}
@@ -228,10 +228,10 @@ def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
 def _select(client: Client, object_name: str, link: str, ids: list[str]) -> list[dict]:
     """The fields keyplan reads of the records whose `link` is one of `ids`."""
     records: list[dict] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         soql = (
             f"SELECT {', '.join(FIELDS[object_name])} FROM {object_name} "
-            f"WHERE {link} IN ({_quoted(chunk)}) ORDER BY Id"
+            f"WHERE {link} IN ({quoted(chunk)}) ORDER BY Id"
         )
         records += client.query(soql, batch_size=BATCH)
     return records

@@ -34,7 +34,7 @@ from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
-from keyplan.exchange.crm.salesforce.live.pull import _chunks, _quoted, _stops, linked_accounts
+from keyplan.exchange.crm.salesforce.live.pull import chunks, linked_accounts, quoted, stops
 from keyplan.exchange.crm.salesforce.live.roles import push_roles
 from keyplan.exchange.crm.salesforce.live.services import keep_stage_map, opportunity_of
 from keyplan.growth.models import OPEN_STAGES, Play, Stage
@@ -160,7 +160,7 @@ def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> Pus
             _push_plays(client, plays, config["play_id_field"], report, by=by)
             push_roles(client, report.plays, dry_run=dry_run)
     except ApiError as error:
-        report.errors.append(_stopped(error) if _stops(error) else str(error))
+        report.errors.append(_stopped(error) if stops(error) else str(error))
     except ConnectionFailed as error:
         report.errors.append(f"{error} The plays pushed before it are kept.")
     return report
@@ -289,8 +289,8 @@ def _normal(crm_id: str) -> str:
 def _opportunities(client: Client, ids: list[str]) -> dict[str, dict]:
     """What Salesforce holds of these Opportunities, by their 18-character id."""
     held: dict[str, dict] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        soql = f"SELECT Id, {', '.join(SENT)} FROM Opportunity WHERE Id IN ({_quoted(chunk)})"
+    for chunk in chunks(sorted(set(ids))):
+        soql = f"SELECT Id, {', '.join(SENT)} FROM Opportunity WHERE Id IN ({quoted(chunk)})"
         for record in client.query(soql):
             held[_normal(str(record["Id"]))] = record
     return held
@@ -307,7 +307,7 @@ def _send(client: Client, path: str, items: list[tuple[Pushed, dict]], *, by) ->
         try:
             results = client.patch(path, {"allOrNone": False, "records": records})
         except ApiError as error:
-            if _stops(error):
+            if stops(error):
                 for pushed, _ in batch:
                     _fail(pushed, "not pushed: the push stopped before it")
                 raise

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
+from keyplan.exchange.crm.salesforce.live.pull import chunks, quoted
 from keyplan.growth.models import Play, PlayStakeholder
 
 
@@ -57,12 +58,10 @@ def push_roles(client: Client, pushed: Sequence[Pushed], *, dry_run: bool) -> No
     if not wanted:
         return
     have: set[tuple[str, str]] = set()
-    ids = sorted(wanted)
-    for at in range(0, len(ids), PER_REQUEST):
-        quoted = ", ".join(f"'{i}'" for i in ids[at : at + PER_REQUEST] if i.isalnum())
+    for chunk in chunks(sorted(wanted)):
         soql = (
             "SELECT Id, OpportunityId, ContactId FROM OpportunityContactRole "
-            f"WHERE OpportunityId IN ({quoted})"
+            f"WHERE OpportunityId IN ({quoted(chunk)})"
         )
         for role in client.query(soql):
             have.add((_normal(str(role["OpportunityId"])), _normal(str(role["ContactId"] or ""))))

@@ -1,6 +1,9 @@
 """Saving the connection an administrator sets on the Integrations page, and what a
 sync keeps: the last pull, the stage map, and the Opportunity of a pushed play."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import transaction
 
 from keyplan.core import access, clock, services
@@ -17,16 +20,10 @@ class Stale(Exception):
     """The connection was saved by someone else since the form was opened."""
 
 
-def save_connection(
-    values: dict[str, str],
-    *,
-    by,
-    version: int,
-    secrets: dict[str, str] | None = None,
-    clear: tuple[str, ...] = (),
-) -> SalesforceConnection:
-    """Set the page's values. A secret given in `secrets` replaces the stored one
-    (sealed); one named in `clear` is removed; any other stays as it was, unseen."""
+@contextmanager
+def _changing(by, version: int) -> Iterator[SalesforceConnection]:
+    """The connection, locked, for an administrator's change based on `version`; saved
+    with the next version when the change is done."""
     if not access.is_administrator(by):
         raise Forbidden("Only administrators set the Salesforce connection.")
     with transaction.atomic():
@@ -37,6 +34,24 @@ def save_connection(
                 f"version {version}, it is now at version {connection.version}). Nothing "
                 "was saved: look at their change and save yours again."
             )
+        yield connection
+        connection.version += 1
+        connection.updated_at = clock.now()
+        connection.updated_by = by
+        connection.save()
+
+
+def save_connection(
+    values: dict[str, str],
+    *,
+    by,
+    version: int,
+    secrets: dict[str, str] | None = None,
+    clear: tuple[str, ...] = (),
+) -> SalesforceConnection:
+    """Set the page's values. A secret given in `secrets` replaces the stored one
+    (sealed); one named in `clear` is removed; any other stays as it was, unseen."""
+    with _changing(by, version) as connection:
         org = (connection.login_url, connection.client_id)
         for name in PLAIN:
             if name in values:
@@ -49,10 +64,6 @@ def save_connection(
                 setattr(connection, name, seal(given))
             elif name in clear:
                 setattr(connection, name, "")
-        connection.version += 1
-        connection.updated_at = clock.now()
-        connection.updated_by = by
-        connection.save()
     return connection
 
 
@@ -71,21 +82,8 @@ def pulled(started, usage: tuple[int, int] | None) -> None:
 def save_stage_map(stage_map: dict[str, str], *, by, version: int) -> SalesforceConnection:
     """Set which Opportunity stage a push writes for each stage of a play; a stage
     left blank is not pushed."""
-    if not access.is_administrator(by):
-        raise Forbidden("Only administrators set the Salesforce connection.")
-    with transaction.atomic():
-        connection, _ = SalesforceConnection.objects.select_for_update().get_or_create(pk=1)
-        if connection.version != version:
-            raise Stale(
-                "Someone saved the Salesforce connection since you opened this page (you had "
-                f"version {version}, it is now at version {connection.version}). Nothing "
-                "was saved: look at their change and save yours again."
-            )
+    with _changing(by, version) as connection:
         connection.stage_map = {k: v.strip() for k, v in stage_map.items() if v.strip()}
-        connection.version += 1
-        connection.updated_at = clock.now()
-        connection.updated_by = by
-        connection.save()
     return connection
 
 
