@@ -6,7 +6,9 @@ KEYPLAN_SALESFORCE_* settings."""
 import pytest
 
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
+from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.testorg.org import Org
+from tests.exchange.crm.testorg.seed import load_export
 from tests.exchange.crm.testorg.server import start
 
 
@@ -32,3 +34,16 @@ def connected(test_org, monkeypatch):
     monkeypatch.setenv("KEYPLAN_SALESFORCE_CLIENT_ID", test_org.org.client_id)
     monkeypatch.setenv("KEYPLAN_SALESFORCE_CLIENT_SECRET", test_org.org.client_secret)
     return test_org
+
+
+@pytest.fixture
+def data_export(tmp_path):
+    """A copy of the shared sample Data Export, to edit."""
+    return sf.sample_copy(tmp_path)
+
+
+@pytest.fixture
+def org(connected, data_export):
+    """The connected test org, holding that export's records."""
+    load_export(connected.org, data_export)
+    return connected.org

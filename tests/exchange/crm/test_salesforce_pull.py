@@ -30,23 +30,12 @@ PATTERSON, MOODY = "Patterson-Hansen", "Moody and Sons"
 MERCHANT = "Patterson-Hansen - Merchant Services - November 2024"
 
 
-@pytest.fixture
-def sample(tmp_path):
-    return sf.sample_copy(tmp_path)
-
-
-@pytest.fixture
-def org(connected, sample):
-    load_export(connected.org, sample)
-    return connected.org
-
-
-def link(tmp_path, sample, names: str, login: str = "ada", also=()) -> None:
+def link(tmp_path, data_export, names: str, login: str = "ada", also=()) -> None:
     """Link the accounts as a first import of the export's Account.csv alone does."""
     accounts_only = tmp_path / "accounts-only"
     accounts_only.mkdir()
     for name in ("Account", *also):
-        shutil.copy(sample / f"{name}.csv", accounts_only / f"{name}.csv")
+        shutil.copy(data_export / f"{name}.csv", accounts_only / f"{name}.csv")
     run_import("salesforce", accounts_only, "--accounts", names, login=login)
 
 
@@ -65,8 +54,8 @@ def pulled_json(*args: str) -> dict:
     return json.loads(said)
 
 
-def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sample, tmp_path):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, data_export, tmp_path):
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
 
     ok, said = pull()
     by_pull = {name: plan_show(name) for name in (PATTERSON, MOODY)}
@@ -77,7 +66,7 @@ def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sam
     export = tmp_path / "same-objects"
     export.mkdir()
     for name in ("Account", "Contact", "Opportunity", "Task"):  # what a pull reads
-        shutil.copy(sample / f"{name}.csv", export / f"{name}.csv")
+        shutil.copy(data_export / f"{name}.csv", export / f"{name}.csv")
     run_import("salesforce", export, "--accounts", f"{PATTERSON},{MOODY}")
     by_import = {name: plan_show(name) for name in (PATTERSON, MOODY)}
     assert by_pull == by_import
@@ -88,9 +77,9 @@ def test_a_first_pull_gives_what_importing_the_export_gives(admin_user, org, sam
 
 
 def test_a_second_pull_changes_nothing_and_reads_only_what_changed(
-    admin_user, org, sample, tmp_path
+    admin_user, org, data_export, tmp_path
 ):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     pull()
     before = snapshot()
     org.requests.clear()
@@ -104,8 +93,8 @@ def test_a_second_pull_changes_nothing_and_reads_only_what_changed(
     assert all("SystemModstamp" in r for r in org.requests if "/query/" in r)
 
 
-def test_a_stage_and_amount_changed_in_salesforce_arrive(admin_user, org, sample, tmp_path):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+def test_a_stage_and_amount_changed_in_salesforce_arrive(admin_user, org, data_export, tmp_path):
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     pull()
     play = Play.objects.get(name=MERCHANT)
     # keyplan's own judgement of a stakeholder, which no pull may touch.
@@ -127,8 +116,8 @@ def test_a_stage_and_amount_changed_in_salesforce_arrive(admin_user, org, sample
     assert "Negotiation/Review" not in json.dumps(plan_show(MOODY))
 
 
-def test_a_dry_run_shows_the_change_and_changes_nothing(admin_user, org, sample, tmp_path):
-    link(tmp_path, sample, PATTERSON)
+def test_a_dry_run_shows_the_change_and_changes_nothing(admin_user, org, data_export, tmp_path):
+    link(tmp_path, data_export, PATTERSON)
     pull()
     play = Play.objects.get(name=MERCHANT)
     org.change("Opportunity", play.crm_id, Amount=2000000.0)
@@ -144,10 +133,12 @@ def test_a_dry_run_shows_the_change_and_changes_nothing(admin_user, org, sample,
     assert SalesforceConnection.objects.get().last_pull_at == since
 
 
-def test_one_account_failing_does_not_stop_the_others(org, sample, tmp_path, owner, admin_user):
-    link(tmp_path, sample, PATTERSON, login=owner.username)
+def test_one_account_failing_does_not_stop_the_others(
+    org, data_export, tmp_path, owner, admin_user
+):
+    link(tmp_path, data_export, PATTERSON, login=owner.username)
     (tmp_path / "again").mkdir()
-    link(tmp_path / "again", sample, MOODY)  # by an administrator: not the KAM's
+    link(tmp_path / "again", data_export, MOODY)  # by an administrator: not the KAM's
     assert Account.objects.get(name=PATTERSON).owner == owner
 
     ok, said = pull("--as", owner.username)  # the KAM may not change Moody and Sons
@@ -168,9 +159,9 @@ def test_a_pull_without_linked_accounts_says_how_to_link_them(admin_user, org):
 
 
 def test_an_expired_session_gets_a_new_token_and_the_pull_goes_on(
-    admin_user, org, sample, tmp_path
+    admin_user, org, data_export, tmp_path
 ):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     org.sessions_end_after = 3  # the session times out in the middle of the pull
 
     ok, said = pull()
@@ -181,9 +172,9 @@ def test_an_expired_session_gets_a_new_token_and_the_pull_goes_on(
 
 
 def test_the_integrations_page_says_when_the_last_complete_pull_began(
-    admin_user, client, org, sample, tmp_path
+    admin_user, client, org, data_export, tmp_path
 ):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     client.force_login(admin_user)
     before = client.get("/settings/integrations/").content.decode()
 
@@ -196,8 +187,10 @@ def test_the_integrations_page_says_when_the_last_complete_pull_began(
     assert f"API use at the last pull: {org.api_used} of the org's 15000 requests a day." in after
 
 
-def test_an_account_salesforce_no_longer_gives_is_left_as_it_is(admin_user, org, sample, tmp_path):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+def test_an_account_salesforce_no_longer_gives_is_left_as_it_is(
+    admin_user, org, data_export, tmp_path
+):
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     moody = Account.objects.get(name=MOODY)
     org.records["Account"] = [r for r in org.records["Account"] if r["Id"] != moody.crm_id]
 
@@ -218,9 +211,9 @@ def no_pauses(monkeypatch):
 
 
 def test_the_api_limit_stops_the_pull_and_keeps_the_accounts_done(
-    admin_user, org, sample, tmp_path, no_pauses
+    admin_user, org, data_export, tmp_path, no_pauses
 ):
-    link(tmp_path, sample, f"{PATTERSON},{MOODY}")
+    link(tmp_path, data_export, f"{PATTERSON},{MOODY}")
     # Moody and Sons is read in full; the limit is reached at Patterson-Hansen's first read.
     org.failures_from = Account.objects.get(name=PATTERSON).crm_id
     org.failures = [(403, LIMIT_EXCEEDED)]
@@ -236,8 +229,8 @@ def test_the_api_limit_stops_the_pull_and_keeps_the_accounts_done(
     assert pull()[0]  # the next run, with requests to spare, completes
 
 
-def test_a_passing_server_error_is_tried_again(admin_user, org, sample, tmp_path, no_pauses):
-    link(tmp_path, sample, PATTERSON)
+def test_a_passing_server_error_is_tried_again(admin_user, org, data_export, tmp_path, no_pauses):
+    link(tmp_path, data_export, PATTERSON)
     org.failures_after, org.failures = 1, [(503, UNAVAILABLE)]
 
     ok, said = pull()
@@ -247,9 +240,9 @@ def test_a_passing_server_error_is_tried_again(admin_user, org, sample, tmp_path
 
 
 def test_an_outage_stops_the_pull_with_a_clear_message(
-    admin_user, org, sample, tmp_path, no_pauses
+    admin_user, org, data_export, tmp_path, no_pauses
 ):
-    link(tmp_path, sample, PATTERSON)
+    link(tmp_path, data_export, PATTERSON)
     org.failures = [(503, UNAVAILABLE)] * 3
 
     ok, said = pull()

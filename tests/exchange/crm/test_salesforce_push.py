@@ -21,10 +21,8 @@ from keyplan.exchange.crm.salesforce.live import push as push_module
 from keyplan.exchange.models import SalesforceConnection
 from keyplan.growth.models import Play, PlayStakeholder
 from keyplan.relationships.models import Stakeholder
-from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
 from tests.exchange.crm.testorg.org import LIMIT_EXCEEDED
-from tests.exchange.crm.testorg.seed import load_export
 
 pytestmark = pytest.mark.django_db
 
@@ -33,22 +31,11 @@ PLAY_ID = "Keyplan_Play_Id__c"
 
 
 @pytest.fixture
-def sample(tmp_path):
-    return sf.sample_copy(tmp_path)
-
-
-@pytest.fixture
-def org(connected, sample):
-    load_export(connected.org, sample)
-    return connected.org
-
-
-@pytest.fixture
-def linked(admin_user, org, sample, tmp_path):
+def linked(admin_user, org, data_export, tmp_path):
     """Patterson-Hansen and Moody and Sons linked, as importing their Account rows does."""
     accounts_only = tmp_path / "accounts-only"
     accounts_only.mkdir()
-    shutil.copy(sample / "Account.csv", accounts_only / "Account.csv")
+    shutil.copy(data_export / "Account.csv", accounts_only / "Account.csv")
     run_import("salesforce", accounts_only, "--accounts", f"{PATTERSON},{MOODY}")
     return {name: Account.objects.get(name=name) for name in (PATTERSON, MOODY)}
 
