@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from keyplan.api import password
 from keyplan.api import views as api_views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico where a page does not name its icon (a download).
+    path("favicon.ico", RedirectView.as_view(url=static("keyplan/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("keyplan.api.urls")),
     path("profile/", api_views.profile, name="profile"),
