@@ -1,0 +1,45 @@
+"""The pages a KAM opens before a meeting fit a phone: at 390 px and at a desk's
+1440 px, the plan page, the dashboard, the weekly review (its list and one plan's
+screen) and My week never scroll sideways; a wide table scrolls in its own box.
+Screenshots of each are kept in test-artifacts/."""
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+
+PAGES = {
+    "plan": "/accounts/{pk}/",
+    "dashboard": "/",
+    "review": "/review/",
+    "review-plan": "/review/{pk}/",
+    "my-week": "/my/",
+    "accounts": "/accounts/",
+}
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_no_page_is_wider_than_the_screen(sign_in, novatech, width):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": width, "height": 900})
+    too_wide = {}
+    for name, address in PAGES.items():
+        answer = page.goto(page.base + address.format(pk=novatech.pk))
+        assert answer.ok, name
+        page.wait_for_load_state("networkidle")
+        content = page.evaluate("document.documentElement.scrollWidth")
+        if content > width:
+            too_wide[name] = content
+        page.screenshot(path=ARTIFACTS / f"width-{name}-{width}.png", full_page=True)
+    assert too_wide == {}
+
+
+def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(sign_in, novatech):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base + "/accounts/")
+    box = page.get_by_role("region", name="Accounts")
+    inner, outer = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert inner > outer  # the table is wider than the phone, and scrolls inside
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert page.evaluate("window.scrollX") == 0
+    assert page.get_by_role("link", name="NovaTech").count() == 1
