@@ -44,7 +44,7 @@ def sso_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="keyplan.E104",
             )
         )
-    if settings.KEYPLAN_PASSWORD_LOGIN != "all" and not config.configured():
+    if settings.KEYPLAN_PASSWORD_LOGIN in ("admins", "off") and not config.configured():
         problems.append(
             Warning(
                 f"KEYPLAN_PASSWORD_LOGIN={settings.KEYPLAN_PASSWORD_LOGIN} needs single sign-on "
