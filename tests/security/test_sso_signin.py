@@ -210,6 +210,21 @@ def test_a_user_already_bound_to_another_identity_is_not_linked_again(sso, owner
         binding.sign_in(ISSUER, claims(sub="s-2"))
 
 
+def test_an_administrator_allows_linking_in_the_admin_site(admin_user, owner):
+    client = Client()
+    client.force_login(admin_user)
+
+    listed = client.get("/admin/sso/ssosettings/")
+    saved = client.post("/admin/sso/ssosettings/1/change/", {"link_by_email": "on"})
+
+    assert listed.status_code == 200
+    assert saved.status_code == 302
+    assert SsoSettings.current().link_by_email
+    outsider = Client()
+    outsider.force_login(owner)
+    assert outsider.get("/admin/sso/ssosettings/1/change/").status_code in (302, 403)
+
+
 # The token page's sign-in again
 
 
