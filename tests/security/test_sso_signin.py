@@ -116,6 +116,19 @@ def test_signing_in_again_asks_the_provider_for_a_fresh_sign_in(provider, owner)
     assert asked["max_age"] == ["600"]
 
 
+def test_cancelling_a_sign_in_again_at_the_provider_keeps_the_session(provider, owner):
+    client = Client()
+    client.force_login(owner)
+    started = client.get("/sso/again/?next=/profile/")
+    state = parse_qs(urlsplit(started["Location"]).query)["state"][0]
+
+    back = client.get(f"/sso/callback/?error=access_denied&state={state}", follow=True)
+
+    assert back.redirect_chain[-1][0] == "/profile/"
+    assert "did not sign you in: access_denied" in back.text
+    assert back.wsgi_request.user == owner
+
+
 def test_an_unreachable_provider_is_said_on_the_sign_in_page(settings, db):
     settings.KEYPLAN_OIDC_ISSUER = "http://127.0.0.1:9"  # discard: nothing listens
     settings.KEYPLAN_OIDC_CLIENT_ID = CLIENT

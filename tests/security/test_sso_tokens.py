@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from keyplan.security.sso.backends import ProviderBackend
-from keyplan.security.sso.verification import IdTokenRefused
+from keyplan.security.sso.verification import IdTokenRefused, verify_id_token
 from tests.security.discovery import CLIENT, Provider, new_key, public_jwk, sign
 
 
@@ -135,3 +135,21 @@ def test_a_rotated_key_is_fetched_again(provider, signing_key):
 
     assert claims["sub"] == "u-1"
     assert provider.jwks_reads == reads + 1
+
+
+def test_googles_issuer_without_the_scheme_is_accepted_only_for_google(signing_key):
+    token = sign(signing_key, iss="accounts.google.com")
+    keys = [public_jwk(signing_key, "key-1")]
+
+    def check(also_issuer):
+        return verify_id_token(
+            token,
+            keys=lambda fresh: keys,
+            issuer="https://accounts.google.com",
+            also_issuer=also_issuer,
+            audience=CLIENT,
+        )
+
+    assert check("accounts.google.com")["sub"] == "u-1"
+    with pytest.raises(IdTokenRefused, match="another issuer"):
+        check(None)

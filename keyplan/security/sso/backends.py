@@ -25,6 +25,7 @@ from keyplan.security.sso.verification import IdTokenRefused, verify_id_token
 from keyplan.team.models import User
 
 LOGGER = logging.getLogger(__name__)
+GOOGLE = "https://accounts.google.com"
 PATH = "keyplan.security.sso.backends.ProviderBackend"
 # Set on the request by the callback: a re-authentication needs an `auth_time` this recent.
 MAX_AGE = "keyplan_sso_max_age"
@@ -100,6 +101,8 @@ class ProviderBackend(OIDCAuthenticationBackend):
             token,
             keys=lambda fresh: config.signing_keys(fresh=fresh),
             issuer=provider.issuer,
+            # Google's tokens may name their issuer without the scheme (its documentation).
+            also_issuer="accounts.google.com" if provider.issuer == GOOGLE else None,
             audience=settings.KEYPLAN_OIDC_CLIENT_ID,
             algorithms=provider.algorithms,
             nonce=kwargs.get("nonce"),

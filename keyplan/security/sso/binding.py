@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keyplan.core.choices import Role
@@ -116,6 +116,13 @@ def _new_user(email: str, claims: dict[str, Any]) -> User:
 def sign_in(issuer: str, claims: dict[str, Any]) -> tuple[User, str]:
     """The keyplan user of this verified sign-in, bound, linked or created; and what
     happened: "bound" (known identity), "linked" (by email) or "created"."""
+    try:
+        return _sign_in(issuer, claims)
+    except IntegrityError:  # the same first sign-in twice at once: the other one won
+        return _sign_in(issuer, claims)
+
+
+def _sign_in(issuer: str, claims: dict[str, Any]) -> tuple[User, str]:
     subject = str(claims["sub"])
     email = str(claims.get("email") or "").strip()
     with transaction.atomic():

@@ -43,6 +43,7 @@ def verify_id_token(
     keys: Callable[[bool], list[dict[str, Any]]],
     issuer: str,
     audience: str,
+    also_issuer: str | None = None,
     algorithms: Iterable[str] = ("RS256",),
     nonce: str | None = None,
     max_age: int | None = None,
@@ -68,7 +69,7 @@ def verify_id_token(
             key,
             algorithms=[header["alg"]],
             audience=audience,
-            issuer=issuer,
+            issuer=[issuer, also_issuer] if also_issuer else issuer,
             leeway=LEEWAY,
             options={
                 "require": ["iss", "sub", "aud", "exp", "iat"],

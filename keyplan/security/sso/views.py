@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -28,7 +29,7 @@ def reauthentication_url(request: HttpRequest, next_url: str) -> str | None:
     sensitive step (creating an API token), or None when they signed in with a password."""
     if not config.configured() or not request.user.is_authenticated:
         return None
-    via_provider = request.session.get("_auth_user_backend") == backends.PATH
+    via_provider = request.session.get(BACKEND_SESSION_KEY) == backends.PATH
     if via_provider or not request.user.has_usable_password():
         return f"{reverse('sso-again')}?{urlencode({'next': next_url})}"
     return None
@@ -75,6 +76,12 @@ class Callback(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         state = request.GET.get("state")
         self.again = bool(state) and request.session.pop(AGAIN, None) == state
+        if self.again and request.GET.get("error"):
+            # Cancelled at the provider: the library would sign the user out of keyplan
+            # too; a sign-in again that did not happen leaves the session as it was.
+            request.session.get("oidc_states", {}).pop(state, None)
+            request.session.modified = True
+            return self.login_failure()
         if self.again:
             setattr(request, backends.MAX_AGE, settings.KEYPLAN_TOKEN_SIGNIN_SECONDS)
         return super().get(request)
