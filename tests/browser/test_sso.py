@@ -112,11 +112,14 @@ def test_the_first_sign_in_creates_the_user_with_the_mapped_role(
     sso, keyplan_users, live_server, provider, new_page
 ):
     page = new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
 
     sso_sign_in(page, live_server, provider, "casey")
 
     expect(page.get_by_role("link", name="Portfolio")).to_be_visible()
     assert page.url == f"{live_server.url}/"
+    assert not [line for line in console if "Content Security Policy" in line], console
     page.goto(f"{live_server.url}/profile/")
     expect(page.locator("h1")).to_contain_text("Sales leader")
     casey = User.objects.get(email="casey@example.com")
