@@ -237,8 +237,9 @@ KEYPLAN_OIDC_ISSUER = os.environ.get("KEYPLAN_OIDC_ISSUER", "").strip().rstrip("
 KEYPLAN_OIDC_CLIENT_ID = os.environ.get("KEYPLAN_OIDC_CLIENT_ID", "").strip()
 KEYPLAN_OIDC_CLIENT_SECRET = os.environ.get("KEYPLAN_OIDC_CLIENT_SECRET", "")
 KEYPLAN_OIDC_NAME = os.environ.get("KEYPLAN_OIDC_NAME", "").strip()  # "Sign in with ..."
-# The claim that carries a role and `claim-value=role,...` (empty: no mapping, new users
-# get the default role and keep what an administrator gives them).
+# The claim with the user's groups or roles (a dotted path reaches nested ones) and the
+# map `claim-value=role,...`; without a map new users get the default role and keep
+# whatever an administrator gives them.
 KEYPLAN_OIDC_ROLE_CLAIM = os.environ.get("KEYPLAN_OIDC_ROLE_CLAIM", "").strip() or "roles"
 KEYPLAN_OIDC_ROLE_MAP = os.environ.get("KEYPLAN_OIDC_ROLE_MAP", "").strip()
 KEYPLAN_PASSWORD_LOGIN = (os.environ.get("KEYPLAN_PASSWORD_LOGIN") or "all").strip().lower()

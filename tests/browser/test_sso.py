@@ -17,6 +17,7 @@ from keyplan.api.models import ApiToken
 from keyplan.security import sessions
 from keyplan.security.sso.models import SsoIdentity, SsoSettings
 from keyplan.team.models import Role, User
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_user
 from tests.security import provider as test_provider
 
@@ -88,9 +89,10 @@ def new_page(browser, request):
         return page
 
     yield open_page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for number, context in enumerate(contexts):
         for page in context.pages:
-            page.screenshot(path=f"test-artifacts/{request.node.name}-{number}.png", full_page=True)
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
         context.close()
 
 

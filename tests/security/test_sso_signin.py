@@ -178,6 +178,7 @@ def test_an_unverified_email_is_not_kept_on_a_new_user(sso, db):
     user, _ = binding.sign_in(ISSUER, claims(email_verified=False))
 
     assert user.email == ""
+    assert "sam" not in user.username
 
 
 def test_the_highest_mapped_role_wins_and_an_unmapped_claim_gives_the_default(sso, db):

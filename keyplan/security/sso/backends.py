@@ -131,7 +131,8 @@ class ProviderBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]):
         claims = self.get_userinfo(access_token, id_token, payload)
-        user, outcome = binding.sign_in(payload["iss"], claims)
+        # Bound to the issuer as configured, not as spelt in the token (Google has two).
+        user, outcome = binding.sign_in(config.provider().issuer, claims)
         setattr(self.request, OUTCOME, outcome)
         return user
 

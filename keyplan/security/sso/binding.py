@@ -98,11 +98,12 @@ def _linkable(issuer: str, email: str, claims: dict[str, Any]) -> User | None:
 
 
 def _new_user(email: str, claims: dict[str, Any]) -> User:
+    # An address the provider did not verify is neither kept nor made the username: it
+    # would make the next identity with that email look like this user.
+    email = email if email_verified(claims) else ""
     user = User(
         username=_free_username(claims, email),
-        # An address the provider did not verify is not kept: it would make the next
-        # identity with that email look like this user.
-        email=email if email_verified(claims) else "",
+        email=email,
         first_name=str(claims.get("given_name") or "")[:150],
         last_name=str(claims.get("family_name") or "")[:150],
         role=mapped_role(claims) or default_role(),
