@@ -14,6 +14,10 @@ KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 KEYPLAN_SESSION_HOURS  how long a sign-in lasts at most, the working day (8)
 KEYPLAN_SESSION_IDLE_MINUTES  how long a session lasts without a request (120)
 KEYPLAN_TOKEN_DAYS  how long a new API token works unless its maker says otherwise (90)
+KEYPLAN_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME, _SCOPES, _ROLE_CLAIM, _ROLE_MAP
+                    single sign-on with an OpenID Connect provider (see README)
+KEYPLAN_PASSWORD_LOGIN  who may sign in with a password once single sign-on is on:
+                    all (default), admins or off
 """
 
 import os
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     # Before django.contrib.auth, so its createsuperuser (which says the role) is the one run.
     "keyplan.team",
     "keyplan.security",
+    "keyplan.security.sso",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -192,7 +197,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # nobody can lock an administrator out from elsewhere.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refused where KEYPLAN_PASSWORD_LOGIN says so.
+    "keyplan.security.sso.backends.PasswordBackend",
+    # Single sign-on (keyplan.security.sso): inert until KEYPLAN_OIDC_ISSUER is set.
+    "keyplan.security.sso.backends.ProviderBackend",
 ]
 AXES_HANDLER = "keyplan.security.lockout.UserAndAddressHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -221,6 +229,26 @@ CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads 
 # must be to create one on the profile page (older: the password is asked again).
 KEYPLAN_TOKEN_DAYS = int(os.environ.get("KEYPLAN_TOKEN_DAYS") or 90)
 KEYPLAN_TOKEN_SIGNIN_SECONDS = 600
+
+# Single sign-on with OpenID Connect (keyplan.security.sso, README "Single sign-on"):
+# the provider's issuer (its discovery document names everything else) and this
+# client's registration. The redirect URI to register is {KEYPLAN_BASE_URL}/sso/callback/.
+KEYPLAN_OIDC_ISSUER = os.environ.get("KEYPLAN_OIDC_ISSUER", "").strip().rstrip("/")
+KEYPLAN_OIDC_CLIENT_ID = os.environ.get("KEYPLAN_OIDC_CLIENT_ID", "").strip()
+KEYPLAN_OIDC_CLIENT_SECRET = os.environ.get("KEYPLAN_OIDC_CLIENT_SECRET", "")
+KEYPLAN_OIDC_NAME = os.environ.get("KEYPLAN_OIDC_NAME", "").strip()  # "Sign in with ..."
+# The claim with the user's groups or roles (a dotted path reaches nested ones) and the
+# map `claim-value=role,...`; without a map new users get the default role and keep
+# whatever an administrator gives them.
+KEYPLAN_OIDC_ROLE_CLAIM = os.environ.get("KEYPLAN_OIDC_ROLE_CLAIM", "").strip() or "roles"
+KEYPLAN_OIDC_ROLE_MAP = os.environ.get("KEYPLAN_OIDC_ROLE_MAP", "").strip()
+KEYPLAN_PASSWORD_LOGIN = (os.environ.get("KEYPLAN_PASSWORD_LOGIN") or "all").strip().lower()
+# mozilla-django-oidc, underneath: the code flow with PKCE (S256) and a nonce.
+OIDC_RP_SCOPES = os.environ.get("KEYPLAN_OIDC_SCOPES", "").strip() or "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 
 # Content-Security-Policy (django-csp): scripts only from keyplan's own static files, or
 # inline with the request's nonce ({{ request.csp_nonce }}); no eval. Styles may be

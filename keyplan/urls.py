@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("keyplan.api.urls")),
     path("profile/", api_views.profile, name="profile"),
     path("profile/password/", password.change_password, name="password-change"),
+    path("sso/", include("keyplan.security.sso.urls")),
     path("profile/tokens/<int:pk>/revoke/", api_views.revoke, name="profile-token-revoke"),
     path("", include("keyplan.rhythm.urls")),
     path("", include("keyplan.web.urls")),

@@ -17,9 +17,8 @@ from keyplan.api.models import ApiToken
 from keyplan.core.choices import Role
 from keyplan.security import sessions
 from keyplan.security.headers import no_store
-
-# When the password was last confirmed on the profile page (seconds since the epoch).
-CONFIRMED = "keyplan_password_confirmed_at"
+from keyplan.security.sessions import CONFIRMED
+from keyplan.security.sso.views import reauthentication_url
 
 
 class TokenForm(forms.Form):
@@ -69,9 +68,11 @@ def _signed_in_recently(request) -> bool:
 @login_required
 def profile(request):
     recent = _signed_in_recently(request)
-    form = TokenForm(request.POST or None, request=request, recent=recent)
+    # A single sign-on user has no password to ask: they sign in again at the provider.
+    again = None if recent else reauthentication_url(request, request.path)
+    form = TokenForm(request.POST or None, request=request, recent=recent or bool(again))
     secret = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not again and form.is_valid():
         if not recent:
             request.session[CONFIRMED] = int(time.time())
         day = form.cleaned_data["expires"]
@@ -93,6 +94,7 @@ def profile(request):
         "api/profile.html",
         {
             "form": form,
+            "again": again,
             "secret": secret,
             "tokens": ApiToken.objects.filter(user=request.user),
         },

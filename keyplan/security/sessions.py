@@ -16,6 +16,9 @@ from django.http import HttpRequest, HttpResponse
 
 STARTED = "keyplan_signed_in_at"
 SEEN = "keyplan_seen_at"
+# When the user last proved it is them again without a new sign-in: the password asked
+# again on the profile page, or single sign-on again (seconds since the epoch).
+CONFIRMED = "keyplan_password_confirmed_at"
 SEEN_RESOLUTION = 60  # seconds
 
 
