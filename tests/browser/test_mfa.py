@@ -57,6 +57,7 @@ def test_enrol_then_sign_in_with_the_code_and_with_a_recovery_code(browser, live
     page.goto(f"{base}/profile/")
     page.get_by_role("link", name="Two-step sign-in").click()
     expect(page.locator(".qr svg")).to_be_visible()
+    shot(page, "mfa-setup")
     secret = page.locator("#mfa-secret").inner_text()
     page.get_by_label("Code").fill(code(secret))
     page.get_by_role("button", name="Turn on two-step sign-in").click()

@@ -8,9 +8,9 @@ from base64 import b32decode
 
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keyplan.security.mfa import pending, services
+from keyplan.security.mfa.models import AuthenticatorApp
 from keyplan.team.models import Organisation, RequireMfa
 
 PASSWORD = "a-long-test-password"  # every persona's (tests/conftest.py)
@@ -276,13 +276,13 @@ def test_new_recovery_codes_replace_the_old_ones(owner):
 
 def test_an_administrator_resets_a_users_mfa_in_the_admin_site(owner, admin_user):
     enrolled_user(owner)
-    device = TOTPDevice.objects.get(user=owner)
+    device = AuthenticatorApp.objects.get(user=owner)
     admin = browser()
     admin.force_login(admin_user)
-    listed = admin.get("/admin/otp_totp/totpdevice/")
+    listed = admin.get("/admin/mfa/authenticatorapp/")
     assert "Olga Owner" in listed.text
 
-    admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    admin.post(f"/admin/mfa/authenticatorapp/{device.pk}/delete/", {"post": "yes"})
 
     assert not services.enrolled(owner) and services.recovery_codes_left(owner) == 0
     assert password_step(browser(), "olga")["Location"] == "/"
@@ -293,4 +293,4 @@ def test_only_administrators_see_who_has_mfa(owner, leader):
     client = browser()
     client.force_login(leader)
 
-    assert client.get("/admin/otp_totp/totpdevice/").status_code in (302, 403)
+    assert client.get("/admin/mfa/authenticatorapp/").status_code in (302, 403)

@@ -9,14 +9,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keyplan.core.access import is_administrator
 from keyplan.security.mfa import services
+from keyplan.security.mfa.models import AuthenticatorApp
 
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
 
-@admin.register(TOTPDevice)
-class TwoStepAdmin(admin.ModelAdmin):
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
     list_display = ("user", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -39,7 +40,7 @@ class TwoStepAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
+    def delete_model(self, request: HttpRequest, obj: AuthenticatorApp) -> None:
         services.remove(obj.user)  # its recovery codes too
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
