@@ -22,7 +22,7 @@ def code(secret: str, ahead: int = 0) -> str:
 
 def new_page(browser):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a shared, busy machine: the first page may be slow
     return page
 
 

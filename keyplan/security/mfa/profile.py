@@ -60,11 +60,13 @@ def new_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def remove(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not services.enrolled(user):  # type: ignore[arg-type]
+        return redirect("mfa")
     form = PasswordForm(request.POST, request=request)
     if not form.is_valid():
         context = {
             "password_user": True,
-            "enrolled": services.enrolled(user),  # type: ignore[arg-type]
+            "enrolled": True,
             "left": services.recovery_codes_left(user),  # type: ignore[arg-type]
             "required": services.required(user),  # type: ignore[arg-type]
             "remove_form": form,

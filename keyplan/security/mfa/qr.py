@@ -6,5 +6,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 def svg(text: str, title: str) -> SafeString:
-    # segno escapes the title and writes only its own markup.
-    return mark_safe(segno.make(text, error="m").svg_inline(scale=5, title=title))
+    # segno escapes the title and writes only its own markup; a white quiet zone, for
+    # scanners, on any page background.
+    return mark_safe(segno.make(text, error="m").svg_inline(scale=5, light="#fff", title=title))
