@@ -67,8 +67,10 @@ def test_enrolment_shows_the_qr_code_and_secret_then_ten_codes_never_stored(owne
     assert "<svg" in page.text and "QR code for your authenticator app" in page.text
     assert re.search(r'id="mfa-secret">[A-Z2-7]{4}( [A-Z2-7]{4})+<', page.text)
     assert "no-store" in page["Cache-Control"]
+    assert "Two-step sign-in</a>: off" in client.get("/profile/").text
     _, codes = enrol(client)
     assert len(set(codes)) == 10
+    assert "Two-step sign-in</a>: on" in client.get("/profile/").text
     assert "10 recovery codes left" in client.get("/profile/mfa/").text
     assert services.enrolled(owner)
 
