@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Two-step sign-in (keyplan.security.mfa): authenticator-app codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "keyplan.security.mfa",
     "keyplan.core",
     "keyplan.accounts",
     "keyplan.relationships",
@@ -210,7 +215,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True  # a user's own sign-in clears their failures from there
 AXES_LOCKOUT_CALLABLE = "keyplan.security.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "keyplan.security.addresses.client_address"
-AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken", "code"]  # code: MFA
 AXES_VERBOSE = False
 KEYPLAN_BEHIND_PROXY = env_flag("KEYPLAN_BEHIND_PROXY")
 
@@ -224,6 +229,11 @@ SESSION_COOKIE_AGE = min(KEYPLAN_SESSION_SECONDS, KEYPLAN_SESSION_IDLE_SECONDS)
 SESSION_COOKIE_SAMESITE = "Lax"  # links from a digest email arrive signed in; posts do not
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads the cookie
+
+# Two-step sign-in (keyplan.security.mfa): the name authenticator apps show beside the
+# login. A wrong code counts towards the lockout above; django-otp also makes each
+# device wait 1, 2, 4... seconds after consecutive wrong codes, from any address.
+OTP_TOTP_ISSUER = "keyplan"
 
 # API tokens (keyplan.api.tokens): the lifetime of a new one, and how recent a sign-in
 # must be to create one on the profile page (older: the password is asked again).

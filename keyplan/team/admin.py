@@ -75,6 +75,7 @@ class OrganisationAdmin(PlanAdmin):
             )
             for tier in (1, 2, 3)
         ),
+        ("Sign-in", {"fields": ("require_mfa",)}),
         ("Cost to serve", {"fields": ("se_hour_rate", "cs_hour_rate", "exec_hour_rate")}),
         ("Account selection", {"fields": ("tier1_min_score", "tier2_min_score")}),
     )

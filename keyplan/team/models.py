@@ -58,6 +58,15 @@ class Team(models.Model):
         return self.name
 
 
+class RequireMfa(models.TextChoices):
+    """Who must use two-step sign-in (keyplan.security.mfa) when signing in with a
+    password; single sign-on users rely on their provider's own."""
+
+    OFF = "off", "Nobody: each user chooses"
+    ADMINISTRATORS = "admins", "Administrators"
+    EVERYONE = "everyone", "Everyone who signs in with a password"
+
+
 # The kinds of plan review (cadence.ReviewKind), lightest first.
 REVIEW_KINDS = ("weekly", "monthly", "quarterly", "annual")
 
@@ -100,6 +109,14 @@ class Organisation(Versioned):
     )
     plan_visibility = models.CharField(
         max_length=8, choices=PlanVisibility, default=PlanVisibility.ACCOUNT_TEAM
+    )
+    require_mfa = models.CharField(
+        "require two-step sign-in",
+        max_length=8,
+        choices=RequireMfa,
+        default=RequireMfa.OFF,
+        help_text="Who must confirm a password sign-in with a code from an authenticator "
+        "app. Those who have not set it up are asked to right after their password.",
     )
 
     # Alert thresholds (insights.alerts)

@@ -5,10 +5,13 @@ from keyplan.exchange.crm.salesforce.live.views import integrations
 from keyplan.exchange.crm.views import import_crm
 from keyplan.exchange.documents.views import download_md, download_pdf
 from keyplan.exchange.workbook.views import download_xlsx, import_xlsx
+from keyplan.security.mfa import signin as mfa_signin
+from keyplan.security.mfa.urls import signin_urls as mfa_signin_urls
 from keyplan.web import alerts, dashboard, editing, history, numbers, page, review, selection, views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", mfa_signin.SignIn.as_view(), name="login"),  # then the code (MFA)
+    path("login/", include(mfa_signin_urls)),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard.portfolio, name="portfolio"),
     path("insights/<slug:key>/", dashboard.insight, name="insight"),
