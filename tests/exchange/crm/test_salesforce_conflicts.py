@@ -288,3 +288,53 @@ def test_a_user_who_may_not_see_the_account_gets_not_found(
     assert (
         len(client_for(admin_user).get(f"/accounts/{synced.pk}/conflicts").json()["results"]) == 2
     )
+
+
+def test_a_choice_made_on_values_a_later_sync_changed_is_refused(admin_user, org, synced):
+    play, _ = both_sides_changed(org, admin_user)
+    pull(by=admin_user)
+    api = client_for(admin_user)
+    read = next(
+        c for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]
+        if c["field"] == "target_arr"
+    )  # fmt: skip
+    org.change("Opportunity", play.crm_id, by=MARIA, Amount=1400000.0)
+    pull(by=admin_user)
+    url = f"/accounts/{synced.pk}/conflicts/{read['id']}/resolve"
+
+    answer = api.post(url, {"keep": "salesforce"}, headers={"If-Match": f'"{read["version"]}"'})
+
+    assert answer.status_code == 412
+    assert answer.json()["current"]["salesforce"] == "1,400,000"
+    play.refresh_from_db()
+    assert play.target_arr == Decimal("900000")
+    assert opportunity(org, play)["Amount"] == 1400000.0
+
+
+def test_a_record_deleted_in_keyplan_while_in_conflict_closes_it_and_loses_nothing(
+    admin_user, org, synced
+):
+    _, bishop = both_sides_changed(org, admin_user)
+    pull(by=admin_user)
+    api = client_for(admin_user)
+    title = next(
+        c for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]
+        if c["field"] == "title"
+    )  # fmt: skip
+    bishop.refresh_from_db()
+    services.delete(bishop, by=admin_user, version=bishop.version)
+
+    answer = api.post(
+        f"/accounts/{synced.pk}/conflicts/{title['id']}/resolve",
+        {"keep": "keyplan", "version": title["version"]},
+    )
+
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == (
+        "Daniel Bishop was deleted in keyplan since the conflict was found, so there is "
+        "nothing to keep in keyplan; Salesforce keeps its value (“Chief Financial Officer”). "
+        "The conflict is closed."
+    )
+    assert contact(org, bishop)["Title"] == "Chief Financial Officer"
+    fields = [c["field"] for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]]
+    assert fields == ["target_arr"]

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 
 from keyplan.accounts.models import Account
 from keyplan.core import access, clock, services
-from keyplan.core.errors import ConflictError, NotFound, ValidationError
+from keyplan.core.errors import ConflictError, Forbidden, NotFound, ValidationError
 from keyplan.core.models import Tracked
 from keyplan.exchange.crm.salesforce.live.seen import (
     account_of,
@@ -35,7 +35,8 @@ HISTORY_LOOKBACK = 50  # history rows read to find who last changed a field
 
 
 class AlreadyResolved(Exception):
-    """The conflict was resolved before (by someone else, or in another tab)."""
+    """The conflict was resolved before (by someone else, or in another tab), or its
+    record was deleted in keyplan since."""
 
 
 def author(record: models.Model, name: str) -> str:
@@ -160,31 +161,51 @@ def resolve(conflict: SyncConflict, keep: str, *, by, version: int) -> SyncConfl
         current = SyncConflict.objects.select_for_update().filter(pk=conflict.pk).first()
         if current is None:
             raise NotFound("No such conflict.")
-        model = model_of(current)
-        record = model._default_manager.filter(pk=current.record_id).first()
+        record = model_of(current)._default_manager.filter(pk=current.record_id).first()
         if record is None:
-            raise NotFound(
-                f"{current.record_name} was deleted in keyplan since the conflict was found."
-            )
-        access.check_edit(by, record)
-        if current.resolved_at is not None:
-            who = current.resolved_by.username if current.resolved_by else "someone"
-            raise AlreadyResolved(
-                f"This conflict was already resolved by {who}, who kept "
-                f"{current.get_kept_display()}. Nothing was changed."
-            )
-        if current.version != version:
-            raise ConflictError(current, version)
-        if keep == Kept.SALESFORCE:
-            value = value_of(record, current.field, current.salesforce_value)
-            record = services.update(
-                record, by=by, version=getattr(record, "version", None), **{current.field: value}
-            )
-            mark_from_salesforce(record)
-        # Salesforce's value is the one seen: keyplan's stays until Salesforce changes
-        # it again, and a push sends it.
-        keep_seen(record, current.crm_id, {current.field: current.salesforce_value})
-        current.resolved_at, current.resolved_by, current.kept = clock.now(), by, keep
+            _close_deleted(current, by=by)
+        else:
+            _keep(current, record, keep, by=by, version=version)
+    if record is None:  # raised once the closing is committed
+        raise AlreadyResolved(
+            f"{current.record_name} was deleted in keyplan since the conflict was found, so "
+            "there is nothing to keep in keyplan; Salesforce keeps its value "
+            f"(“{shown_value(current, current.salesforce_value)}”). The conflict is closed."
+        )
+    return current
+
+
+def _keep(current: SyncConflict, record: Tracked, keep: str, *, by, version: int) -> None:
+    access.check_edit(by, record)
+    if current.resolved_at is not None:
+        who = current.resolved_by.username if current.resolved_by else "someone"
+        what = f"kept {current.get_kept_display()}" if current.kept else "closed it"
+        raise AlreadyResolved(
+            f"This conflict was already resolved by {who}, who {what}. Nothing was changed."
+        )
+    if current.version != version:
+        raise ConflictError(current, version)
+    if keep == Kept.SALESFORCE:
+        value = value_of(record, current.field, current.salesforce_value)
+        record = services.update(
+            record, by=by, version=getattr(record, "version", None), **{current.field: value}
+        )
+        mark_from_salesforce(record)
+    # Salesforce's value is the one seen: keyplan's stays until Salesforce changes it
+    # again, and a push sends it.
+    keep_seen(record, current.crm_id, {current.field: current.salesforce_value})
+    current.resolved_at, current.resolved_by, current.kept = clock.now(), by, keep
+    current.version += 1
+    current.save()
+
+
+def _close_deleted(current: SyncConflict, *, by) -> None:
+    """The record was deleted in keyplan while in conflict: the deletion stands and
+    Salesforce keeps its value (keyplan deletes nothing there)."""
+    account = Account.objects.get(pk=current.account_id)
+    if not access.can_edit_account(by, account):
+        raise Forbidden("You may read this plan but not change it.")
+    if current.resolved_at is None:
+        current.resolved_at, current.resolved_by = clock.now(), by
         current.version += 1
         current.save()
-    return current

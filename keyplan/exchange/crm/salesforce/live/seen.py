@@ -93,15 +93,27 @@ def seen_values(records: list[models.Model]) -> dict[tuple[str, int, str], str]:
 
 
 def keep_seen(record: models.Model, crm_id: str, values: dict[str, str]) -> None:
-    """Remember `values` (field -> text) as what Salesforce holds for `record`."""
-    now = clock.now()
+    """Remember `values` (field -> text) as what Salesforce holds for `record`: one
+    read, and a write only for what differs from what was seen."""
+    if not values:
+        return
+    now, kind = clock.now(), kind_of(record)
+    stored = {
+        seen.field: seen
+        for seen in SeenValue.objects.filter(kind=kind, record_id=record.pk, field__in=values)
+    }
+    new, changed = [], []
     for name, text in values.items():
-        SeenValue.objects.update_or_create(
-            kind=kind_of(record),
-            record_id=record.pk,
-            field=name,
-            defaults={"value": text, "crm_id": crm_id, "seen_at": now},
-        )
+        seen = stored.get(name)
+        if seen is None:
+            new.append(SeenValue(kind=kind, record_id=record.pk, field=name, value=text,
+                                 crm_id=crm_id, seen_at=now))  # fmt: skip
+        elif (seen.value, seen.crm_id) != (text, crm_id):
+            seen.value, seen.crm_id, seen.seen_at = text, crm_id, now
+            changed.append(seen)
+    SeenValue.objects.bulk_create(new)
+    if changed:
+        SeenValue.objects.bulk_update(changed, ["value", "crm_id", "seen_at"])
 
 
 def mark_from_salesforce(record: models.Model) -> None:
