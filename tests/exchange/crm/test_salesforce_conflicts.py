@@ -3,10 +3,13 @@ in Salesforce arrives; one changed only in keyplan stays and is pushed; one chan
 both sides becomes a conflict, with both values and both authors, that neither a pull
 nor a push writes until a user keeps one side, on the plan page or through the API."""
 
+import json
 import shutil
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from keyplan.accounts.models import Account
@@ -142,17 +145,29 @@ def test_a_field_changed_on_both_sides_is_a_conflict_neither_side_writes(
     assert contact(org, bishop)["Title"] == "Chief Financial Officer"
     # A later pull leaves both as they are, and the conflicts stay open, once each.
     org.change("Account", synced.crm_id, by=MARIA, Website="https://patterson.example")
-    assert len(pull(by=admin_user).conflicts) == 2
+    out = StringIO()
+    call_command("salesforce", "pull", "--format", "json", stdout=out)
+    assert sorted(c["field"] for c in json.loads(out.getvalue())["conflicts"]) == [
+        "Target ARR", "Title",
+    ]  # fmt: skip
     play.refresh_from_db()
     assert play.target_arr == Decimal("900000")
+    org.change("Opportunity", play.crm_id, by=MARIA, Amount=1350000.0)
+    out = StringIO()
+    call_command("salesforce", "pull", stdout=out)
+    assert (
+        f"{PATTERSON}, {MERCHANT}, Target ARR: changed in both, keyplan has “900,000” (ada), "
+        "Salesforce has “1,350,000” (Maria Lopez); neither is written until someone keeps "
+        "one (plan page or API)." in out.getvalue()
+    )
 
     listed = client_for(admin_user).get(f"/accounts/{synced.pk}/conflicts").json()
     assert listed["count"] == 2
     amount = next(c for c in listed["results"] if c["field"] == "target_arr")
     assert amount | {"id": 0, "found_at": "", "record_id": 0} == {
-        "id": 0, "version": amount["version"], "record_kind": "play", "record_id": 0,
+        "id": 0, "version": 2, "record_kind": "play", "record_id": 0,
         "record": MERCHANT, "field": "target_arr", "field_label": "Target ARR",
-        "keyplan": "900,000", "keyplan_by": "ada", "salesforce": "1,300,000",
+        "keyplan": "900,000", "keyplan_by": "ada", "salesforce": "1,350,000",
         "salesforce_by": "Maria Lopez", "found_at": "", "resolved_at": None,
         "resolved_by": None, "kept": "",
     }  # fmt: skip
@@ -162,7 +177,7 @@ def test_a_field_changed_on_both_sides_is_a_conflict_neither_side_writes(
     page = client.get(reverse("plan", args=[synced.pk])).content.decode()
     assert "Changed in keyplan and in Salesforce" in page
     assert "keyplan has “900,000” (ada)" in page
-    assert "Salesforce has “1,300,000” (Maria Lopez)" in page
+    assert "Salesforce has “1,350,000” (Maria Lopez)" in page
     assert page.count("Keep Salesforce&#x27;s") + page.count("Keep Salesforce's") == 2
 
 

@@ -126,6 +126,17 @@ def listed(conflict: SyncConflict, account: str | None = None) -> dict:
     }
 
 
+def worded(listed: dict) -> str:
+    """A conflict of a report (as `listed` gives it) in a line of a command's output."""
+    ours = f" ({listed['keyplan_by']})" if listed["keyplan_by"] else ""
+    theirs = f" ({listed['salesforce_by']})" if listed["salesforce_by"] else ""
+    return (
+        f"{listed['account']}, {listed['record']}, {listed['field']}: changed in both, "
+        f"keyplan has “{listed['keyplan']}”{ours}, Salesforce has “{listed['salesforce']}”"
+        f"{theirs}; neither is written until someone keeps one (plan page or API)."
+    )
+
+
 def open_conflicts(account: Account) -> QuerySet[SyncConflict]:
     return SyncConflict.objects.filter(account=account, resolved_at__isnull=True).order_by(
         "found_at", "pk"
