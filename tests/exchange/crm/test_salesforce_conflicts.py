@@ -353,3 +353,28 @@ def test_a_record_deleted_in_keyplan_while_in_conflict_closes_it_and_loses_nothi
     assert contact(org, bishop)["Title"] == "Chief Financial Officer"
     fields = [c["field"] for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]]
     assert fields == ["target_arr"]
+
+
+def test_a_conflict_is_over_once_both_sides_hold_the_same_value(admin_user, org, synced):
+    _, bishop = both_sides_changed(org, admin_user)
+    pull(by=admin_user)
+    api = client_for(admin_user)
+    title = next(
+        c for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]
+        if c["field"] == "title"
+    )  # fmt: skip
+    org.change("Contact", bishop.crm_id, by=MARIA, Title="VP Finance")
+
+    pulled = pull(by=admin_user)
+
+    assert [c["field"] for c in pulled.conflicts] == ["Target ARR"]
+    fields = [c["field"] for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]]
+    assert fields == ["target_arr"]
+    late = api.post(
+        f"/accounts/{synced.pk}/conflicts/{title['id']}/resolve",
+        {"keep": "salesforce", "version": title["version"]},
+    )
+    assert late.status_code == 409
+    assert late.json()["detail"].startswith("Both sides came to the same value since")
+    bishop.refresh_from_db()
+    assert bishop.title == "VP Finance"

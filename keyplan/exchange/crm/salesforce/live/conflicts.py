@@ -13,7 +13,7 @@ from typing import cast
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.text import capfirst
 
 from keyplan.accounts.models import Account
@@ -90,6 +90,14 @@ def found(
         conflict.version += 1  # a choice made on the values shown before is refused
         conflict.save()
     return conflict
+
+
+def settle(record: models.Model, name: str) -> None:
+    """Both sides now hold the same value of `record`'s field `name`: an open conflict
+    on it is over, with nobody's choice."""
+    SyncConflict.objects.filter(
+        kind=kind_of(record), record_id=record.pk, field=name, resolved_at__isnull=True
+    ).update(resolved_at=clock.now(), version=F("version") + 1)
 
 
 def model_of(conflict: SyncConflict) -> type[Tracked]:
@@ -188,6 +196,11 @@ def resolve(conflict: SyncConflict, keep: str, *, by, version: int) -> SyncConfl
 
 def _keep(current: SyncConflict, record: Tracked, keep: str, *, by, version: int) -> None:
     access.check_edit(by, record)
+    if current.resolved_at is not None and current.resolved_by is None:
+        raise AlreadyResolved(
+            "Both sides came to the same value since, so this conflict is over. Nothing "
+            "was changed."
+        )
     if current.resolved_at is not None:
         who = current.resolved_by.username if current.resolved_by else "someone"
         what = f"kept {current.get_kept_display()}" if current.kept else "closed it"

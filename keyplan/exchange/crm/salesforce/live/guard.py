@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from keyplan.exchange.crm.salesforce.live.conflicts import found, listed, open_fields
+from keyplan.exchange.crm.salesforce.live.conflicts import found, listed, open_fields, settle
 from keyplan.exchange.crm.salesforce.live.seen import (
     MAY_BE_BLANK,
     held,
@@ -47,6 +47,8 @@ class Guard:
         for name, value in from_salesforce.items():
             theirs, ours = text_of(record, name, value), held(record, name)
             last = seen.get((kind, record.pk, name))
+            if last is not None and theirs == ours != last:
+                settle(record, name)  # both sides came to the same value
             if last is None or theirs == ours or ours == last:
                 keep[name] = theirs  # taken (or already held)
                 continue
@@ -151,6 +153,7 @@ class PushGuard:
             keep_seen(play, play.crm_id, {n: held(play, n) for n in fields})
         for play, name, theirs in self.agreed:
             keep_seen(play, play.crm_id, {name: theirs})
+            settle(play, name)
         for play, name, ours, theirs, by in self.clashes:
             conflict = found(
                 play, play.crm_id, name, keyplan=ours, salesforce=theirs,

@@ -247,7 +247,7 @@ def _apply(
         for object_name, records in read.items():
             _write(Path(folder) / f"{object_name}.csv", FIELDS[object_name], records)
         export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
-    names = {_id(str(u["Id"])): _user_name(u) for u in users}
+    names = {_id(str(u["Id"])): user_name(u) for u in users}
     authors = {
         _id(str(r["Id"])): names.get(_id(str(r.get("LastModifiedById") or "")), "")
         for name in EDITED_BOTH_SIDES
@@ -266,7 +266,8 @@ def _id(crm_id: str) -> str:
         return crm_id
 
 
-def _user_name(user: dict) -> str:
+def user_name(user: dict) -> str:
+    """A Salesforce User record's name, as a conflict names who changed it there."""
     name = f"{user.get('FirstName') or ''} {user.get('LastName') or ''}".strip()
     return name or str(user.get("Username") or "")
 

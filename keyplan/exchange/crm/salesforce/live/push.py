@@ -35,7 +35,13 @@ from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.guard import PushGuard
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
-from keyplan.exchange.crm.salesforce.live.pull import chunks, linked_accounts, quoted, stops
+from keyplan.exchange.crm.salesforce.live.pull import (
+    chunks,
+    linked_accounts,
+    quoted,
+    stops,
+    user_name,
+)
 from keyplan.exchange.crm.salesforce.live.roles import push_roles
 from keyplan.exchange.crm.salesforce.live.services import keep_stage_map, opportunity_of
 from keyplan.growth.models import OPEN_STAGES, Play, Stage
@@ -319,9 +325,7 @@ def user_names(client: Client, ids: list[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for chunk in chunks(ids):
         soql = f"SELECT Id, FirstName, LastName, Username FROM User WHERE Id IN ({quoted(chunk)})"
-        for user in client.query(soql):
-            name = f"{user.get('FirstName') or ''} {user.get('LastName') or ''}".strip()
-            names[str(user["Id"])] = name or str(user.get("Username") or "")
+        names |= {str(user["Id"]): user_name(user) for user in client.query(soql)}
     return names
 
 
