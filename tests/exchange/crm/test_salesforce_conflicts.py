@@ -378,3 +378,27 @@ def test_a_conflict_is_over_once_both_sides_hold_the_same_value(admin_user, org,
     assert late.json()["detail"].startswith("Both sides came to the same value since")
     bishop.refresh_from_db()
     assert bishop.title == "VP Finance"
+
+
+def test_a_push_finds_a_conflict_by_itself_and_sends_neither(admin_user, org, synced):
+    play, _ = both_sides_changed(org, admin_user)
+    api = client_for(admin_user)
+
+    previewed = push(by=admin_user, dry_run=True, accounts=[PATTERSON])
+
+    assert [(c["field"], c["keyplan"], c["keyplan_by"], c["salesforce"], c["salesforce_by"])
+            for c in previewed.conflicts] == [
+        ("Target ARR", "900,000", "ada", "1,300,000", "Maria Lopez")
+    ]  # fmt: skip
+    assert api.get(f"/accounts/{synced.pk}/conflicts").json()["count"] == 0
+
+    pushed = push(by=admin_user, accounts=[PATTERSON])
+
+    assert pushed.ok and [c["field"] for c in pushed.conflicts] == ["Target ARR"]
+    assert next(p for p in pushed.plays if p.play.pk == play.pk).outcome == "unchanged"
+    assert opportunity(org, play)["Amount"] == 1300000.0
+    play.refresh_from_db()
+    assert play.target_arr == Decimal("900000")
+    assert [c["field"] for c in api.get(f"/accounts/{synced.pk}/conflicts").json()["results"]] == [
+        "target_arr"
+    ]

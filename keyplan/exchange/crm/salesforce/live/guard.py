@@ -6,7 +6,13 @@ from typing import Any
 
 from django.db import models
 
-from keyplan.exchange.crm.salesforce.live.conflicts import found, listed, open_fields, settle
+from keyplan.exchange.crm.salesforce.live.conflicts import (
+    author,
+    found,
+    listed,
+    open_fields,
+    settle,
+)
 from keyplan.exchange.crm.salesforce.live.seen import (
     MAY_BE_BLANK,
     held,
@@ -18,6 +24,7 @@ from keyplan.exchange.crm.salesforce.live.seen import (
     text_of,
 )
 from keyplan.exchange.crm.salesforce.terms import STAGES
+from keyplan.exchange.models import SyncConflict
 from keyplan.growth.models import Play
 
 
@@ -160,3 +167,17 @@ class PushGuard:
                 salesforce_by=names.get(by, ""),
             )  # fmt: skip
             self.conflicts.append(listed(conflict))
+
+    def preview(self, names: dict[str, str]) -> list[dict]:
+        """The conflicts a push found, as `keep` would list them, noting none (a dry run)."""
+        return [
+            listed(
+                SyncConflict(
+                    account_id=play.account_id, kind=kind_of(play), record_id=play.pk,
+                    crm_id=play.crm_id, record_name=play.name, field=name, keyplan_value=ours,
+                    keyplan_by=author(play, name), salesforce_value=theirs,
+                    salesforce_by=names.get(by, ""),
+                )
+            )
+            for play, name, ours, theirs, by in self.clashes
+        ]  # fmt: skip

@@ -246,6 +246,7 @@ def _push_plays(
             pushed.outcome = "updated"
         for pushed, _ in upserts:
             pushed.outcome = "created"
+        report.conflicts = guard.preview(_editors(client, guard))
         return
     base = f"/services/data/v{client.version}/composite/sobjects"
     try:
@@ -253,13 +254,17 @@ def _push_plays(
         _send(client, f"{base}/Opportunity/{play_id_field}", upserts, by=by)
     finally:  # what was written is seen, even when the push stopped part way
         sent = [(p.play, p.fields) for p in report.plays if p.outcome in ("created", "updated")]
-        editors = sorted({clash[4] for clash in guard.clashes if clash[4]})
-        try:
-            names = user_names(client, editors) if editors else {}
-        except ApiError:  # the conflicts are kept all the same, without the names
-            names = {}
-        guard.keep(names, sent)
+        guard.keep(_editors(client, guard), sent)
         report.conflicts = guard.conflicts
+
+
+def _editors(client: Client, guard: PushGuard) -> dict[str, str]:
+    """The names of who changed the conflicting Opportunities in Salesforce."""
+    editors = sorted({clash[4] for clash in guard.clashes if clash[4]})
+    try:
+        return user_names(client, editors) if editors else {}
+    except ApiError:  # the conflicts are kept all the same, without the names
+        return {}
 
 
 def _values(play: Play, stage_map: dict[str, str], pushed: Pushed) -> dict:
