@@ -1,5 +1,6 @@
-"""The rule a live pull applies to every synced field before the export's writer
-writes it (seen.py says the rule; conflicts.py keeps what both sides changed)."""
+"""The rule a live pull and a push apply to every synced field before it is written
+to keyplan or sent to Salesforce (seen.py says the rule; conflicts.py keeps what both
+sides changed)."""
 
 from decimal import Decimal
 from typing import Any
