@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from keyplan.api import accounts, insights, problems, records, snoozes
+from keyplan.api import accounts, conflicts, insights, problems, records, snoozes
 from keyplan.api.auth import SessionAuth, TokenAuth
 
 
@@ -40,4 +40,5 @@ problems.install(api)
 api.add_router("/accounts", accounts.router)
 api.add_router("/accounts", records.router)
 api.add_router("/accounts", snoozes.router)
+api.add_router("/accounts", conflicts.router)
 api.add_router("", insights.router)

@@ -47,3 +47,71 @@ class SalesforceConnection(models.Model):
 
     def __str__(self) -> str:
         return "Salesforce connection"
+
+
+class SeenValue(models.Model):
+    """The value keyplan last saw in Salesforce for one synced field of one record (a
+    pull read it, or a push wrote it): what tells a change made in Salesforce from
+    one made in keyplan, so that neither side overwrites the other's (live/seen.py).
+    The value is kept as text, in keyplan's form of it (seen.text_of)."""
+
+    kind = models.CharField(max_length=100)  # the model's label: growth.play, ...
+    record_id = models.PositiveBigIntegerField()
+    crm_id = models.CharField("Salesforce id", max_length=18)
+    field = models.CharField(max_length=100)
+    value = models.TextField(blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record_id", "field"], name="seen_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_id} {self.field}"
+
+
+class Kept(models.TextChoices):
+    KEYPLAN = "keyplan", "keyplan's value"
+    SALESFORCE = "salesforce", "Salesforce's value"
+
+
+class SyncConflict(models.Model):
+    """A field changed in keyplan and in Salesforce since the last sync: neither side
+    is written until a user who may edit the plan keeps one (live/conflicts.py)."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=100)  # as SeenValue.kind
+    record_id = models.PositiveBigIntegerField()
+    crm_id = models.CharField("Salesforce id", max_length=18)
+    record_name = models.CharField(max_length=255)
+    field = models.CharField(max_length=100)
+    keyplan_value = models.TextField(blank=True)
+    keyplan_by = models.CharField(max_length=255, blank=True)
+    salesforce_value = models.TextField(blank=True)
+    salesforce_by = models.CharField(max_length=255, blank=True)
+    found_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kept = models.CharField(max_length=20, choices=Kept.choices, blank=True)
+    # Counts changes (a later sync's new values, the resolution), so a choice made on
+    # what was shown before is refused rather than applied to other values.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "record_id", "field"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_conflict_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_name}: {self.field}"

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date
 from keyplan.accounts.models import Account
 from keyplan.cadence.models import TouchpointStatus
 from keyplan.core import access, clock
+from keyplan.exchange.crm.salesforce.live.conflict_page import conflicts_block
 from keyplan.growth import pictures as growth_pictures
 from keyplan.growth.models import OPEN_STAGES, Stage
 from keyplan.insights import numbers as headline
@@ -440,10 +441,17 @@ def plan_page(request, pk: int):
     sections = [
         page.render_section(name, request) for name, _ in SECTIONS if name not in ("summary",)
     ]
+    # Fields changed in keyplan and in Salesforce, waiting for a choice (today's plan only).
+    conflicts = "" if page.as_of else conflicts_block(request, page.account, can_edit=page.can_edit)
     return render(
         request,
         "web/plan.html",
-        {"page": page, "summary": page.render_section("summary", request), "sections": sections},
+        {
+            "page": page,
+            "summary": page.render_section("summary", request),
+            "conflicts": conflicts,
+            "sections": sections,
+        },
     )
 
 

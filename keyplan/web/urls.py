@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from keyplan.exchange.crm.salesforce.live import conflict_page
 from keyplan.exchange.crm.salesforce.live.views import integrations
 from keyplan.exchange.crm.views import import_crm
 from keyplan.exchange.documents.views import download_md, download_pdf
@@ -29,6 +30,11 @@ urlpatterns = [
     path("selection/<int:pk>/tier/", selection.apply_tier, name="selection-tier"),
     path("accounts/<int:pk>/", page.plan_page, name="plan"),
     path("accounts/<int:pk>/history/", history.account_history, name="account_history"),
+    path(
+        "accounts/<int:pk>/conflicts/<int:conflict_id>/resolve/",
+        conflict_page.resolve,
+        name="plan-conflict",
+    ),
     path("accounts/<int:pk>/numbers/", numbers.plan_numbers, name="plan-numbers"),
     path("accounts/<int:pk>/plan.xlsx", download_xlsx, name="plan-xlsx"),
     path("accounts/<int:pk>/plan.pdf", download_pdf, name="plan-pdf"),

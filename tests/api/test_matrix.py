@@ -10,8 +10,9 @@ import pytest
 
 from keyplan.api.api import api as ninja_api
 from keyplan.api.kinds import API_KINDS
-from keyplan.core import services
-from keyplan.growth.models import BusinessUnit, Product
+from keyplan.core import clock, services
+from keyplan.exchange.models import SyncConflict
+from keyplan.growth.models import BusinessUnit, Play, Product
 from tests.api.conftest import client_for
 from tests.api.samples import KIND_PATHS, bodies
 
@@ -30,6 +31,8 @@ ACCOUNT_OPERATIONS = {
 # Portfolio reads answer everyone signed in, about the accounts they may see.
 PORTFOLIO_OPERATIONS = {"get_portfolio", "explain_portfolio_figure", "list_alerts"}
 SNOOZE_OPERATIONS = {"list_snoozes": "list", "create_snooze": "create", "delete_snooze": "delete"}
+# Resolving a Salesforce sync conflict writes the plan: it is an update.
+CONFLICT_OPERATIONS = {"list_conflicts": "list", "resolve_conflict": "update"}
 
 
 def _operations() -> dict[str, tuple[str | None, str]]:
@@ -38,6 +41,7 @@ def _operations() -> dict[str, tuple[str | None, str]]:
         name: (None, name) for name in [*ACCOUNT_OPERATIONS, *sorted(PORTFOLIO_OPERATIONS)]
     }
     operations |= {name: ("snoozes", verb) for name, verb in SNOOZE_OPERATIONS.items()}
+    operations |= {name: ("conflicts", verb) for name, verb in CONFLICT_OPERATIONS.items()}
     for path in KIND_PATHS:
         for verb in SUCCESS:
             operations[f"{verb}_{path.replace('-', '_')}"] = (path, verb)
@@ -122,6 +126,8 @@ def _request(client, operation, account, owner, grid):
         }[operation](), None
     if kind_path == "snoozes":
         return _snooze_request(client, verb, account, owner)
+    if kind_path == "conflicts":
+        return _conflict_request(client, verb, account, owner)
     body = bodies(kind_path, account, owner, *grid)
     base = f"/accounts/{account.pk}/{kind_path}"
     made = client_for(owner).post(base, body["existing"])
@@ -160,6 +166,24 @@ def _snooze_request(client, verb, account, owner):
     if verb == "list":
         return client.get(base), None
     return client.delete(f"{base}/{made.json()['id']}", headers={"If-Match": '"1"'}), None
+
+
+def _conflict_request(client, verb, account, owner):
+    """A play's target ARR changed in keyplan and in Salesforce, as a pull leaves it."""
+    play = services.create(
+        Play, by=owner, account=account, name="Expansion", crm_id="006Ec0000012345AAA"
+    )
+    conflict = SyncConflict.objects.create(
+        account=account, kind="growth.play", record_id=play.pk, crm_id=play.crm_id,
+        record_name=play.name, field="target_arr", keyplan_value="0", keyplan_by="olga",
+        salesforce_value="5000", salesforce_by="Maria Lopez", found_at=clock.now(),
+    )  # fmt: skip
+    base = f"/accounts/{account.pk}/conflicts"
+    if verb == "list":
+        return client.get(base), None
+    return client.post(
+        f"{base}/{conflict.pk}/resolve", {"keep": "salesforce"}, headers={"If-Match": '"1"'}
+    ), None
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -22,7 +22,7 @@ from keyplan.exchange.crm.people import PeopleSteps
 from keyplan.exchange.crm.records import WON, Export
 from keyplan.exchange.crm.records import Account as CrmAccount
 from keyplan.exchange.crm.report import AccountReport, CrmReport
-from keyplan.exchange.crm.steps import PROFILE
+from keyplan.exchange.crm.steps import PROFILE, Guard
 from keyplan.exchange.writer import same_value
 from keyplan.growth.models import Product
 from keyplan.team.models import User
@@ -30,10 +30,13 @@ from keyplan.team.models import User
 MANAGER_FIELDS = ("relationship",)
 
 
-def apply_export(export: Export, *, by, dry_run: bool = False) -> CrmReport:
-    """Import `export` as `by`. Raises ImportRefused, having written nothing."""
+def apply_export(
+    export: Export, *, by, dry_run: bool = False, guard: Guard | None = None
+) -> CrmReport:
+    """Import `export` as `by` (a live pull's `guard` keeps what changed in keyplan).
+    Raises ImportRefused, having written nothing."""
     report = CrmReport(export.label, export.name, export.files)
-    writer = CrmImport(export, by, report)
+    writer = CrmImport(export, by, report, guard=guard)
     with sanity.collecting() as heard:
         writer.run(dry_run=dry_run)
     report.warnings = [*export.warnings, *writer.warnings]

@@ -5,7 +5,7 @@ of them."""
 
 import functools
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from keyplan.accounts.models import Account
 from keyplan.core.models import Tracked
@@ -80,14 +80,33 @@ def free_name(candidates: list[str], taken: set[str], limit: int) -> str:
     return f"{names[-1][: limit - 6]} ({number})"
 
 
+class Guard(Protocol):
+    """What a live sync checks each CRM value against before it is written, so that
+    neither side silently overwrites the other (salesforce/live/guard.py)."""
+
+    def sift(self, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """The `values` that may be written to `record`."""
+        ...
+
+    def saw(self, record: Any, changed: list[str]) -> None:
+        """`record` was written (its fields `changed`): remember what the CRM holds."""
+        ...
+
+    def created(self, record: Any, names: list[str]) -> None:
+        """`record` was made of the CRM's values for its fields `names`."""
+        ...
+
+
 class CrmSteps(Writer):
     """The state of one CRM import, and what its steps share. It writes leniently: a
     value the services refuse is left out with a warning, and kept, as the CRM gave
     it, in the record's CRM notes with those the reader left out."""
 
-    def __init__(self, export: Export, by, report: CrmReport):
+    def __init__(self, export: Export, by, report: CrmReport, *, guard: Guard | None = None):
         super().__init__(by, lenient=True)
         self.export, self.report = export, report
+        # A live pull's: what it may write of each value, and what it saw.
+        self.guard = guard
         self.label = export.label
         for name in export.objects:
             tally = report.tally(name)
@@ -124,11 +143,16 @@ class CrmSteps(Writer):
     def create(self, model, origin, values, *, prefix=""):
         values = self._noted(model, origin, dict(values))
         record = super().create(model, origin, values, prefix=prefix)
+        if self.guard is not None:
+            self.guard.created(record, list(values))
         return self._keep_notes(record, origin)
 
     def create_many(self, model, rows, origins):
         rows = [self._noted(model, o, dict(r)) for r, o in zip(rows, origins, strict=True)]
         created = super().create_many(model, rows, origins)
+        if self.guard is not None:
+            for record, row in zip(created, rows, strict=True):
+                self.guard.created(record, list(row))
         return [self._keep_notes(r, o) for r, o in zip(created, origins, strict=True)]
 
     def update(self, record, origin, values, *, prefix=""):
@@ -153,7 +177,11 @@ class CrmSteps(Writer):
     def _change(self, record: T, place: Place, values: dict[str, Any]) -> tuple[T, list[str]]:
         """Write the `values` that differ; returns the stored record and the changes as
         the report words them."""
+        if self.guard is not None:
+            values = self.guard.sift(record, values)
         stored, changed = self.update(record, place, values)
+        if self.guard is not None:
+            self.guard.saw(stored, changed)
         order = field_order(type(record))
         return stored, [
             _worded(record, name, values[name])

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.exchange.crm.report import problem_json
 from keyplan.exchange.crm.salesforce.live.check import check_connection
+from keyplan.exchange.crm.salesforce.live.conflicts import worded
 from keyplan.exchange.crm.salesforce.live.pull import PullReport, pull
 from keyplan.exchange.crm.salesforce.live.push import PushReport, push
 from keyplan.team.models import Role, User
@@ -130,6 +131,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{where}: contact role not added: {refused}.")
         for left_out in report.left_out:
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
+        for conflict in report.conflicts:
+            self.stdout.write(worded(conflict))
         for error in report.errors:
             self.stdout.write(f"Not pushed: {error}")
 
@@ -148,6 +151,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{pulled.account.name}:")
                 for line in pulled.report.lines()[1:]:
                     self.stdout.write(f"  {line}")
+        for conflict in report.conflicts:
+            self.stdout.write(worded(conflict))
         for error in report.errors:
             self.stdout.write(f"Not pulled: {error}")
 
@@ -170,6 +175,7 @@ def _json(report: PullReport) -> dict:
             }
             for p in report.accounts
         ],
+        "conflicts": report.conflicts,
         "errors": report.errors,
     }
 
@@ -194,5 +200,6 @@ def _push_json(report: PushReport) -> dict:
             for p in report.plays
         ],
         "left_out": report.left_out,
+        "conflicts": report.conflicts,
         "errors": report.errors,
     }

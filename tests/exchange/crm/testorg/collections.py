@@ -28,7 +28,7 @@ import string
 import time
 
 from tests.exchange.crm.testorg import catalog
-from tests.exchange.crm.testorg.org import Org
+from tests.exchange.crm.testorg.org import INTEGRATION_USER, Org
 
 LIMIT = 200
 REQUIRED = {
@@ -162,6 +162,7 @@ def _save(org: Org, kind: str, external: str | None, record: dict, *, create: bo
         row["IsWon"] = row.get("StageName") == "Closed Won"
         row["IsClosed"] = str(row.get("StageName") or "").startswith("Closed")
     row["LastModifiedDate"] = row["SystemModstamp"] = stamp
+    row["LastModifiedById"] = INTEGRATION_USER  # who signed in: keyplan's push
     result: dict = {"id": row["Id"], "success": True, "errors": []}
     if external is not None:
         result["created"] = created

@@ -24,6 +24,7 @@ LIMIT_EXCEEDED = [
 UNAVAILABLE = [{"message": "Service Unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
 INVALID_SESSION = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+INTEGRATION_USER = "005TESTUSER0000AAA"  # the user a token signs in as (its "id")
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Org:
         return 200, {
             "access_token": access,
             "instance_url": base_url,
-            "id": f"{base_url}/id/00DTESTORG000000AAA/005TESTUSER0000AAA",
+            "id": f"{base_url}/id/00DTESTORG000000AAA/{INTEGRATION_USER}",
             "token_type": "Bearer",
             "issued_at": str(int(time.time() * 1000)),
             "signature": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -107,11 +108,17 @@ class Org:
             return "expired authorization code"
         return ""
 
-    def change(self, object_name: str, record_id: str, **values: object) -> None:
-        """Edit a record as a user in Salesforce would: SystemModstamp moves on."""
+    def change(
+        self, object_name: str, record_id: str, *, by: str | None = None, **values: object
+    ) -> None:
+        """Edit a record as a user in Salesforce would (the User `by`, when given):
+        SystemModstamp and LastModifiedDate move on."""
         record = next(r for r in self.records[object_name] if r["Id"] == record_id)
         record.update(values)
-        record["SystemModstamp"] = time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime())
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime())
+        record["SystemModstamp"] = record["LastModifiedDate"] = stamp
+        if by is not None:
+            record["LastModifiedById"] = by
 
     # ---- REST
 

@@ -28,9 +28,11 @@ from keyplan.exchange.crm.report import CrmReport
 from keyplan.exchange.crm.salesforce.fields import FIELDS
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
+from keyplan.exchange.crm.salesforce.live.guard import Guard
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
 from keyplan.exchange.crm.salesforce.live.services import pulled
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
+from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.exchange.problems import ImportRefused
 
 PULLED = ("Account", "Contact", "Opportunity", "Task", "Event", "Case")
@@ -42,6 +44,8 @@ ACCOUNT_FIELD = {name: "Id" if name == "Account" else "AccountId" for name in PU
 OVERLAP = timedelta(minutes=10)
 IDS_PER_QUERY = 200  # keeps each SOQL statement far below its 100,000 characters
 BATCH = 2000
+# The records users edit in keyplan and in Salesforce alike (seen.py).
+EDITED_BOTH_SIDES = ("Account", "Contact", "Opportunity")
 WORDS = ("created", "updated", "unchanged")
 
 
@@ -51,6 +55,7 @@ class Pulled:
     report: CrmReport | None = None  # None: nothing changed in Salesforce
     error: str = ""  # a failure: the next pull tries the account again
     note: str = ""  # left as it is, for a reason a second try does not change
+    conflicts: list[dict] = field(default_factory=list)  # changed on both sides (guard.py)
 
 
 class _NotThere(Exception):
@@ -67,6 +72,11 @@ class PullReport:
     @property
     def ok(self) -> bool:
         return not self.errors and not any(p.error for p in self.accounts)
+
+    @property
+    def conflicts(self) -> list[dict]:
+        """The fields changed in keyplan and in Salesforce: neither side was written."""
+        return [c for pull in self.accounts for c in pull.conflicts]
 
     def pulled(self) -> dict[str, dict[str, int]]:
         """Per Salesforce object, the records created, updated and unchanged in keyplan
@@ -131,7 +141,9 @@ def _pull_accounts(
         if account.crm_id not in changed:
             continue
         try:
-            pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
+            pulled_account.report = _apply(
+                client, account, by=by, dry_run=dry_run, conflicts=pulled_account.conflicts
+            )
         except _NotThere:
             pulled_account.note = (
                 f"Salesforce no longer gives its account {account.crm_id} (deleted there, or "
@@ -195,13 +207,19 @@ def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]
     return changed
 
 
-def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
-    """Read the account's records, as its own small Data Export, and import it."""
+def _apply(
+    client: Client, account: Account, *, by, dry_run: bool, conflicts: list[dict]
+) -> CrmReport:
+    """Read the account's records, as its own small Data Export, and import it,
+    leaving what changed only in keyplan and noting what changed on both sides
+    (`conflicts`)."""
     with tempfile.TemporaryDirectory(prefix="keyplan-salesforce-") as folder:
         read: dict[str, list[dict]] = {}
         for object_name in PULLED:
             link = ACCOUNT_FIELD[object_name]
-            read[object_name] = _select(client, object_name, link, [account.crm_id])
+            # Who last changed each record there, for a conflict to name.
+            extra = ("LastModifiedById",) if object_name in EDITED_BOTH_SIDES else ()
+            read[object_name] = _select(client, object_name, link, [account.crm_id], extra)
         if not read["Account"]:
             raise _NotThere
         # The deals' contact roles and products, and the users who own what was read, so
@@ -216,21 +234,53 @@ def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
             )
             if products:
                 read["Product2"] = _select(client, "Product2", "Id", products)
-        owners = sorted({str(r["OwnerId"]) for rs in read.values() for r in rs if r.get("OwnerId")})
+        owners = {str(r["OwnerId"]) for rs in read.values() for r in rs if r.get("OwnerId")}
+        editors = {
+            str(r["LastModifiedById"])
+            for name in EDITED_BOTH_SIDES
+            for r in read[name]
+            if r.get("LastModifiedById")
+        }
+        users = _select(client, "User", "Id", sorted(owners | editors)) if owners | editors else []
         if owners:
-            read["User"] = _select(client, "User", "Id", owners)
+            read["User"] = [u for u in users if str(u["Id"]) in owners]
         for object_name, records in read.items():
             _write(Path(folder) / f"{object_name}.csv", FIELDS[object_name], records)
         export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
-    return apply_export(export, by=by, dry_run=dry_run)
+    names = {_id(str(u["Id"])): user_name(u) for u in users}
+    authors = {
+        _id(str(r["Id"])): names.get(_id(str(r.get("LastModifiedById") or "")), "")
+        for name in EDITED_BOTH_SIDES
+        for r in read[name]
+    }
+    guard = Guard(authors)
+    report = apply_export(export, by=by, dry_run=dry_run, guard=guard)
+    conflicts += guard.conflicts
+    return report
 
 
-def _select(client: Client, object_name: str, link: str, ids: list[str]) -> list[dict]:
-    """The fields keyplan reads of the records whose `link` is one of `ids`."""
+def _id(crm_id: str) -> str:
+    try:
+        return normal_id(crm_id)
+    except ValueError:
+        return crm_id
+
+
+def user_name(user: dict) -> str:
+    """A Salesforce User record's name, as a conflict names who changed it there."""
+    name = f"{user.get('FirstName') or ''} {user.get('LastName') or ''}".strip()
+    return name or str(user.get("Username") or "")
+
+
+def _select(
+    client: Client, object_name: str, link: str, ids: list[str], extra: tuple[str, ...] = ()
+) -> list[dict]:
+    """The fields keyplan reads (and `extra` ones) of the records whose `link` is one
+    of `ids`."""
     records: list[dict] = []
     for chunk in chunks(ids):
         soql = (
-            f"SELECT {', '.join(FIELDS[object_name])} FROM {object_name} "
+            f"SELECT {', '.join(FIELDS[object_name] + extra)} FROM {object_name} "
             f"WHERE {link} IN ({quoted(chunk)}) ORDER BY Id"
         )
         records += client.query(soql, batch_size=BATCH)

@@ -33,8 +33,15 @@ from keyplan.core.errors import ConflictError, Forbidden
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
+from keyplan.exchange.crm.salesforce.live.guard import PushGuard
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
-from keyplan.exchange.crm.salesforce.live.pull import chunks, linked_accounts, quoted, stops
+from keyplan.exchange.crm.salesforce.live.pull import (
+    chunks,
+    linked_accounts,
+    quoted,
+    stops,
+    user_name,
+)
 from keyplan.exchange.crm.salesforce.live.roles import push_roles
 from keyplan.exchange.crm.salesforce.live.services import keep_stage_map, opportunity_of
 from keyplan.growth.models import OPEN_STAGES, Play, Stage
@@ -62,6 +69,8 @@ class PushReport:
     left_out: list[str] = field(default_factory=list)  # accounts, and why
     errors: list[str] = field(default_factory=list)
     stage_map: dict[str, str] = field(default_factory=dict)
+    # Fields changed in keyplan and in Salesforce since the last sync: not sent.
+    conflicts: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -204,6 +213,7 @@ def _push_plays(
     client: Client, plays: list[Play], play_id_field: str, report: PushReport, *, by
 ) -> None:
     held = _opportunities(client, [p.crm_id for p in plays if p.crm_id])
+    guard = PushGuard(plays, report.stage_map)
     updates: list[tuple[Pushed, dict]] = []
     upserts: list[tuple[Pushed, dict]] = []
     for play in plays:
@@ -222,6 +232,7 @@ def _push_plays(
                 )
                 continue
             changed = {k: v for k, v in values.items() if not _same(k, v, opportunity, play)}
+            changed = guard.sift(play, changed, opportunity)
             pushed.fields = sorted(changed, key=SENT.index)
             if not changed:
                 pushed.outcome = "unchanged"
@@ -235,10 +246,25 @@ def _push_plays(
             pushed.outcome = "updated"
         for pushed, _ in upserts:
             pushed.outcome = "created"
+        report.conflicts = guard.preview(_editors(client, guard))
         return
     base = f"/services/data/v{client.version}/composite/sobjects"
-    _send(client, base, updates, by=by)
-    _send(client, f"{base}/Opportunity/{play_id_field}", upserts, by=by)
+    try:
+        _send(client, base, updates, by=by)
+        _send(client, f"{base}/Opportunity/{play_id_field}", upserts, by=by)
+    finally:  # what was written is seen, even when the push stopped part way
+        sent = [(p.play, p.fields) for p in report.plays if p.outcome in ("created", "updated")]
+        guard.keep(_editors(client, guard), sent)
+        report.conflicts = guard.conflicts
+
+
+def _editors(client: Client, guard: PushGuard) -> dict[str, str]:
+    """The names of who changed the conflicting Opportunities in Salesforce."""
+    editors = sorted({clash[4] for clash in guard.clashes if clash[4]})
+    try:
+        return user_names(client, editors) if editors else {}
+    except ApiError:  # the conflicts are kept all the same, without the names
+        return {}
 
 
 def _values(play: Play, stage_map: dict[str, str], pushed: Pushed) -> dict:
@@ -290,10 +316,22 @@ def _opportunities(client: Client, ids: list[str]) -> dict[str, dict]:
     """What Salesforce holds of these Opportunities, by their 18-character id."""
     held: dict[str, dict] = {}
     for chunk in chunks(sorted(set(ids))):
-        soql = f"SELECT Id, {', '.join(SENT)} FROM Opportunity WHERE Id IN ({quoted(chunk)})"
+        soql = (
+            f"SELECT Id, {', '.join(SENT)}, LastModifiedById FROM Opportunity "
+            f"WHERE Id IN ({quoted(chunk)})"
+        )
         for record in client.query(soql):
             held[_normal(str(record["Id"]))] = record
     return held
+
+
+def user_names(client: Client, ids: list[str]) -> dict[str, str]:
+    """The names of these Salesforce users, by id as given."""
+    names: dict[str, str] = {}
+    for chunk in chunks(ids):
+        soql = f"SELECT Id, FirstName, LastName, Username FROM User WHERE Id IN ({quoted(chunk)})"
+        names |= {str(user["Id"]): user_name(user) for user in client.query(soql)}
+    return names
 
 
 def _batches(items: list) -> Iterable[list]:
