@@ -30,6 +30,7 @@ from keyplan.relationships import heatmap
 from keyplan.relationships import pictures as people_pictures
 from keyplan.relationships.models import BuyingRole, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES
+from keyplan.web import plan_index
 
 SECTIONS = [
     # name, heading (numbered like DESIGN.md §2)
@@ -451,6 +452,7 @@ def plan_page(request, pk: int):
             "summary": page.render_section("summary", request),
             "conflicts": conflicts,
             "sections": sections,
+            "index": plan_index.entries(page, [name for name, _ in SECTIONS]),
         },
     )
 

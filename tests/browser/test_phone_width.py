@@ -43,3 +43,30 @@ def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(sign_in, novatech):
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
     assert page.evaluate("window.scrollX") == 0
     assert page.get_by_role("link", name="NovaTech").count() == 1
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_section_index_counts_what_the_sections_show_and_jumps_to_them(
+    sign_in, novatech, width
+):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page.base + f"/accounts/{novatech.pk}/")
+    index = page.get_by_role("navigation", name="Sections of the plan")
+    people = index.get_by_role("link", name="Stakeholders")
+    count = int(people.locator(".count").inner_text())
+    heading = page.locator("#section-stakeholders h2 small").inner_text()
+    assert heading == f"{count} stakeholders"
+    red = page.locator("#section-heatmap h2 small[data-heat=red]").inner_text()  # "2 red"
+    assert index.get_by_role("link", name="Heat map").locator(".flag").inner_text() == red
+    plays = page.locator("#section-growth h2 small").inner_text()
+    assert plays.startswith(
+        index.get_by_role("link", name="Growth plays").locator(".count").inner_text()
+    )
+
+    index.get_by_role("link", name="Risks").click()
+    page.wait_for_function("location.hash === '#section-risks'")
+    top = page.locator("#section-risks").evaluate("s => s.getBoundingClientRect().top")
+    assert 0 <= top < 300  # in view, below the sticky header and index
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=ARTIFACTS / f"section-index-{width}.png")
