@@ -14,6 +14,7 @@ KEYPLAN_PAPER       paper of the PDF exports: a4 (default) or letter
 KEYPLAN_SESSION_HOURS  how long a sign-in lasts at most, the working day (8)
 KEYPLAN_SESSION_IDLE_MINUTES  how long a session lasts without a request (120)
 KEYPLAN_TOKEN_DAYS  how long a new API token works unless its maker says otherwise (90)
+KEYPLAN_AUDIT_DAYS  how long the audit trail keeps an event (365; `keyplan audit --prune`)
 """
 
 import os
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "keyplan.core",
+    "keyplan.audit",
     "keyplan.accounts",
     "keyplan.relationships",
     "keyplan.growth",
@@ -114,6 +116,7 @@ MIDDLEWARE = [
     "keyplan.security.sessions.session_limits",  # after messages: it says why it ended one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "keyplan.audit.middleware.refusals",  # after sign-in: it records whom a 403 or 404 refused
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
@@ -221,6 +224,10 @@ CSRF_COOKIE_HTTPONLY = True  # pages put the token in the page; no script reads 
 # must be to create one on the profile page (older: the password is asked again).
 KEYPLAN_TOKEN_DAYS = int(os.environ.get("KEYPLAN_TOKEN_DAYS") or 90)
 KEYPLAN_TOKEN_SIGNIN_SECONDS = 600
+
+# The audit trail (keyplan.audit): how many days an event is kept before
+# `keyplan audit --prune` (a cron line) deletes it.
+KEYPLAN_AUDIT_DAYS = int(os.environ.get("KEYPLAN_AUDIT_DAYS") or 365)
 
 # Content-Security-Policy (django-csp): scripts only from keyplan's own static files, or
 # inline with the request's nonce ({{ request.csp_nonce }}); no eval. Styles may be

@@ -6,6 +6,7 @@ from keyplan.api import views as api_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("settings/audit/", include("keyplan.audit.urls")),
     path("api/v1/", include("keyplan.api.urls")),
     path("profile/", api_views.profile, name="profile"),
     path("profile/password/", password.change_password, name="password-change"),
