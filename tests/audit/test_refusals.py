@@ -17,7 +17,7 @@ def test_an_outsider_opening_a_plan_is_refused_and_recorded(account, outsider, o
 
     assert refused.status_code == missing.status_code == 404
     assert "Acme" not in refused.text
-    event = [e for e in events("refused") if e.actor == outsider][0]
+    [event] = [e for e in events("refused") if e.actor == outsider]
     assert (event.address, event.details["status"]) == (HERE, 404)
     assert event.details["path"] == f"/accounts/{account.pk}/"
     assert event.details["method"] == "GET"
