@@ -118,14 +118,14 @@ def team_members(sender, instance, action: str, pk_set, **kwargs: Any) -> None:
     if said is None:
         return
     if isinstance(instance, get_user_model()):  # changed from the user's side
-        names = [instance.username]
+        details: dict[str, Any] = {said: [instance.username]}
         teams = apps.get_model("team", "Team").objects.filter(pk__in=pk_set or ())
         for team in teams:
-            record(kinds.TEAM_MEMBERS, target=team, **{said: names})
+            record(kinds.TEAM_MEMBERS, target=team, **details)
         return
     users = get_user_model().objects.filter(pk__in=pk_set or ()).order_by("username")
-    names = list(users.values_list("username", flat=True))
-    record(kinds.TEAM_MEMBERS, target=instance, **{said: names})
+    details = {said: list(users.values_list("username", flat=True))}
+    record(kinds.TEAM_MEMBERS, target=instance, **details)
 
 
 def connect() -> None:
