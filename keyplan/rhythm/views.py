@@ -12,8 +12,6 @@ from django.views.decorators.http import require_GET
 from keyplan.accounts import handoff
 from keyplan.accounts.forms import HandoffForm
 from keyplan.accounts.models import Account, Handoff
-from keyplan.audit import kinds
-from keyplan.audit.trail import record
 from keyplan.cadence import calendar_feed
 from keyplan.cadence.forms import CommitmentFormSet
 from keyplan.cadence.models import Touchpoint
@@ -109,14 +107,6 @@ def calendar_feed_view(request, secret: str):
     if feed is None:
         raise Http404("No such calendar.")
     body = calendar_feed.build(feed.user, base_url=request.build_absolute_uri("/"))
-    record(
-        kinds.EXPORT,
-        actor=feed.user,
-        request=request,
-        target=feed.user,
-        format="ics",
-        via="calendar",
-    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="keyplan.ics"'
     response["Cache-Control"] = "private, max-age=300"

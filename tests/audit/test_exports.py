@@ -1,14 +1,18 @@
 """Every way a plan leaves keyplan is on the trail: who took which plan out, as what
 (the plan page's downloads, the API's whole plan, the calendar feed, `keyplan export`)."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from keyplan.cadence import calendar_feed
+from keyplan.core import clock
 from tests.api.conftest import client_for
 from tests.audit.conftest import HERE, events, only, signed_in_client
 
@@ -46,15 +50,23 @@ def test_the_whole_plan_through_the_api_is_an_export(account, owner):
     assert event.details["format"] == "json" and event.details["via"] == "api"
 
 
-def test_reading_the_calendar_feed_is_an_export_of_its_user(owner, account):
+def test_reading_the_calendar_feed_is_an_export_once_a_minute_that_polling_keeps_a_read(
+    owner, account
+):
     feed = calendar_feed.issue(owner)
+    calendar = Client(REMOTE_ADDR=HERE)
 
-    response = Client(REMOTE_ADDR=HERE).get(calendar_feed.path(feed))
+    assert calendar.get(calendar_feed.path(feed)).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert calendar.get(calendar_feed.path(feed)).status_code == 200
 
-    assert response.status_code == 200
     event = only("export")
     assert (event.actor, event.login, event.address) == (owner, "olga", HERE)
     assert event.details == {"format": "ics", "via": "calendar"}
+    assert not [q for q in again.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    with clock.travel(clock.now() + timedelta(minutes=2)):
+        assert calendar.get(calendar_feed.path(feed)).status_code == 200
+    assert len(events("export")) == 2
 
 
 def test_the_export_command_is_recorded(account, tmp_path):
