@@ -66,6 +66,7 @@ def remember(sender, instance: models.Model, raw: bool = False, **kwargs: Any) -
     """Before a change: the stored values, to say afterwards what changed. A save of
     only ignored fields (a sign-in's last_login) costs no query."""
     fields = kwargs.get("update_fields")
+    instance._audit_raw = raw  # type: ignore[attr-defined]
     if raw or instance._state.adding or (fields is not None and set(fields) <= IGNORED):
         instance._audit_before = None  # type: ignore[attr-defined]
         return
@@ -97,9 +98,9 @@ def _saved(created_kind: str | None, changed_kind: str):
         changes = _changes(before, instance) if before is not None else {}
         if not changes:
             return
-        role = changes.pop("role", None)
-        if role is not None and sender is get_user_model():
-            record(kinds.ROLE_CHANGED, target=instance, role=role)
+        # A user's role is what they may do: its own kind, to find it at a glance.
+        if sender is get_user_model() and "role" in changes:
+            record(kinds.ROLE_CHANGED, target=instance, role=changes.pop("role"))
         if changes:
             record(changed_kind, target=instance, changes=changes)
 
@@ -115,7 +116,8 @@ def _deleted(kind: str):
 
 def team_members(sender, instance, action: str, pk_set, **kwargs: Any) -> None:
     said = MEMBERSHIP.get(action)
-    if said is None:
+    # A team loaded as it was (a restore's loaddata) sets its members after a raw save.
+    if said is None or getattr(instance, "_audit_raw", False):
         return
     if isinstance(instance, get_user_model()):  # changed from the user's side
         details: dict[str, Any] = {said: [instance.username]}

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from simple_history.models import HistoricalRecords
@@ -37,7 +38,11 @@ def _target(target: Target) -> dict[str, str]:
     if target is None:
         return {}
     if isinstance(target, models.Model):
-        kind, key, label = target._meta.model_name, target.pk, str(target)
+        kind, key = target._meta.model_name, target.pk
+        try:
+            label = str(target)
+        except ObjectDoesNotExist:  # a record deleted in a cascade may name one gone first
+            label = ""
     else:
         kind, key, label = target
     return {

@@ -6,7 +6,7 @@ from django.forms import MultiWidget
 from django.urls import reverse
 
 from keyplan.core.choices import PlanVisibility, Role
-from keyplan.team.models import Organisation, Team, User
+from keyplan.team.models import AccountMember, Organisation, Team, User
 from tests.audit.conftest import HERE, PASSWORD, events, only, signed_in_client
 
 
@@ -146,3 +146,19 @@ def test_adding_someone_to_an_account_team_on_the_plan_page_is_recorded(account,
     assert response.status_code == 200
     [added] = [e for e in events("accountteam.changed") if "otto" in e.target_label]
     assert (added.actor, added.details["fields"]["user"]) == (owner, outsider.pk)
+
+
+def test_a_new_role_on_an_account_team_is_an_account_team_change(account, owner, member):
+    membership = AccountMember.objects.get(user=member)
+    page = signed_in_client(owner)
+
+    response = page.post(
+        reverse("plan-record", args=[account.pk, "team", membership.pk]),
+        {"user": member.pk, "role": "sponsor", "version": membership.version},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    [changed] = [e for e in events("accountteam.changed") if "changes" in e.details]
+    assert (changed.actor, changed.details["changes"]) == (owner, {"role": ["member", "sponsor"]})
+    assert events("role.changed") == []  # that kind is a user's role in keyplan
