@@ -11,7 +11,7 @@ class AuditFilter(forms.Form):
         choices=[("", "Any event"), *sorted(kinds.LABELS.items(), key=lambda kv: kv[1])],
     )
     login = forms.CharField(required=False, max_length=150, label="User")
-    address = forms.CharField(required=False, max_length=45)
+    address = forms.CharField(required=False, max_length=45, label="Address")
     since = forms.DateField(required=False, label="From")
     until = forms.DateField(required=False, label="To")
     text = forms.CharField(required=False, max_length=200, label="Text")
