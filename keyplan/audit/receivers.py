@@ -23,8 +23,8 @@ from keyplan.audit.trail import record
 # Fields whose values never go into the trail, only that they changed.
 SECRETS = {"password", "client_secret", "private_key", "sealed_client_secret", "sealed_key"}
 # Kept current by keyplan itself, not changes anyone made.
-IGNORED = {"last_login", "version", "updated_at", "created_at", "date_joined", "last_pull_at",
-           "api_used", "api_allowed"}  # fmt: skip
+IGNORED = {"last_login", "version", "updated_at", "updated_by", "created_at", "date_joined",
+           "last_pull_at", "api_used", "api_allowed"}  # fmt: skip
 MEMBERSHIP = {"post_add": "added", "post_remove": "removed", "post_clear": "removed"}
 
 

@@ -6,6 +6,7 @@ from django.forms import MultiWidget
 from django.urls import reverse
 
 from keyplan.core.choices import PlanVisibility, Role
+from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
 from keyplan.team.models import AccountMember, Organisation, Team, User
 from tests.audit.conftest import HERE, PASSWORD, events, only, signed_in_client
 
@@ -162,3 +163,25 @@ def test_a_new_role_on_an_account_team_is_an_account_team_change(account, owner,
     [changed] = [e for e in events("accountteam.changed") if "changes" in e.details]
     assert (changed.actor, changed.details["changes"]) == (owner, {"role": ["member", "sponsor"]})
     assert events("role.changed") == []  # that kind is a user's role in keyplan
+
+
+def test_saving_the_salesforce_connection_records_what_changed_but_never_the_secret(
+    admin_user, monkeypatch
+):
+    for name in ENVIRONMENT.values():
+        monkeypatch.delenv(name, raising=False)
+    admin = signed_in_client(admin_user)
+    secret = "3A9F-the-consumer-secret-7731"
+
+    admin.post(
+        "/settings/integrations/",
+        {"version": 1, "save": "1", "login_url": "https://acme.my.salesforce.com",
+         "client_id": "3MVG9acme", "client_secret": secret},
+    )  # fmt: skip
+
+    event = only("integration.changed")
+    assert (event.actor, event.address) == (admin_user, HERE)
+    changes = event.details["changes"]
+    assert changes["client_id"] == ["", "3MVG9acme"]
+    assert changes["client_secret"] == "changed"
+    assert secret not in str(event.details)
