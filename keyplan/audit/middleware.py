@@ -4,7 +4,7 @@ more than before; an address that matches no page is a typo, not a refusal. Othe
 answers cost nothing here."""
 
 from keyplan.audit import kinds
-from keyplan.audit.trail import record
+from keyplan.audit.trail import acting, record
 
 REFUSALS = (403, 404)
 
@@ -13,8 +13,8 @@ def refusals(get_response):
     def middleware(request):
         response = get_response(request)
         if response.status_code in REFUSALS and getattr(request, "resolver_match", None):
-            user = getattr(request, "auth", None) or getattr(request, "user", None)
-            if getattr(user, "is_authenticated", False):
+            user = acting(request)
+            if user is not None:
                 record(
                     kinds.REFUSED,
                     actor=user,

@@ -15,10 +15,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from keyplan.audit import kinds
-from keyplan.audit.trail import record
+from keyplan.audit.trail import leaving, record
 
 # Fields whose values never go into the trail, only that they changed.
 SECRETS = {"password", "client_secret", "private_key", "sealed_client_secret", "sealed_key"}
@@ -110,6 +110,8 @@ def _saved(created_kind: str | None, changed_kind: str):
 def _deleted(kind: str):
     def deleted(sender, instance: models.Model, **kwargs: Any) -> None:
         record(kind, target=instance)
+        if isinstance(instance, get_user_model()):
+            leaving(instance.pk, False)
 
     return deleted
 
@@ -150,5 +152,9 @@ def connect() -> None:
         pre_save.connect(remember, sender=model, dispatch_uid=uid)
         post_save.connect(_saved(created, changed), sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(_deleted(deleted), sender=model, weak=False, dispatch_uid=uid)
+    pre_delete.connect(
+        lambda sender, instance, **kwargs: leaving(instance.pk, True),
+        sender=get_user_model(), weak=False, dispatch_uid="audit-user-leaving",
+    )  # fmt: skip
     members = apps.get_model("team.Team").members.through
     m2m_changed.connect(team_members, sender=members, dispatch_uid="audit-team-members")

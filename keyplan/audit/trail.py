@@ -6,6 +6,7 @@ thread, so services deep below the views need not pass it down. A command has no
 request: its events name nobody unless the caller gives the actor.
 """
 
+import contextvars
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,8 +27,23 @@ def current_request() -> HttpRequest | None:
     return getattr(HistoricalRecords.context, "request", None)
 
 
-def _acting(request: HttpRequest | None):
-    """The user a request acts as: the API's token or session user, or the page's."""
+FROM_REQUEST: Any = object()  # `record`'s actor when the caller names none
+# Users being deleted: an event written meanwhile (their account teams going with them,
+# or their own deletion of themselves) keeps their login but cannot point at them.
+_leaving: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "keyplan_audit_leaving", default=frozenset()
+)
+
+
+def leaving(pk: int, going: bool) -> None:
+    now = _leaving.get()
+    _leaving.set(now | {pk} if going else now - {pk})
+
+
+def acting(request: HttpRequest | None = None):
+    """The user a request (by default the one being answered) acts as: the API's token
+    or session user, or the page's; None for a visitor or a command."""
+    request = request or current_request()
     if request is None:
         return None
     user = getattr(request, "auth", None) or getattr(request, "user", None)
@@ -55,20 +71,27 @@ def _target(target: Target) -> dict[str, str]:
 def record(
     kind: str,
     *,
-    actor=None,
+    actor=FROM_REQUEST,
     request: HttpRequest | None = None,
     target: Target = None,
     login: str | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Store one event. `login` names someone who is not a user (a failed sign-in's
-    name); `details` must be JSON: counts, formats, the fields that changed."""
+    """Store one event. The actor is who the request acts as unless given (None:
+    nobody); `login` names someone who is not a user (a failed sign-in's name);
+    `details` must be JSON: counts, formats, the fields that changed."""
     request = request or current_request()
-    actor = actor if getattr(actor, "is_authenticated", False) else _acting(request)
+    if actor is FROM_REQUEST:
+        actor = acting(request)
+    elif not getattr(actor, "is_authenticated", False):
+        actor = None  # an anonymous visitor
+    name = getattr(actor, "username", "")
+    if actor is not None and actor.pk in _leaving.get():
+        actor = None
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor,
-        login=(login if login is not None else getattr(actor, "username", ""))[:150],
+        login=(login if login is not None else name)[:150],
         address=(client_address(request) or "")[:45] if request is not None else "",
         details=details,
         **_target(target),
@@ -84,7 +107,7 @@ def run(kind: str, summary: Callable[[Any], dict[str, Any]]):
         def recorded(*args: Any, **kwargs: Any) -> Report:
             report = function(*args, **kwargs)
             if not kwargs.get("dry_run"):
-                record(kind, actor=kwargs.get("by"), **summary(report))
+                record(kind, actor=kwargs.get("by", FROM_REQUEST), **summary(report))
             return report
 
         return recorded

@@ -185,3 +185,14 @@ def test_saving_the_salesforce_connection_records_what_changed_but_never_the_sec
     assert changes["client_id"] == ["", "3MVG9acme"]
     assert changes["client_secret"] == "changed"
     assert secret not in str(event.details)
+
+
+def test_an_administrator_deleting_themselves_is_recorded_under_their_login(admin_user):
+    admin = signed_in_client(admin_user)
+
+    response = admin.post(reverse("admin:team_user_delete", args=[admin_user.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(username="ada").exists()
+    deleted = only("user.deleted")
+    assert (deleted.actor, deleted.login, deleted.target_label) == (None, "ada", "ada")
