@@ -74,6 +74,8 @@ def test_text_is_one_readable_line_an_event(trail):
 
 def test_out_writes_a_file_only_its_owner_reads(trail, tmp_path):
     path = tmp_path / "audit.jsonl"
+    path.write_text("an older export")
+    path.chmod(0o644)
 
     said = audit("--format", "jsonl", "--out", str(path))
 

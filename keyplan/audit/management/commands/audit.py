@@ -86,7 +86,9 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             return
         # Readable by its owner only, as the backups: the trail names people and addresses.
-        with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        handle = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(handle, 0o600)  # a file that was there keeps its mode otherwise
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
             count = 0
             for line in lines:
                 file.write(line + "\n")
