@@ -196,3 +196,20 @@ def test_an_administrator_deleting_themselves_is_recorded_under_their_login(admi
     assert not User.objects.filter(username="ada").exists()
     deleted = only("user.deleted")
     assert (deleted.actor, deleted.login, deleted.target_label) == (None, "ada", "ada")
+
+
+def test_renaming_and_deleting_a_team_in_the_admin_site_are_recorded(admin_user):
+    team = Team.objects.create(name="Enterprise EMEA")
+    admin = signed_in_client(admin_user)
+
+    admin_form(admin, reverse("admin:team_team_change", args=[team.pk]), name="Enterprise Europe")
+    admin.post(reverse("admin:team_team_delete", args=[team.pk]), {"post": "yes"})
+
+    renamed = only("team.changed")
+    assert (renamed.actor, renamed.details) == (
+        admin_user,
+        {"changes": {"name": ["Enterprise EMEA", "Enterprise Europe"]}},
+    )
+    deleted = only("team.deleted")
+    assert (deleted.actor, deleted.target_label) == (admin_user, "Enterprise Europe")
+    assert not Team.objects.exists()
