@@ -32,7 +32,7 @@ def events(
     if kind:
         found = found.filter(Q(kind=kind) | Q(kind__startswith=f"{kind}."))
     if login:
-        found = found.filter(login__iexact=login)
+        found = found.filter(login=login)  # as stored, so the index serves it
     if address:
         found = found.filter(address=address)
     if since:
