@@ -18,6 +18,7 @@ KEYPLAN_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME, _SCOPES, _ROLE_CLAIM, _R
                     single sign-on with an OpenID Connect provider (see README)
 KEYPLAN_PASSWORD_LOGIN  who may sign in with a password once single sign-on is on:
                     all (default), admins or off
+KEYPLAN_AUDIT_DAYS  how long the audit trail keeps an event (365; `keyplan audit --prune`)
 """
 
 import os
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "keyplan.security.mfa",
     "keyplan.core",
+    "keyplan.audit",
     "keyplan.accounts",
     "keyplan.relationships",
     "keyplan.growth",
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "keyplan.security.sessions.session_limits",  # after messages: it says why it ended one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "keyplan.audit.middleware.refusals",  # after sign-in: it records whom a 403 or 404 refused
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
@@ -259,6 +262,10 @@ OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+
+# The audit trail (keyplan.audit): how many days an event is kept before
+# `keyplan audit --prune` (a cron line) deletes it.
+KEYPLAN_AUDIT_DAYS = int(os.environ.get("KEYPLAN_AUDIT_DAYS") or 365)
 
 # Content-Security-Policy (django-csp): scripts only from keyplan's own static files, or
 # inline with the request's nonce ({{ request.csp_nonce }}); no eval. Styles may be

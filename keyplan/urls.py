@@ -14,6 +14,7 @@ urlpatterns = [
     # The admin site signs in through keyplan's sign-in, so with its second step (MFA).
     path("admin/login/", SignIn.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
+    path("settings/audit/", include("keyplan.audit.urls")),
     path("api/v1/", include("keyplan.api.urls")),
     path("profile/", api_views.profile, name="profile"),
     path("profile/mfa/", include(mfa_profile_urls)),

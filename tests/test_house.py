@@ -19,6 +19,7 @@ LAYERS = [
     "core",
     "team",
     "security",
+    "audit",
     "relationships",
     "risks",
     "growth",

@@ -17,6 +17,8 @@ from keyplan.api import concurrency, schemas
 from keyplan.api.common import responses, visible_account
 from keyplan.api.pagination import PageQuery, page_of
 from keyplan.api.problems import Problem
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.core import access, sanity, services
 from keyplan.core.errors import ConflictError
 from keyplan.exchange.documents import document
@@ -165,6 +167,7 @@ def read_plan(request, account_id: int, query: Query[PlanQuery]):
         moment = timezone.make_aware(datetime.datetime.combine(query.as_of, datetime.time.max))
         if not Account.history.filter(id=account.pk, history_date__lte=moment).exists():
             raise Problem(404, f"{account.name} did not exist yet on {query.as_of}.")
+    record(kinds.EXPORT, target=account, format="json", via="api", as_of=str(query.as_of or ""))
     return HttpResponse(
         document.to_json(document.build(account, as_of=moment), indent=None),
         content_type="application/json",

@@ -12,10 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from keyplan.api.models import ApiToken
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.core import clock
 from keyplan.core.choices import Role
 
@@ -30,6 +32,10 @@ class TokenRefused(Exception):
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _day(moment: datetime | None) -> str:
+    return timezone.localdate(moment).isoformat() if moment else "never"
 
 
 def end_of(day: date) -> datetime:
@@ -71,6 +77,7 @@ def create(
         digest=digest(secret),
         expires_at=expires_at,
     )
+    record(kinds.TOKEN_CREATED, target=token, owner=user.username, expires=_day(expires_at))
     return token, secret
 
 
@@ -87,7 +94,13 @@ def authenticate(secret: str):
     if not token.user.is_active:
         raise TokenRefused("The API token's user is deactivated.")
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The audit's "token used" rides on this write, once a minute at most; of two
+        # requests at once only the one that moved last_used_at records it.
+        stale = models.Q(last_used_at__isnull=True) | models.Q(
+            last_used_at__lte=now - LAST_USED_RESOLUTION
+        )
+        if ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now):
+            record(kinds.TOKEN_USED, actor=token.user, target=token)
     return token.user
 
 
@@ -95,12 +108,18 @@ def revoke(token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
+        record(kinds.TOKEN_REVOKED, target=token, owner=token.user.username)
     return token
 
 
 def revoke_all(user) -> int:
     """Revoke every token of `user` that still works; how many."""
-    return ApiToken.objects.filter(user=user).usable().update(revoked_at=clock.now())
+    live = ApiToken.objects.filter(user=user).usable()
+    revoked = [(token.pk, str(token)) for token in live]
+    live.filter(pk__in=[pk for pk, _ in revoked]).update(revoked_at=clock.now())
+    for pk, label in revoked:
+        record(kinds.TOKEN_REVOKED, target=("apitoken", pk, label), owner=user.username)
+    return len(revoked)
 
 
 def change_password(user, password: str, *, revoke_tokens: bool) -> int:

@@ -13,7 +13,8 @@ whose user was deactivated, answers 404 like any other missing page.
 
 Reading a feed costs the same number of queries however many events it holds: the
 address (1), the organisation's settings for access and currency (1), touchpoints,
-actions and contracts (1 each), and at most one write a minute for "last used".
+actions and contracts (1 each), and at most one write a minute for "last used" (and
+its line on the audit trail).
 """
 
 import secrets
@@ -26,6 +27,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from icalendar import Calendar, Event
 
 from keyplan.accounts.models import Account, Contract, ContractStatus
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.cadence.models import CalendarFeed, Touchpoint, TouchpointHost, TouchpointStatus
 from keyplan.core import access, clock
 from keyplan.core.formats import format_date, format_money
@@ -88,6 +91,8 @@ def find(text: str) -> CalendarFeed | None:
         now = clock.now()
         if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_RESOLUTION:
             CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+            # On the audit trail as often as "last used", so polling stays a read.
+            record(kinds.EXPORT, actor=feed.user, target=feed.user, format="ics", via="calendar")
     return feed
 
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from keyplan.accounts.models import Account
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.security.headers import no_store
 
 
@@ -26,7 +28,9 @@ def filename(account: Account, suffix: str, today: date | None = None) -> str:
 
 
 def attachment(content, content_type: str, account: Account, suffix: str) -> HttpResponse:
-    """`content` as a file to save, named for `account` and today."""
+    """`content` as a file to save, named for `account` and today; the audit trail
+    says who took it out, as what."""
+    record(kinds.EXPORT, target=account, format=suffix.lstrip(".-"), via="page")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(account, suffix)}"'
     return no_store(response)  # a plan taken out: no copy left in any cache

@@ -15,6 +15,8 @@ what applying does.
 from collections import defaultdict
 
 from keyplan.accounts.models import Account, Relationship
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.core import access, sanity
 from keyplan.exchange.crm.deals import DealSteps
 from keyplan.exchange.crm.health import HealthSteps
@@ -28,6 +30,17 @@ from keyplan.growth.models import Product
 from keyplan.team.models import User
 
 MANAGER_FIELDS = ("relationship",)
+
+
+def audited(report: CrmReport, *, by) -> CrmReport:
+    """Put an applied import of a CRM export on the audit trail (a pull, which applies
+    one per account, records its run instead)."""
+    totals = report.as_json()
+    names = [a.name for a in report.accounts]
+    counts = {word: totals[word] for word in ("created", "updated", "unchanged")}
+    record(kinds.IMPORT, actor=by, source=report.label, file=report.source, **counts,
+           accounts=names[:50], more_accounts=max(0, len(names) - 50))  # fmt: skip
+    return report
 
 
 def apply_export(

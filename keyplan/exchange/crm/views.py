@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from keyplan.core import access
 from keyplan.exchange import uploads as pending_uploads
-from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.apply import apply_export, audited
 from keyplan.exchange.crm.files import CsvFile, base_name, list_files
 from keyplan.exchange.crm.hubspot.reader import HubSpotReader
 from keyplan.exchange.crm.reader import VendorReader
@@ -106,7 +106,8 @@ def _run(request, folder: Path, choice: dict, *, dry_run: bool):
         everything=choice["everything"],
         name=choice.get("names"),
     )
-    return apply_export(export, by=request.user, dry_run=dry_run)
+    report = apply_export(export, by=request.user, dry_run=dry_run)
+    return report if dry_run else audited(report, by=request.user)
 
 
 def _refused(request, context: dict, refusal: ImportRefused):

@@ -20,6 +20,7 @@ from keyplan.accounts.models import (
     SelectionCriterion,
     SelectionScore,
 )
+from keyplan.audit import kinds, trail
 from keyplan.cadence.models import PlanReview, Touchpoint, TriggerEvent
 from keyplan.core import sanity
 from keyplan.exchange.problems import Problem
@@ -140,6 +141,8 @@ class WorkbookImport(Writer):
         if self.since.clashes:
             self.refuse(self.since.clashes)
         self._remove()
+        trail.record(kinds.IMPORT, actor=self.by, target=self.account, source="workbook",
+                     file=self.report.file, changes=self.report.changes)  # fmt: skip
 
     # ---- names and references
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from keyplan.accounts.models import Account
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.exchange.documents import document, markdown, pdf
 from keyplan.exchange.workbook.export import export_plan, export_template
 
@@ -90,6 +92,7 @@ class Command(BaseCommand):
         except (Account.DoesNotExist, Account.MultipleObjectsReturned) as exc:
             raise CommandError(str(exc)) from exc
         FORMATS[format](found, out, full=options["full"], paper=options["paper"])
+        record(kinds.EXPORT, target=found, format=format, via="command", file=str(out or "stdout"))
         if out is not None:
             what = {"pdf": " (every section)" if options["full"] else " (one page)"}
             self.stdout.write(f"Wrote the plan of {found.name} to {out}{what.get(format, '')}.")

@@ -11,7 +11,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from keyplan.exchange.crm.apply import apply_export
+from keyplan.exchange.crm.apply import apply_export, audited
 from keyplan.exchange.crm.hubspot.reader import DayFirstHubSpotReader, HubSpotReader
 from keyplan.exchange.crm.report import problem_json
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
@@ -148,6 +148,7 @@ class Command(BaseCommand):
                 path, accounts=accounts, named=named, everything=everything, mapping=mapping
             )
             report = apply_export(export, by=by, dry_run=dry_run)
+            report = report if dry_run else audited(report, by=by)
         except ImportRefused as exc:
             if output == "json":
                 refused = {"applied": False, "created": 0, "updated": 0, "unchanged": 0}

@@ -22,6 +22,8 @@ from pathlib import Path
 from django.db.models import QuerySet
 
 from keyplan.accounts.models import Account, Source
+from keyplan.audit import kinds
+from keyplan.audit import trail as audit
 from keyplan.core import clock
 from keyplan.exchange.crm.apply import apply_export
 from keyplan.exchange.crm.report import CrmReport
@@ -95,6 +97,10 @@ def linked_accounts() -> QuerySet[Account]:
     return Account.objects.filter(source=Source.SALESFORCE).exclude(crm_id="").order_by("name")
 
 
+@audit.run(
+    kinds.SYNC_PULL,
+    lambda r: {"ok": r.ok, "accounts": len(r.accounts), "pulled": r.pulled(), "errors": r.errors},
+)
 def pull(*, by, dry_run: bool = False) -> PullReport:
     config = live_config.current()
     connection = live_config.stored()

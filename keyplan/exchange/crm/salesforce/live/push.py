@@ -29,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 
 from keyplan.accounts.models import Account
+from keyplan.audit import kinds
+from keyplan.audit import trail as audit
 from keyplan.core.errors import ConflictError, Forbidden
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live import config as live_config
@@ -137,6 +139,7 @@ def choose_accounts(wanted: list[str] | None) -> tuple[list[Account], list[str],
     return sorted(chosen, key=lambda a: a.name), left_out, unknown
 
 
+@audit.run(kinds.SYNC_PUSH, lambda r: {"ok": r.ok, "pushed": r.pushed(), "errors": r.errors})
 def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> PushReport:
     config = live_config.current()
     connection = live_config.stored()
