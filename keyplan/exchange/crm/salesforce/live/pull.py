@@ -29,7 +29,7 @@ from keyplan.exchange.crm.salesforce.fields import FIELDS
 from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
-from keyplan.exchange.crm.salesforce.live.services import pulled
+from keyplan.exchange.crm.salesforce.live.services import dropped_opportunities, pulled
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.problems import ImportRefused
 
@@ -63,6 +63,8 @@ class PullReport:
     dry_run: bool
     accounts: list[Pulled] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Opportunities whose play was deleted in keyplan: left out, and said when changed.
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,13 +87,16 @@ def linked_accounts() -> QuerySet[Account]:
     return Account.objects.filter(source=Source.SALESFORCE).exclude(crm_id="").order_by("name")
 
 
-def pull(*, by, dry_run: bool = False) -> PullReport:
+def pull(*, by, dry_run: bool = False, only: list[Account] | None = None) -> PullReport:
+    """Pull the linked accounts (or `only` these of them: then the pull is not recorded
+    as one that reached them all)."""
     config = live_config.current()
     connection = live_config.stored()
     since = connection.last_pull_at
     report = PullReport(since, dry_run)
     started = clock.now()
-    accounts = list(linked_accounts())
+    everyone = list(linked_accounts())
+    accounts = everyone if only is None else [a for a in everyone if a in only]
     missing = config.missing()
     if missing:
         report.errors += [f"Not set: {what}." for what in missing]
@@ -115,7 +120,8 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
     except ConnectionFailed as error:
         report.errors.append(f"{error} The accounts pulled before it are kept.")
     if not dry_run:
-        pulled(started if report.ok else None, usage)
+        reached_all = report.ok and len(accounts) == len(everyone)
+        pulled(started if reached_all else None, usage)
     return report
 
 
@@ -131,7 +137,9 @@ def _pull_accounts(
         if account.crm_id not in changed:
             continue
         try:
-            pulled_account.report = _apply(client, account, by=by, dry_run=dry_run)
+            pulled_account.report = read_account(
+                client, account.crm_id, by=by, dry_run=dry_run, dropped=report.dropped
+            )
         except _NotThere:
             pulled_account.note = (
                 f"Salesforce no longer gives its account {account.crm_id} (deleted there, or "
@@ -195,15 +203,30 @@ def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]
     return changed
 
 
-def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
-    """Read the account's records, as its own small Data Export, and import it."""
+def read_account(
+    client: Client, crm_id: str, *, by, dry_run: bool, dropped: list[str] | None = None
+) -> CrmReport:
+    """Read the Salesforce account's records, as its own small Data Export, and import
+    it (which links the account when keyplan does not have it yet). The Opportunities
+    of plays deleted in keyplan are left out, so the pull does not bring them back;
+    one changed in Salesforce since is said in `dropped`."""
     with tempfile.TemporaryDirectory(prefix="keyplan-salesforce-") as folder:
         read: dict[str, list[dict]] = {}
         for object_name in PULLED:
             link = ACCOUNT_FIELD[object_name]
-            read[object_name] = _select(client, object_name, link, [account.crm_id])
+            read[object_name] = _select(client, object_name, link, [crm_id])
         if not read["Account"]:
             raise _NotThere
+        gone = dropped_opportunities([str(r["Id"]) for r in read["Opportunity"]])
+        for record in read["Opportunity"]:
+            deleted = gone.get(str(record["Id"]))
+            if deleted and _stamp(record) > deleted.deleted_at and dropped is not None:
+                dropped.append(
+                    f"Opportunity {record['Id']} (“{record.get('Name')}”) changed in Salesforce "
+                    f"after its play “{deleted.name}” was deleted in keyplan: it stays in "
+                    "Salesforce, and the play is not brought back"
+                )
+        read["Opportunity"] = [r for r in read["Opportunity"] if str(r["Id"]) not in gone]
         # The deals' contact roles and products, and the users who own what was read, so
         # plays get their stakeholders, contracts their product lines and records their
         # owners as an import of the full export gives them.
@@ -221,8 +244,17 @@ def _apply(client: Client, account: Account, *, by, dry_run: bool) -> CrmReport:
             read["User"] = _select(client, "User", "Id", owners)
         for object_name, records in read.items():
             _write(Path(folder) / f"{object_name}.csv", FIELDS[object_name], records)
-        export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
+        export = SalesforceReader.read_export(folder, accounts=crm_id, name="Salesforce")
     return apply_export(export, by=by, dry_run=dry_run)
+
+
+def _stamp(record: dict) -> datetime:
+    """A record's SystemModstamp (2024-01-22T14:49:34.000+0000), or the distant past."""
+    text = str(record.get("SystemModstamp") or "").replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text.replace("+0000", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _select(client: Client, object_name: str, link: str, ids: list[str]) -> list[dict]:
