@@ -220,7 +220,10 @@ def read_account(
         gone = dropped_opportunities([str(r["Id"]) for r in read["Opportunity"]])
         for record in read["Opportunity"]:
             deleted = gone.get(str(record["Id"]))
-            if deleted and _stamp(record) > deleted.deleted_at and dropped is not None:
+            if deleted is None or dropped is None:
+                continue
+            # Salesforce's stamps are to the second: the same second counts as after.
+            if _stamp(record) >= deleted.deleted_at.replace(microsecond=0):
                 dropped.append(
                     f"Opportunity {record['Id']} (“{record.get('Name')}”) changed in Salesforce "
                     f"after its play “{deleted.name}” was deleted in keyplan: it stays in "

@@ -179,8 +179,8 @@ def _find(client: Client, wanted: list[str], everything: bool, errors: list[str]
     found: list[dict] = []
     for text in wanted:
         if text in ids:
-            record = by_id.get(ids[text])
-            matches = [record] if record else []
+            held = by_id.get(ids[text])
+            matches = [held] if held else []
         else:
             matches = by_name.get(text.strip().lower(), [])
         if not matches:
