@@ -48,7 +48,12 @@ def latest(account: Account | None = None) -> SyncRun | None:
 def run_sync(run_id: int) -> str:
     """The job: run the sync as the user who asked for it, keeping its report."""
     with transaction.atomic():
-        run = SyncRun.objects.select_for_update().select_related("account", "by").get(pk=run_id)
+        # Only the run's own row is locked (PostgreSQL locks no outer-joined rows).
+        run = (
+            SyncRun.objects.select_for_update(of=("self",))
+            .select_related("account", "by")
+            .get(pk=run_id)
+        )
         if run.state != SyncRun.QUEUED:
             return run.state
         run.state, run.started_at = SyncRun.RUNNING, clock.now()
