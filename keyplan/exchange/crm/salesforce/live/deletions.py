@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from keyplan.accounts.models import Account
-from keyplan.core.errors import ConflictError, Forbidden
+from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live.client import Client
 from keyplan.exchange.crm.salesforce.live.pull import OVERLAP, chunks, quoted
@@ -155,7 +155,7 @@ def _flag(record: Play | Stakeholder, deleted: dict, report: Deletions, *, by, d
         return True
     try:
         flag_deleted(record, _moment(deleted.get("SystemModstamp")), by=by)
-    except (ConflictError, Forbidden) as error:
+    except (ConflictError, Forbidden, NotFound) as error:  # another team's plan
         report.errors.append(f"{record.account.name}, {record}: not flagged: {error}")
         return False
     return True
