@@ -232,6 +232,4 @@ def test_the_text_report_names_what_was_linked_and_counted(admin_user, org):
     assert ok, said
     assert f"{MOODY}: linked from Salesforce." in said
     plays = Play.objects.count()
-    assert (
-        f"Pushed (write to Salesforce): 0 created, 0 updated, {plays} unchanged, 0 failed." in said
-    )
+    assert f"Pushed to Salesforce: 0 created, 0 updated, {plays} unchanged, 0 failed." in said

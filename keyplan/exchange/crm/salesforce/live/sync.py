@@ -120,7 +120,7 @@ class SyncReport:
         for name in sorted(self.linked):
             lines.append(f"{name}: {would}link{'' if self.dry_run else 'ed'} from Salesforce.")
         lines.append(
-            f"Pulled ({would or ''}change in keyplan): "
+            ("Would pull into keyplan: " if self.dry_run else "Pulled into keyplan: ")
             + (
                 "; ".join(
                     f"{obj} " + ", ".join(f"{c[w]} {w}" for w in WORDS)
@@ -131,7 +131,7 @@ class SyncReport:
             + "."
         )
         lines.append(
-            f"Pushed ({would or ''}write to Salesforce): "
+            ("Would push to Salesforce: " if self.dry_run else "Pushed to Salesforce: ")
             + ", ".join(f"{pushed[w]} {w}" for w in pushed)
             + "."
         )
