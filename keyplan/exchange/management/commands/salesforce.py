@@ -130,6 +130,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{where}: contact role not added: {refused}.")
         for left_out in report.left_out:
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
+        for line in [*report.not_pushed, *report.dropped]:
+            self.stdout.write(f"{line}.")
         for error in report.errors:
             self.stdout.write(f"Not pushed: {error}")
 
@@ -148,6 +150,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{pulled.account.name}:")
                 for line in pulled.report.lines()[1:]:
                     self.stdout.write(f"  {line}")
+        for dropped in report.dropped:
+            self.stdout.write(f"{dropped}.")
         for error in report.errors:
             self.stdout.write(f"Not pulled: {error}")
 
@@ -170,6 +174,7 @@ def _json(report: PullReport) -> dict:
             }
             for p in report.accounts
         ],
+        "dropped": report.dropped,
         "errors": report.errors,
     }
 
@@ -194,5 +199,7 @@ def _push_json(report: PushReport) -> dict:
             for p in report.plays
         ],
         "left_out": report.left_out,
+        "dropped": report.dropped,
+        "not_pushed": report.not_pushed,
         "errors": report.errors,
     }
