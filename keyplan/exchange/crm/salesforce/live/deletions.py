@@ -73,9 +73,19 @@ def _deleted(
 
 
 def find_deletions(
-    client: Client, accounts: list[Account], since: datetime | None, *, by, dry_run: bool
-) -> Deletions:
+    client: Client, accounts: list[Account], since: datetime | None, *, by, dry_run: bool,
+    until: datetime | None = None,
+) -> Deletions:  # fmt: skip
+    """`until`: when the sync began; a change after it is the sync's own pull."""
     report = Deletions()
+
+    def changed_in_keyplan(record: Play | Stakeholder) -> bool:
+        return (
+            since is not None
+            and since < record.updated_at
+            and (until is None or record.updated_at < until)
+        )
+
     if not accounts:
         return report
     by_crm_id = {_normal(a.crm_id): a for a in accounts}
@@ -92,7 +102,7 @@ def find_deletions(
             continue
         where = f"{play.account.name}, {play.name}"
         message = f"{where}: its Opportunity {play.crm_id} was deleted in Salesforce"
-        if since is not None and play.updated_at > since:
+        if changed_in_keyplan(play):
             message += (
                 "; the play was changed in keyplan since the last pull, and it is kept with "
                 "its changes (not pushed, so Salesforce does not get it back)"
@@ -114,7 +124,7 @@ def find_deletions(
             continue
         where = f"{person.account.name}, {person.name}"
         message = f"{where}: their Contact {person.crm_id} was deleted in Salesforce"
-        if since is not None and person.updated_at > since:
+        if changed_in_keyplan(person):
             message += "; the stakeholder was changed in keyplan since the last pull and is kept"
         else:
             message += "; the stakeholder is kept in keyplan, flagged"

@@ -229,7 +229,7 @@ def sync(
             if report.accounts:
                 report.pull = pull(by=by, dry_run=dry_run, only=chosen)
                 report.deletions = find_deletions(
-                    client, report.accounts, since, by=by, dry_run=dry_run
+                    client, report.accounts, since, by=by, dry_run=dry_run, until=report.started
                 )
     except ApiError as error:
         report.errors.append(f"Salesforce refused a request: {error}")
