@@ -16,8 +16,12 @@ from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
 from keyplan.core import services
+from keyplan.exchange.crm.salesforce.live.services import save_connection
 from keyplan.exchange.models import AccountSync
 from keyplan.growth.models import Play
+from keyplan.relationships.models import Stakeholder
+from keyplan.team.models import Role
+from tests.conftest import make_user
 from tests.exchange.conftest import empty_the_plans, plan_show, snapshot
 from tests.exchange.crm.helpers import run_import
 
@@ -233,3 +237,18 @@ def test_the_text_report_names_what_was_linked_and_counted(admin_user, org):
     assert f"{MOODY}: linked from Salesforce." in said
     plays = Play.objects.count()
     assert f"Pushed to Salesforce: 0 created, 0 updated, {plays} unchanged, 0 failed." in said
+
+
+def test_the_sync_runs_as_the_administrator_who_set_the_connection(
+    admin_user, org, data_export, tmp_path
+):
+    bea = make_user("bea", Role.ADMIN)
+    save_connection({}, by=bea, version=1)  # bea set the connection (ada is the first admin)
+    link(tmp_path, data_export, PATTERSON)
+
+    assert sync()[0]
+
+    bishop = Stakeholder.objects.get(name="Daniel Bishop")
+    assert bishop.history.earliest("history_date").history_user == bea
+    ok, said = sync("--as", "nobody")
+    assert not ok and "No active keyplan user has the login “nobody”." in said
