@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from keyplan.accounts.models import Account
+from keyplan.core import clock
 from keyplan.exchange.models import AccountSync, SyncRun
 from keyplan.growth.models import Play
 from keyplan.team import services as team_services
@@ -145,3 +147,16 @@ def test_a_failed_sync_shows_its_errors(admin_user, client, linked, org, monkeyp
     assert "Sync done" in shown
     assert "Error:" in shown and "invalid client credentials" in shown
     assert not AccountSync.objects.exists()
+
+
+def test_a_sync_whose_worker_died_does_not_block_the_next(admin_user, client, linked):
+    hours_ago = clock.now() - timedelta(hours=2)
+    SyncRun.objects.create(
+        by=admin_user, state=SyncRun.RUNNING, queued_at=hours_ago, started_at=hours_ago
+    )
+    client.force_login(admin_user)
+
+    shown = client.post("/settings/integrations/sync/", **HTMX).content.decode()
+
+    assert "Sync queued" in shown
+    assert SyncRun.objects.filter(state=SyncRun.QUEUED).count() == 1

@@ -3,7 +3,10 @@ database backend), not in their request, and `keyplan worker` runs it. The SyncR
 row carries its state (queued, running, done, failed) and report for the page that
 polls it."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
 from django_tasks import task
 
 from keyplan.accounts.models import Account
@@ -11,6 +14,10 @@ from keyplan.core import access, clock
 from keyplan.core.errors import Forbidden
 from keyplan.exchange.crm.salesforce.live.sync import sync
 from keyplan.exchange.models import SyncRun
+
+# A sync running longer than this is taken for one whose worker died: a new press of
+# Sync now queues another rather than waiting on it for ever.
+STALE = timedelta(hours=1)
 
 
 def may_sync(user, account: Account | None) -> bool:
@@ -29,7 +36,11 @@ def start_sync(*, by, account: Account | None = None) -> SyncRun:
     with transaction.atomic():
         waiting = (
             SyncRun.objects.select_for_update()
-            .filter(account=account, state__in=[SyncRun.QUEUED, SyncRun.RUNNING])
+            .filter(account=account)
+            .filter(
+                Q(state=SyncRun.QUEUED)
+                | Q(state=SyncRun.RUNNING, started_at__gte=clock.now() - STALE)
+            )
             .first()
         )
         if waiting is not None:
