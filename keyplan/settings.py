@@ -107,7 +107,13 @@ INSTALLED_APPS = [
     "keyplan.web",
     "keyplan.api",
     "ninja",  # its docs page then uses the bundled assets, not a CDN
+    # The job queue: work a user starts from a page (Sync now), run by `keyplan worker`.
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Jobs wait in the database (SQLite or PostgreSQL) until `keyplan worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "keyplan.team.middleware.organisation_per_request",

@@ -9,4 +9,4 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         # The connection's admin lives beside the connection, not in a module of its own
         # at the top of exchange (which keeps to a few modules).
-        from keyplan.exchange.crm.salesforce.live import admin  # noqa: F401
+        from keyplan.exchange.crm.salesforce.live import admin, signals  # noqa: F401

@@ -115,3 +115,79 @@ class SyncConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_name}: {self.field}"
+
+
+class DeletedRecord(models.Model):
+    """A record deleted on one side of the Salesforce connection that the other side
+    keeps, so a sync neither brings it back nor deletes its twin: a play deleted in
+    keyplan (its Opportunity stays in Salesforce, and a pull does not re-create the
+    play), or a contact role deleted in Salesforce (a push does not add it again).
+    Opportunities and contacts deleted in Salesforce flag their play or stakeholder
+    (crm_deleted_at) instead, where the plan page shows it."""
+
+    SALESFORCE, KEYPLAN = "salesforce", "keyplan"
+    SIDES = [(SALESFORCE, "deleted in Salesforce"), (KEYPLAN, "deleted in keyplan")]
+
+    side = models.CharField(max_length=10, choices=SIDES)
+    object_name = models.CharField(max_length=40)  # Opportunity, OpportunityContactRole
+    crm_id = models.CharField("Salesforce id", max_length=40, db_index=True)
+    # A contact role's Opportunity and Contact, which a push would otherwise pair again.
+    opportunity_id = models.CharField(max_length=40, blank=True)
+    contact_id = models.CharField(max_length=40, blank=True)
+    # The Salesforce Account it belongs to (an id, not a key: the record outlives the
+    # play, and even the account, it was noted for).
+    account_crm_id = models.CharField(max_length=40, blank=True, db_index=True)
+    name = models.CharField(max_length=200, blank=True)  # the play's name, when it went
+    deleted_at = models.DateTimeField()
+    # When a push report first said so (a deleted play's dropped link is said once).
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "object_name", "crm_id"], name="deleted_record_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_name} {self.crm_id} {self.get_side_display()}"
+
+
+class AccountSync(models.Model):
+    """When an account's plan was last synced with Salesforce (a pull and a push that
+    reached it without an error), for its plan page."""
+
+    account = models.OneToOneField(
+        "accounts.Account", on_delete=models.CASCADE, related_name="salesforce_sync"
+    )
+    synced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.account} synced {self.synced_at:%Y-%m-%d %H:%M}"
+
+
+class SyncRun(models.Model):
+    """A sync someone started with Sync now: queued, run by `keyplan worker`, and its
+    report for the page that polls it."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = [(QUEUED, "queued"), (RUNNING, "running"), (DONE, "done"), (FAILED, "failed")]
+
+    state = models.CharField(max_length=8, choices=STATES, default=QUEUED)
+    # The one account the plan page's button syncs; none: every linked account.
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)  # the sync's JSON report
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Salesforce sync {self.pk}: {self.state}"

@@ -257,6 +257,10 @@ class Play(Checked, Versioned):
     )
     crm_id = models.CharField("CRM opportunity", max_length=40, blank=True, db_index=True)
     crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
+    # Its Opportunity was deleted in Salesforce: the play stays, flagged, and is not pushed.
+    crm_deleted_at = models.DateTimeField(
+        "deleted in the CRM", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["account", "target_close_date", "name"]

@@ -99,6 +99,10 @@ class Stakeholder(Versioned):
     notes = models.TextField(blank=True)
     crm_id = models.CharField("CRM id", max_length=40, blank=True, db_index=True)
     crm_notes = models.TextField("CRM notes", blank=True, help_text=CRM_NOTES_HELP)
+    # Its Contact was deleted in Salesforce: the stakeholder stays, flagged.
+    crm_deleted_at = models.DateTimeField(
+        "deleted in the CRM", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["account", "priority", "name"]

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from keyplan.exchange.crm.salesforce.live import conflict_page
+from keyplan.exchange.crm.salesforce.live.sync_views import integrations_sync, plan_sync
 from keyplan.exchange.crm.salesforce.live.views import integrations
 from keyplan.exchange.crm.views import import_crm
 from keyplan.exchange.documents.views import download_md, download_pdf
@@ -23,6 +24,7 @@ urlpatterns = [
     path("review/", include(review.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
     path("settings/integrations/", integrations, name="integrations"),
+    path("settings/integrations/sync/", integrations_sync, name="integrations-sync"),
     path("selection/", selection.selection_page, name="selection"),
     path("selection/weights/", selection.weights, name="selection-weights"),
     path("selection/<int:pk>/", selection.explanation, name="selection-explain"),
@@ -36,6 +38,7 @@ urlpatterns = [
         name="plan-conflict",
     ),
     path("accounts/<int:pk>/numbers/", numbers.plan_numbers, name="plan-numbers"),
+    path("accounts/<int:pk>/salesforce/sync/", plan_sync, name="plan-salesforce-sync"),
     path("accounts/<int:pk>/plan.xlsx", download_xlsx, name="plan-xlsx"),
     path("accounts/<int:pk>/plan.pdf", download_pdf, name="plan-pdf"),
     path("accounts/<int:pk>/plan.md", download_md, name="plan-md"),

@@ -1,6 +1,10 @@
-"""keyplan serve: run the application with gunicorn (a production WSGI server)."""
+"""keyplan serve: run the application with gunicorn (a production WSGI server), and
+beside it, as a child process, `keyplan worker` for the jobs the pages queue (Sync
+now), unless --no-worker says a worker runs on its own (a systemd unit, say)."""
 
 import os
+import subprocess
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -20,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="Worker processes.")
         parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
+        parser.add_argument(
+            "--no-worker",
+            dest="worker",
+            action="store_false",
+            help="Do not start `keyplan worker` beside the server (one runs on its own).",
+        )
 
     def handle(
         self,
@@ -29,6 +39,7 @@ class Command(BaseCommand):
         workers: int,
         threads: int,
         access_log: bool,
+        worker: bool,
         **options: Any,
     ) -> None:
         if not 0 < port < 65536:
@@ -36,4 +47,17 @@ class Command(BaseCommand):
         # Workers are forked: they must not share the parent's database connections.
         connections.close_all()
         self.stdout.write(f"keyplan is serving on http://{host}:{port}/ (Ctrl+C stops it)")
-        run(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
+        child = None
+        if worker:
+            # The same environment (database, data directory) as this server.
+            child = subprocess.Popen([sys.executable, "-m", "keyplan.cli", "worker"])
+            self.stdout.write(f"The job worker runs beside it (process {child.pid}).")
+        try:
+            run(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
+        finally:
+            if child is not None:
+                child.terminate()
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()

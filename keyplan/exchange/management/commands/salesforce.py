@@ -133,6 +133,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
         for conflict in report.conflicts:
             self.stdout.write(worded(conflict))
+        for line in [*report.not_pushed, *report.dropped]:
+            self.stdout.write(f"{line}.")
         for error in report.errors:
             self.stdout.write(f"Not pushed: {error}")
 
@@ -153,6 +155,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {line}")
         for conflict in report.conflicts:
             self.stdout.write(worded(conflict))
+        for dropped in report.dropped:
+            self.stdout.write(f"{dropped}.")
         for error in report.errors:
             self.stdout.write(f"Not pulled: {error}")
 
@@ -176,6 +180,7 @@ def _json(report: PullReport) -> dict:
             for p in report.accounts
         ],
         "conflicts": report.conflicts,
+        "dropped": report.dropped,
         "errors": report.errors,
     }
 
@@ -201,5 +206,7 @@ def _push_json(report: PushReport) -> dict:
         ],
         "left_out": report.left_out,
         "conflicts": report.conflicts,
+        "dropped": report.dropped,
+        "not_pushed": report.not_pushed,
         "errors": report.errors,
     }

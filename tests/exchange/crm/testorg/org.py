@@ -120,6 +120,29 @@ class Org:
         if by is not None:
             record["LastModifiedById"] = by
 
+    def delete(self, object_name: str, record_id: str) -> None:
+        """Delete a record as a user in Salesforce would: it goes to the Recycle Bin,
+        where queryAll still finds it with IsDeleted true and its SystemModstamp moved
+        on (REST API Developer Guide, resources_queryall.htm), and what belongs to it
+        goes with it: an account's contacts and opportunities, an opportunity's or a
+        contact's contact roles, an opportunity's line items (Salesforce Help,
+        "Considerations for Deleting Accounts" and "Delete Opportunities")."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime())
+        record = next(r for r in self.records[object_name] if r["Id"] == record_id)
+        record.update(IsDeleted=True, SystemModstamp=stamp)
+        children = {
+            "Account": [("Contact", "AccountId"), ("Opportunity", "AccountId")],
+            "Opportunity": [
+                ("OpportunityContactRole", "OpportunityId"),
+                ("OpportunityLineItem", "OpportunityId"),
+            ],
+            "Contact": [("OpportunityContactRole", "ContactId")],
+        }
+        for child, link in children.get(object_name, []):
+            for row in self.records.get(child, []):
+                if row.get(link) == record_id and not row.get("IsDeleted"):
+                    self.delete(child, row["Id"])
+
     # ---- REST
 
     def describe(self, object_name: str) -> dict | None:

@@ -50,6 +50,9 @@ def _moment(text: str) -> datetime | None:
 
 def _matches(record: dict, field: str, op: str, value: str) -> bool:
     have = record.get(field)
+    if isinstance(have, bool):  # SOQL's boolean literals are true and false, any case
+        have = "true" if have else "false"
+        value = value.lower()
     if have is None:
         return op == "!=" and value.lower() != "null"
     left, right = _moment(str(have)), _moment(value)
@@ -90,7 +93,7 @@ def run_query(
     fields = [f.strip() for f in match["fields"].split(",")]
     conditions = []
     where = match["where"]
-    for part in re.split(r"\s+AND\s+", where, flags=re.IGNORECASE) if where else []:
+    for part in _conditions(where) if where else []:
         condition = _CONDITION.match(part)
         if not condition:
             return _error("MALFORMED_QUERY", f"unexpected condition: {part[:80]}")
@@ -123,6 +126,19 @@ def run_query(
     cursor = f"01gTEST{secrets.token_hex(6).upper()}"
     org.cursors[cursor] = (selected, batch)
     return 200, _page(version, resource, cursor, selected, 0, batch)
+
+
+def _conditions(where: str) -> list[str]:
+    """The conditions joined by AND, an AND inside a quoted value ('Moody and Sons')
+    being part of the value."""
+    parts: list[str] = []
+    start = 0
+    for found in re.finditer(r"'(?:[^'\\]|\\.)*'|\s+AND\s+", where, flags=re.IGNORECASE):
+        if not found.group().startswith("'"):
+            parts.append(where[start : found.start()])
+            start = found.end()
+    parts.append(where[start:])
+    return parts
 
 
 def _holds(record: dict, condition: re.Match) -> bool:

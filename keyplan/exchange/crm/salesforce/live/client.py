@@ -5,7 +5,8 @@ Salesforce's pages followed (REST API Developer Guide,
 https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/):
 - versions: dome_versions.htm (GET /services/data/)
 - sObject describe: resources_sobject_describe.htm
-- query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm)
+- query: resources_query.htm, with more results by nextRecordsUrl (dome_query.htm);
+  queryAll (resources_queryall.htm), the same with deleted records too
 - sObject Collections, create (resources_composite_sobjects_collections_create.htm),
   update (resources_composite_sobjects_collections_update.htm)
   and upsert by an external id (resources_composite_sobjects_collections_upsert.htm):
@@ -108,11 +109,15 @@ class Client:
         path = f"/services/data/v{self.version}/sobjects/{quote(object_name)}/describe/"
         return dict(self.get(path))
 
-    def query(self, soql: str, *, batch_size: int | None = None) -> Iterator[dict]:
+    def query(
+        self, soql: str, *, batch_size: int | None = None, deleted: bool = False
+    ) -> Iterator[dict]:
         """Every record the query selects, batch after batch (nextRecordsUrl); Salesforce
-        takes a batch size of 200 to 2,000 as a hint (Sforce-Query-Options)."""
+        takes a batch size of 200 to 2,000 as a hint (Sforce-Query-Options). `deleted`
+        asks the queryAll resource, which also gives deleted records (IsDeleted true)."""
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size else None
-        page = self.get(f"/services/data/v{self.version}/query/", headers=headers, q=soql)
+        resource = "queryAll" if deleted else "query"
+        page = self.get(f"/services/data/v{self.version}/{resource}/", headers=headers, q=soql)
         while True:
             yield from page.get("records", ())
             following = page.get("nextRecordsUrl")

@@ -32,7 +32,7 @@ from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.guard import Guard
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
-from keyplan.exchange.crm.salesforce.live.services import pulled
+from keyplan.exchange.crm.salesforce.live.services import dropped_opportunities, pulled
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from keyplan.exchange.crm.salesforce.terms import normal_id
 from keyplan.exchange.problems import ImportRefused
@@ -70,6 +70,8 @@ class PullReport:
     dry_run: bool
     accounts: list[Pulled] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Opportunities whose play was deleted in keyplan: left out, and said when changed.
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -101,13 +103,16 @@ def linked_accounts() -> QuerySet[Account]:
     kinds.SYNC_PULL,
     lambda r: {"ok": r.ok, "accounts": len(r.accounts), "pulled": r.pulled(), "errors": r.errors},
 )
-def pull(*, by, dry_run: bool = False) -> PullReport:
+def pull(*, by, dry_run: bool = False, only: list[Account] | None = None) -> PullReport:
+    """Pull the linked accounts (or `only` these of them: then the pull is not recorded
+    as one that reached them all)."""
     config = live_config.current()
     connection = live_config.stored()
     since = connection.last_pull_at
     report = PullReport(since, dry_run)
     started = clock.now()
-    accounts = list(linked_accounts())
+    everyone = list(linked_accounts())
+    accounts = everyone if only is None else [a for a in everyone if a in only]
     missing = config.missing()
     if missing:
         report.errors += [f"Not set: {what}." for what in missing]
@@ -131,7 +136,8 @@ def pull(*, by, dry_run: bool = False) -> PullReport:
     except ConnectionFailed as error:
         report.errors.append(f"{error} The accounts pulled before it are kept.")
     if not dry_run:
-        pulled(started if report.ok else None, usage)
+        reached_all = report.ok and len(accounts) == len(everyone)
+        pulled(started if reached_all else None, usage)
     return report
 
 
@@ -147,8 +153,13 @@ def _pull_accounts(
         if account.crm_id not in changed:
             continue
         try:
-            pulled_account.report = _apply(
-                client, account, by=by, dry_run=dry_run, conflicts=pulled_account.conflicts
+            pulled_account.report = read_account(
+                client,
+                account.crm_id,
+                by=by,
+                dry_run=dry_run,
+                dropped=report.dropped,
+                conflicts=pulled_account.conflicts,
             )
         except _NotThere:
             pulled_account.note = (
@@ -213,21 +224,37 @@ def _changed(client: Client, ids: list[str], since: datetime | None) -> set[str]
     return changed
 
 
-def _apply(
-    client: Client, account: Account, *, by, dry_run: bool, conflicts: list[dict]
-) -> CrmReport:
-    """Read the account's records, as its own small Data Export, and import it,
-    leaving what changed only in keyplan and noting what changed on both sides
-    (`conflicts`)."""
+def read_account(
+    client: Client, crm_id: str, *, by, dry_run: bool, dropped: list[str] | None = None,
+    conflicts: list[dict] | None = None,
+) -> CrmReport:  # fmt: skip
+    """Read the Salesforce account's records, as its own small Data Export, and import
+    it (which links the account when keyplan does not have it yet), leaving what changed
+    only in keyplan and noting in `conflicts` what changed on both sides. The
+    Opportunities of plays deleted in keyplan are left out, so the pull does not bring
+    them back; one changed in Salesforce since is said in `dropped`."""
     with tempfile.TemporaryDirectory(prefix="keyplan-salesforce-") as folder:
         read: dict[str, list[dict]] = {}
         for object_name in PULLED:
             link = ACCOUNT_FIELD[object_name]
             # Who last changed each record there, for a conflict to name.
             extra = ("LastModifiedById",) if object_name in EDITED_BOTH_SIDES else ()
-            read[object_name] = _select(client, object_name, link, [account.crm_id], extra)
+            read[object_name] = _select(client, object_name, link, [crm_id], extra)
         if not read["Account"]:
             raise _NotThere
+        gone = dropped_opportunities([str(r["Id"]) for r in read["Opportunity"]])
+        for record in read["Opportunity"]:
+            deleted = gone.get(str(record["Id"]))
+            if deleted is None or dropped is None:
+                continue
+            # Salesforce's stamps are to the second: the same second counts as after.
+            if _stamp(record) >= deleted.deleted_at.replace(microsecond=0):
+                dropped.append(
+                    f"Opportunity {record['Id']} (“{record.get('Name')}”) changed in Salesforce "
+                    f"after its play “{deleted.name}” was deleted in keyplan: it stays in "
+                    "Salesforce, and the play is not brought back"
+                )
+        read["Opportunity"] = [r for r in read["Opportunity"] if str(r["Id"]) not in gone]
         # The deals' contact roles and products, and the users who own what was read, so
         # plays get their stakeholders, contracts their product lines and records their
         # owners as an import of the full export gives them.
@@ -252,7 +279,7 @@ def _apply(
             read["User"] = [u for u in users if str(u["Id"]) in owners]
         for object_name, records in read.items():
             _write(Path(folder) / f"{object_name}.csv", FIELDS[object_name], records)
-        export = SalesforceReader.read_export(folder, accounts=account.crm_id, name="Salesforce")
+        export = SalesforceReader.read_export(folder, accounts=crm_id, name="Salesforce")
     names = {_id(str(u["Id"])): user_name(u) for u in users}
     authors = {
         _id(str(r["Id"])): names.get(_id(str(r.get("LastModifiedById") or "")), "")
@@ -261,8 +288,18 @@ def _apply(
     }
     guard = Guard(authors)
     report = apply_export(export, by=by, dry_run=dry_run, guard=guard)
-    conflicts += guard.conflicts
+    if conflicts is not None:
+        conflicts += guard.conflicts
     return report
+
+
+def _stamp(record: dict) -> datetime:
+    """A record's SystemModstamp (2024-01-22T14:49:34.000+0000), or the distant past."""
+    text = str(record.get("SystemModstamp") or "").replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text.replace("+0000", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _id(crm_id: str) -> str:

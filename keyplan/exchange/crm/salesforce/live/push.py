@@ -45,7 +45,11 @@ from keyplan.exchange.crm.salesforce.live.pull import (
     user_name,
 )
 from keyplan.exchange.crm.salesforce.live.roles import push_roles
-from keyplan.exchange.crm.salesforce.live.services import keep_stage_map, opportunity_of
+from keyplan.exchange.crm.salesforce.live.services import (
+    dropped_links,
+    keep_stage_map,
+    opportunity_of,
+)
 from keyplan.growth.models import OPEN_STAGES, Play, Stage
 
 PER_REQUEST = 200  # sObject Collections take at most 200 records a request
@@ -73,6 +77,10 @@ class PushReport:
     stage_map: dict[str, str] = field(default_factory=dict)
     # Fields changed in keyplan and in Salesforce since the last sync: not sent.
     conflicts: list[dict] = field(default_factory=list)
+    # Plays deleted in keyplan whose Opportunity stays in Salesforce (said once), and
+    # plays whose Opportunity was deleted in Salesforce (kept, not pushed).
+    dropped: list[str] = field(default_factory=list)
+    not_pushed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -169,6 +177,19 @@ def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> Pus
                 .select_related("account")
                 .order_by("account__name", "name")
             )
+            # An Opportunity deleted in Salesforce stays deleted: its play is not re-created.
+            report.not_pushed = [
+                f"{p.account.name}, {p.name}: its Opportunity {p.crm_id} was deleted in "
+                "Salesforce; the play is kept in keyplan and not pushed"
+                for p in plays
+                if p.crm_deleted_at
+            ]
+            plays = [p for p in plays if not p.crm_deleted_at]
+            report.dropped = [
+                f"play “{record.name}” was deleted in keyplan; its Opportunity "
+                f"{record.crm_id} stays in Salesforce"
+                for record in dropped_links(accounts=chosen, dry_run=dry_run)
+            ]
             _push_plays(client, plays, config["play_id_field"], report, by=by)
             push_roles(client, report.plays, dry_run=dry_run)
     except ApiError as error:

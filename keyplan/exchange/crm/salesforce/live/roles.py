@@ -16,6 +16,7 @@ from typing import Protocol
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.pull import chunks, quoted
+from keyplan.exchange.crm.salesforce.live.services import deleted_roles
 from keyplan.growth.models import Play, PlayStakeholder
 
 
@@ -65,6 +66,8 @@ def push_roles(client: Client, pushed: Sequence[Pushed], *, dry_run: bool) -> No
         )
         for role in client.query(soql):
             have.add((_normal(str(role["OpportunityId"])), _normal(str(role["ContactId"] or ""))))
+    # A contact role deleted in Salesforce is not added again.
+    have |= deleted_roles(sorted(wanted))
     missing = [
         (by_opportunity[key], link, key)
         for key, play_links in wanted.items()

@@ -8,10 +8,12 @@ from django.db import transaction
 
 from keyplan.core import access, clock, services
 from keyplan.core.errors import Forbidden
+from keyplan.core.history import author
 from keyplan.exchange.crm.salesforce.live.config import SECRETS
 from keyplan.exchange.crm.salesforce.live.sealed import seal
-from keyplan.exchange.models import SalesforceConnection
+from keyplan.exchange.models import AccountSync, DeletedRecord, SalesforceConnection
 from keyplan.growth.models import Play
+from keyplan.relationships.models import Stakeholder
 
 PLAIN = ("login_url", "client_id", "username", "api_version", "play_id_field")
 
@@ -99,3 +101,93 @@ def keep_stage_map(stage_map: dict[str, str]) -> None:
 def opportunity_of(play: Play, crm_id: str, *, by) -> Play:
     """Tie a pushed play to the Opportunity Salesforce keeps it as."""
     return services.update(play, by=by, version=play.version, crm_id=crm_id)
+
+
+def dropped_opportunities(ids: list[str]) -> dict[str, DeletedRecord]:
+    """Of these Opportunity ids, those whose play was deleted in keyplan."""
+    gone = DeletedRecord.objects.filter(
+        side=DeletedRecord.KEYPLAN, object_name="Opportunity", crm_id__in=ids
+    )
+    return {record.crm_id: record for record in gone}
+
+
+def play_deleted(play: Play) -> None:
+    """Keep the Opportunity id of a play deleted in keyplan: its Opportunity stays in
+    Salesforce, the next push says the link was dropped, and a pull does not bring the
+    play back."""
+    if not play.crm_id:
+        return
+    DeletedRecord.objects.update_or_create(
+        side=DeletedRecord.KEYPLAN,
+        object_name="Opportunity",
+        crm_id=play.crm_id,
+        defaults={
+            "account_crm_id": play.account.crm_id,
+            "name": play.name,
+            "deleted_at": clock.now(),
+            "reported_at": None,
+        },
+    )
+
+
+def dropped_links(*, accounts, dry_run: bool) -> list[DeletedRecord]:
+    """The plays deleted in keyplan that no push has reported yet (marked reported
+    unless a dry run)."""
+    records = list(
+        DeletedRecord.objects.filter(
+            side=DeletedRecord.KEYPLAN, object_name="Opportunity", reported_at__isnull=True
+        )
+        .filter(account_crm_id__in=[a.crm_id for a in accounts])
+        .order_by("deleted_at", "pk")
+    )
+    if records and not dry_run:
+        DeletedRecord.objects.filter(pk__in=[r.pk for r in records]).update(reported_at=clock.now())
+    return records
+
+
+def flag_deleted(record: Play | Stakeholder, deleted_at, *, by) -> None:
+    """Flag a play or stakeholder whose Opportunity or Contact was deleted in
+    Salesforce; nothing is deleted in keyplan. The flag is keyplan's to set (not a
+    field people edit), so it is saved here, with history, as the sync's user."""
+    with transaction.atomic():
+        current = services.lock(type(record), record.pk)
+        access.check_edit(by, current)
+        if current.crm_deleted_at is None:
+            current.crm_deleted_at = deleted_at
+            current._history_user = author(by)
+            current.save()
+
+
+def role_deleted(
+    crm_id: str, *, opportunity_id: str, contact_id: str, account_crm_id: str, deleted_at
+) -> None:
+    """Keep a contact role deleted in Salesforce, so a push does not add it again."""
+    DeletedRecord.objects.update_or_create(
+        side=DeletedRecord.SALESFORCE,
+        object_name="OpportunityContactRole",
+        crm_id=crm_id,
+        defaults={
+            "opportunity_id": opportunity_id,
+            "contact_id": contact_id,
+            "account_crm_id": account_crm_id,
+            "deleted_at": deleted_at,
+        },
+    )
+
+
+def deleted_roles(opportunity_ids: list[str]) -> set[tuple[str, str]]:
+    """The (Opportunity, Contact) pairs whose contact role was deleted in Salesforce."""
+    return set(
+        DeletedRecord.objects.filter(
+            side=DeletedRecord.SALESFORCE,
+            object_name="OpportunityContactRole",
+            opportunity_id__in=opportunity_ids,
+        ).values_list("opportunity_id", "contact_id")
+    )
+
+
+def synced(account_ids: list[int], at) -> None:
+    """Record when these accounts' plans were last synced."""
+    with transaction.atomic():
+        for account_id in account_ids:
+            AccountSync.objects.update_or_create(account_id=account_id, defaults={"synced_at": at})
