@@ -113,14 +113,19 @@ def write_export(folder: Path, contacts: int, *, seed: int = 1) -> int:
     return accounts
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 @contextmanager
-def _rolled_back():
+def rolled_back():
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
 
 
-def _importer():
+def importer():
     """The administrator the import runs as (created in the rolled-back transaction)."""
     existing = User.objects.filter(username="bench-importer", role=Role.ADMIN).first()
     return existing or team_services.create_user(
@@ -129,7 +134,7 @@ def _importer():
     )  # fmt: skip
 
 
-def _written() -> set[tuple]:
+def written() -> set[tuple]:
     """The stakeholders as a person would compare them: account, name, title, email,
     phone, department, manager, CRM id."""
     managers = dict(Stakeholder.objects.values_list("pk", "crm_id"))
@@ -145,13 +150,13 @@ def _written() -> set[tuple]:
 
 
 def import_once(folder: Path, limit: int) -> tuple[float, set[tuple]]:
-    with _rolled_back():
-        by = _importer()
+    with rolled_back():
+        by = importer()
         started = time.perf_counter()
         export = SalesforceReader.read_export(folder, everything=True, max_bytes=limit)
         apply_export(export, by=by)
         elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, _written()
+        return elapsed, written()
 
 
 # ---- the floor
@@ -180,13 +185,11 @@ class _Table:
 
 
 def floor_once(folder: Path) -> tuple[float, set[tuple]]:
-    with _rolled_back():
-        by = _importer()
+    with rolled_back():
+        by = importer()
         started = time.perf_counter()
-        with (folder / "Account.csv").open(encoding="utf-8-sig", newline="") as handle:
-            accounts = list(csv.DictReader(handle))
-        with (folder / "Contact.csv").open(encoding="utf-8-sig", newline="") as handle:
-            contacts = list(csv.DictReader(handle))
+        accounts = read_rows(folder / "Account.csv")
+        contacts = read_rows(folder / "Contact.csv")
         account_ids = dict(
             zip((a["Id"] for a in accounts), reserve_ids(Account, len(accounts)), strict=True)
         )
@@ -211,7 +214,7 @@ def floor_once(folder: Path) -> tuple[float, set[tuple]]:
             history = [{**row, "history_type": "+", "history_user_id": by.pk} for row in rows]
             _Table(model, history=True).insert(history)
         elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, _written()
+        return elapsed, written()
 
 
 def run(rows: int, *, runs: int = 1, seed: int = 1) -> dict:

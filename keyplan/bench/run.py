@@ -30,6 +30,7 @@ from keyplan.team.models import Organisation
 
 PLAN_PAGE_STAKEHOLDERS = 50
 IMPORT_ROWS = 100_000  # the import figure of record: a Salesforce export of 100,000 contacts
+SYNC_ROWS = 10_000  # the sync figure of record: a first pull of 10,000 contacts
 
 
 class BenchError(Exception):
@@ -172,3 +173,13 @@ def import_figure(rows: int, *, runs: int = 1, seed: int = 1) -> dict:
     if runs < 1:
         raise BenchError(f"--import-runs must be at least 1, not {runs}.")
     return {"vendor": connection.vendor, **import_load.run(rows, runs=runs, seed=seed)}
+
+
+def sync_figure(rows: int, *, runs: int = 1, seed: int = 1) -> dict:
+    """A first Salesforce pull of `rows` contacts through the test org against the
+    import of the same rows from a Data Export (bench.sync_load); both rolled back."""
+    if rows < 1:
+        raise BenchError(f"--sync-rows must be at least 1, not {rows}.")
+    from keyplan.bench import sync_load  # needs the test dependencies (trustme)
+
+    return {"vendor": connection.vendor, **sync_load.run(rows, runs=runs, seed=seed)}

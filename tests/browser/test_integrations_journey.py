@@ -5,9 +5,9 @@ test org over TLS."""
 import pytest
 from playwright.sync_api import expect
 
+from keyplan.bench.salesforce.org import Org
+from keyplan.bench.salesforce.server import start
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
-from tests.exchange.crm.testorg.org import Org
-from tests.exchange.crm.testorg.server import start
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from keyplan.accounts.models import Account
+from keyplan.bench.salesforce.org import Org
+from keyplan.bench.salesforce.seed import load_export
+from keyplan.bench.salesforce.server import start
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
 from tests.exchange.crm.test_sync_jobs import database_url
-from tests.exchange.crm.testorg.org import Org
-from tests.exchange.crm.testorg.seed import load_export
-from tests.exchange.crm.testorg.server import start
 
 PATTERSON = "Patterson-Hansen"
 

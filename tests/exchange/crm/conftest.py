@@ -1,15 +1,15 @@
-"""The Salesforce test org (tests/exchange/crm/testorg) on loopback over
+"""The Salesforce test org (keyplan/bench/salesforce) on loopback over
 TLS, trusted by keyplan's client through SSL_CERT_FILE as an operator would trust
 their own certificate authority, and an environment free of the deployment's
 KEYPLAN_SALESFORCE_* settings."""
 
 import pytest
 
+from keyplan.bench.salesforce.org import Org
+from keyplan.bench.salesforce.seed import load_export
+from keyplan.bench.salesforce.server import start
 from keyplan.exchange.crm.salesforce.live.config import ENVIRONMENT
 from tests.exchange.crm import helpers as sf
-from tests.exchange.crm.testorg.org import Org
-from tests.exchange.crm.testorg.seed import load_export
-from tests.exchange.crm.testorg.server import start
 
 
 @pytest.fixture

@@ -48,3 +48,23 @@ def test_the_import_and_the_floor_write_the_same_rows(db):
 def test_the_import_figure_refuses_zero_rows(db):
     with pytest.raises(CommandError, match=r"--import-rows must be at least 1, not 0\."):
         call_command("bench", import_rows=0, import_only=True, stdout=io.StringIO())
+
+
+def test_the_sync_figure_pulls_what_the_import_writes_and_leaves_the_database_alone(db):
+    before = snapshot()
+    out = io.StringIO()
+
+    call_command("bench", sync_rows=1200, sync_only=True, stdout=out, stderr=io.StringIO())
+
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert (result["sync_rows"], result["sync_accounts"]) == (1200, 2)
+    assert result["sync_errors"] == []
+    assert result["sync_agrees"] is True
+    assert result["sync_vs_import"] == round(result["sync_ms"] / result["sync_import_ms"], 2)
+    assert "import_ms" not in result and "dashboard_ms" not in result
+    assert snapshot() == before
+
+
+def test_the_sync_figure_refuses_zero_rows(db):
+    with pytest.raises(CommandError, match=r"--sync-rows must be at least 1, not 0\."):
+        call_command("bench", sync_rows=0, sync_only=True, stdout=io.StringIO())

@@ -7,12 +7,12 @@ from collections import defaultdict
 
 import pytest
 
+from keyplan.bench.salesforce import catalog
 from keyplan.exchange.crm.files import CsvTable
 from keyplan.exchange.crm.salesforce.fields import FIELDS
 from keyplan.exchange.crm.salesforce.reader import SalesforceReader
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.test_salesforce_cases_and_users import CASE_HEADER
-from tests.exchange.crm.testorg import catalog
 
 # Columns the reader tries that the REST API does not give on that object: the Data
 # Export's compound address (the API gives its parts) and the other activity object's

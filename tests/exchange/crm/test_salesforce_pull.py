@@ -11,6 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
+from keyplan.bench.salesforce.org import LIMIT_EXCEEDED, UNAVAILABLE
+from keyplan.bench.salesforce.seed import load_export
 from keyplan.core.choices import Level
 from keyplan.exchange.crm.salesforce.live.client import Client
 from keyplan.exchange.models import SalesforceConnection
@@ -21,8 +23,6 @@ from tests.conftest import make_user
 from tests.exchange.conftest import empty_the_plans, plan_show, snapshot
 from tests.exchange.crm import helpers as sf
 from tests.exchange.crm.helpers import run_import
-from tests.exchange.crm.testorg.org import LIMIT_EXCEEDED, UNAVAILABLE
-from tests.exchange.crm.testorg.seed import load_export
 
 pytestmark = pytest.mark.django_db
 

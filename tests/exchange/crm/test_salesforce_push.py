@@ -16,13 +16,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from keyplan.accounts.models import Account
+from keyplan.bench.salesforce.org import LIMIT_EXCEEDED
 from keyplan.core import services
 from keyplan.exchange.crm.salesforce.live import push as push_module
 from keyplan.exchange.models import SalesforceConnection
 from keyplan.growth.models import Play, PlayStakeholder
 from keyplan.relationships.models import Stakeholder
 from tests.exchange.crm.helpers import run_import
-from tests.exchange.crm.testorg.org import LIMIT_EXCEEDED
 
 pytestmark = pytest.mark.django_db
 

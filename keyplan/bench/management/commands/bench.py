@@ -1,12 +1,12 @@
 """keyplan bench [--accounts N] [--runs R] [--seed S] [--api-seconds T]
-[--import-rows N [--import-only]]: measure the dashboard, the plan page, the API and
-the Salesforce import."""
+[--import-rows N [--import-only]] [--sync-rows N [--sync-only]]: measure the dashboard,
+the plan page, the API, the Salesforce import and the Salesforce sync."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from keyplan.bench.run import IMPORT_ROWS, BenchError, import_figure, run
+from keyplan.bench.run import IMPORT_ROWS, SYNC_ROWS, BenchError, import_figure, run, sync_figure
 from keyplan.demo.synthetic import GenerateError
 
 
@@ -39,23 +39,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--import-only", action="store_true", help="Measure only the import figure."
         )
+        parser.add_argument(
+            "--sync-rows",
+            type=int,
+            help="Also measure a first Salesforce pull of N contacts through the test org "
+            f"against the import of the same rows (the figure of record is {SYNC_ROWS:,}).",
+        )
+        parser.add_argument("--sync-runs", type=int, default=1, help="Measured pulls.")
+        parser.add_argument(
+            "--sync-only", action="store_true", help="Measure only the sync figure."
+        )
 
     def handle(self, *args, accounts, runs, seed, api_seconds, import_rows, import_runs,
-               import_only, **options):  # fmt: skip
+               import_only, sync_rows, sync_runs, sync_only, **options):  # fmt: skip
         def progress(done: int, total: int) -> None:
             if options["verbosity"] >= 1 and total > done:
                 self.stderr.write(f"  generating: {done:,} of {total:,} accounts")
 
         if import_only and import_rows is None:
             import_rows = IMPORT_ROWS
+        if sync_only and sync_rows is None:
+            sync_rows = SYNC_ROWS
         try:
             result = {}
-            if not import_only:
+            if not (import_only or sync_only):
                 result = run(
                     accounts, runs=runs, seed=seed, api_seconds=api_seconds, progress=progress
                 )
             if import_rows is not None:
                 result |= import_figure(import_rows, runs=import_runs, seed=seed)
+            if sync_rows is not None:
+                result |= sync_figure(sync_rows, runs=sync_runs, seed=seed)
         except (BenchError, GenerateError) as exc:
             raise CommandError(str(exc)) from exc
         for problem in result.get("floor_disagreements", ()):

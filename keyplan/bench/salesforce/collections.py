@@ -27,8 +27,8 @@ import secrets
 import string
 import time
 
-from tests.exchange.crm.testorg import catalog
-from tests.exchange.crm.testorg.org import INTEGRATION_USER, Org
+from keyplan.bench.salesforce import catalog
+from keyplan.bench.salesforce.org import INTEGRATION_USER, Org
 
 LIMIT = 200
 REQUIRED = {

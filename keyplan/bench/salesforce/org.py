@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.exchange.crm.testorg import catalog
+from keyplan.bench.salesforce import catalog
 
 VERSIONS = [("Winter '24", "59.0"), ("Spring '24", "60.0"), ("Summer '24", "61.0"),
             ("Winter '25", "62.0"), ("Spring '25", "63.0")]  # fmt: skip

@@ -6,8 +6,8 @@ out, as an org without them would."""
 import csv
 from pathlib import Path
 
-from tests.exchange.crm.testorg import catalog
-from tests.exchange.crm.testorg.org import Org
+from keyplan.bench.salesforce import catalog
+from keyplan.bench.salesforce.org import Org
 
 NUMBERS = {"currency": float, "double": float, "percent": float, "int": int}
 

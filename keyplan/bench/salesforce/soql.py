@@ -13,8 +13,8 @@ import re
 import secrets
 from datetime import datetime
 
-from tests.exchange.crm.testorg import catalog
-from tests.exchange.crm.testorg.org import Org
+from keyplan.bench.salesforce import catalog
+from keyplan.bench.salesforce.org import Org
 
 _QUERY = re.compile(
     r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"

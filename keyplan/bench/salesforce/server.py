@@ -29,9 +29,9 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import trustme
 
-from tests.exchange.crm.testorg import collections
-from tests.exchange.crm.testorg.org import INVALID_SESSION, NOT_FOUND, VERSIONS, Org
-from tests.exchange.crm.testorg.soql import run_query
+from keyplan.bench.salesforce import collections
+from keyplan.bench.salesforce.org import INVALID_SESSION, NOT_FOUND, VERSIONS, Org
+from keyplan.bench.salesforce.soql import run_query
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,3 +1,0 @@
-"""A Salesforce org of keyplan's own, for the tests: an HTTPS
-server on loopback that answers as Salesforce's documented REST API and OAuth token
-endpoint do. Development only: nothing in production imports or routes it."""
