@@ -16,9 +16,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from keyplan.accounts.models import Account
-from keyplan.core import clock
+from keyplan.core import clock, services
+from keyplan.exchange.crm.salesforce.live.pull import pull
 from keyplan.exchange.models import AccountSync, SyncRun
 from keyplan.growth.models import Play
+from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
 from tests.exchange.crm.helpers import run_import
 
@@ -160,3 +162,24 @@ def test_a_sync_whose_worker_died_does_not_block_the_next(admin_user, client, li
 
     assert "Sync queued" in shown
     assert SyncRun.objects.filter(state=SyncRun.QUEUED).count() == 1
+
+
+def test_the_page_words_a_conflict_the_sync_found_and_counts_its_errors(
+    admin_user, owner, client, linked, org
+):
+    assert pull(by=admin_user).ok  # what Salesforce holds is now seen
+    bishop = Stakeholder.objects.get(name="Daniel Bishop")
+    services.update(bishop, by=owner, version=bishop.version, title="VP Finance")
+    org.change("Contact", bishop.crm_id, Title="Chief Financial Officer")
+    client.force_login(owner)
+    url = f"/accounts/{linked[PATTERSON].pk}/salesforce/sync/"
+
+    client.post(url, **HTMX)
+    call_command("worker", "--batch")
+
+    shown = client.get(url).content.decode()
+    assert "Conflicts: 1." in shown
+    assert "Conflict on Patterson-Hansen, Daniel Bishop, Title: keyplan has “VP Finance”" in shown
+    assert "Salesforce “Chief Financial Officer”" in shown
+    assert "{&#x27;" not in shown and "{'" not in shown  # words, not a dictionary
+    assert "with 1 error" not in shown and "No errors." in shown
