@@ -23,6 +23,8 @@ class SalesforceConnection(models.Model):
     # keyplan's stage (growth.Stage) -> the Opportunity stage (StageName) a push writes;
     # the first push fills it from the org's picklist, and an administrator may change it.
     stage_map = models.JSONField("stage map", default=dict, blank=True)
+    # A push creates the stakeholders of its plays who have no Contact as Contacts.
+    create_contacts = models.BooleanField("create new stakeholders as Contacts", default=False)
     # Counts saves, so a form based on an older version is refused, not applied over it.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -20,6 +20,14 @@ external id field, as Salesforce's REST API Developer Guide gives them.
   the restricted picklist (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST), an account id
   that is no account (INVALID_CROSS_REFERENCE_KEY) (Object Reference, Opportunity;
   API Core Concepts, StatusCode).
+- What Contact refuses: no LastName (REQUIRED_FIELD_MISSING, "Required fields are
+  missing: [LastName]"; Object Reference, Contact: LastName is required), an account
+  id that is no account, and, where the org has a duplicate rule that blocks
+  (Org.contact_duplicate_rule), a Contact with the email of one it holds:
+  DUPLICATES_DETECTED, the rule's message, in the record's errors (SOAP API
+  Developer Guide, sforce_api_objects_duplicateerror.htm: a DuplicateError is an
+  Error of the SaveResult). Salesforce fills a Contact's Name from its FirstName
+  and LastName.
 """
 
 import copy
@@ -34,11 +42,13 @@ LIMIT = 200
 REQUIRED = {
     "Opportunity": ("Name", "StageName", "CloseDate"),
     "OpportunityContactRole": ("OpportunityId", "ContactId"),
+    "Contact": ("LastName",),
 }
 # The reference fields checked to name a record of the object.
 REFERENCES = {
     "Opportunity": {"AccountId": "Account"},
     "OpportunityContactRole": {"OpportunityId": "Opportunity", "ContactId": "Contact"},
+    "Contact": {"AccountId": "Account"},
 }
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -161,6 +171,8 @@ def _save(org: Org, kind: str, external: str | None, record: dict, *, create: bo
     if kind == "Opportunity":
         row["IsWon"] = row.get("StageName") == "Closed Won"
         row["IsClosed"] = str(row.get("StageName") or "").startswith("Closed")
+    if kind == "Contact":
+        row["Name"] = f"{row.get('FirstName') or ''} {row.get('LastName') or ''}".strip()
     row["LastModifiedDate"] = row["SystemModstamp"] = stamp
     row["LastModifiedById"] = INTEGRATION_USER  # who signed in: keyplan's push
     result: dict = {"id": row["Id"], "success": True, "errors": []}
@@ -189,6 +201,20 @@ def _refusals(org: Org, kind: str, merged: dict, written: dict) -> list[dict]:
                     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                     f"Stage: bad value for restricted picklist field: {stage}",
                     ["StageName"],
+                )
+            ]
+    if kind == "Contact" and org.contact_duplicate_rule and merged.get("Email"):
+        email = str(merged["Email"]).lower()
+        if any(
+            str(r.get("Email") or "").lower() == email and r["Id"] != merged.get("Id")
+            for r in org.records.get("Contact", ())
+            if not r.get("IsDeleted")
+        ):
+            return [
+                _error(
+                    "DUPLICATES_DETECTED",
+                    "You're creating a duplicate record. We recommend you use an existing "
+                    "record instead.",
                 )
             ]
     for name, target in REFERENCES.get(kind, {}).items():

@@ -39,6 +39,8 @@ class Org:
     my_domain: bool = True  # False: answers as login.salesforce.com
     play_id_field: str | None = "Keyplan_Play_Id__c"
     play_id_external: bool = True
+    # A duplicate rule on Contact that blocks a new Contact with a held email.
+    contact_duplicate_rule: bool = False
     hidden: dict[str, set[str]] = field(default_factory=dict)
     records: dict[str, list[dict]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)

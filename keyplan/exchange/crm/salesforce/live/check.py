@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from keyplan.exchange.crm.salesforce.fields import FIELDS
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
-from keyplan.exchange.crm.salesforce.live.config import Config, current
+from keyplan.exchange.crm.salesforce.live.config import Config, current, stored
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
 
 
@@ -106,9 +106,27 @@ def _objects(client: Client, config: Config, report: Report) -> None:
             )
         else:
             report.works(f"{object_name}: all {len(wanted)} fields keyplan reads are readable.")
+        if object_name == "Contact":
+            _contacts_switch(described, report)
         if object_name == "Opportunity":
             _play_id(fields, config["play_id_field"], report)
             _stages(fields.get("StageName"), report)
+
+
+def _contacts_switch(described: dict, report: Report) -> None:
+    """Whether a push creates new stakeholders as Contacts, and can (describe's
+    createable, resources_sobject_describe.htm)."""
+    if not stored().create_contacts:
+        report.works(
+            "New stakeholders are not created as Contacts (switched off on the Integrations page)."
+        )
+    elif described.get("createable", True):
+        report.works("New stakeholders of pushed plays are created as Contacts.")
+    else:
+        report.missing(
+            "New stakeholders are to be created as Contacts, but the integration user may "
+            "not create Contacts: give them create access to Contact (a permission set)."
+        )
 
 
 def _play_id(fields: dict[str, dict], name: str, report: Report) -> None:

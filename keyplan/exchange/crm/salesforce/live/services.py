@@ -89,6 +89,18 @@ def save_stage_map(stage_map: dict[str, str], *, by, version: int) -> Salesforce
     return connection
 
 
+def save_contacts_switch(on: bool, *, by, version: int) -> SalesforceConnection:
+    """Set whether a push creates the new stakeholders of its plays as Contacts."""
+    with _changing(by, version) as connection:
+        connection.create_contacts = bool(on)
+    return connection
+
+
+def contact_of(stakeholder: Stakeholder, crm_id: str, *, by) -> Stakeholder:
+    """Tie a stakeholder to the Contact a push created for them (with history)."""
+    return services.update(stakeholder, by=by, version=stakeholder.version, crm_id=crm_id)
+
+
 def keep_stage_map(stage_map: dict[str, str]) -> None:
     """Keep the stage map the first push worked out, for the administrator to see."""
     with transaction.atomic():
