@@ -193,3 +193,25 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"Salesforce sync {self.pk}: {self.state}"
+
+
+class PushedRecord(models.Model):
+    """A keyplan record a push wrote to a Salesforce record that keyplan has no field
+    to keep its id in: an account's plan as its AccountPlan, an objective as its
+    AccountPlanObjective (live/account_plans.py). The next push updates the same
+    record by this id."""
+
+    object_name = models.CharField(max_length=40)  # AccountPlan, AccountPlanObjective
+    record_id = models.PositiveBigIntegerField()  # the account's or the objective's pk
+    crm_id = models.CharField("Salesforce id", max_length=18)
+    account_crm_id = models.CharField(max_length=40, blank=True, db_index=True)
+    name = models.CharField(max_length=255, blank=True)  # as last pushed
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object_name", "record_id"], name="pushed_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_name} {self.crm_id}"

@@ -28,6 +28,9 @@ external id field, as Salesforce's REST API Developer Guide gives them.
   Developer Guide, sforce_api_objects_duplicateerror.htm: a DuplicateError is an
   Error of the SaveResult). Salesforce fills a Contact's Name from its FirstName
   and LastName.
+- Account plans (where the org has them): an AccountPlan needs its Name, an
+  AccountPlanObjective its Name and AccountPlanId (Object Reference,
+  sforce_api_objects_accountplan.htm, sforce_api_objects_accountplanobjective.htm).
 """
 
 import copy
@@ -43,12 +46,16 @@ REQUIRED = {
     "Opportunity": ("Name", "StageName", "CloseDate"),
     "OpportunityContactRole": ("OpportunityId", "ContactId"),
     "Contact": ("LastName",),
+    "AccountPlan": ("Name",),
+    "AccountPlanObjective": ("Name", "AccountPlanId"),
 }
 # The reference fields checked to name a record of the object.
 REFERENCES = {
     "Opportunity": {"AccountId": "Account"},
     "OpportunityContactRole": {"OpportunityId": "Opportunity", "ContactId": "Contact"},
     "Contact": {"AccountId": "Account"},
+    "AccountPlan": {"AccountId": "Account"},
+    "AccountPlanObjective": {"AccountPlanId": "AccountPlan"},
 }
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -82,7 +89,7 @@ def write(org: Org, object_name: str | None, external: str | None, body: object,
             "record limit reached. cannot submit more than 200 records into this call",
         )
     if external is not None:
-        if object_name not in catalog.OBJECTS:
+        if object_name is None or not org.has(object_name):
             return _bad_request("NOT_FOUND", "The requested resource does not exist")
         described = org.describe(object_name) or {}
         fields = {f["name"]: f for f in described.get("fields", ())}
@@ -106,11 +113,11 @@ def write(org: Org, object_name: str | None, external: str | None, body: object,
             return _bad_request("INVALID_TYPE", f"The records must be of type {object_name}.")
         if external is not None and ("Id" in record or "id" in record):
             return _bad_request("INVALID_FIELD", "Don't set the Id field; use the external id.")
-        known = {name for name, _ in catalog.fields_of(kind)} if kind in catalog.OBJECTS else set()
+        known = {name for name, _ in catalog.fields_of(kind)} if org.has(kind) else set()
         if kind == "Opportunity" and org.play_id_field:
             known.add(org.play_id_field)
         unknown = [n for n in record if n not in ("attributes", "id") and n not in known]
-        if kind not in catalog.OBJECTS or unknown:
+        if not org.has(kind) or unknown:
             return _bad_request(
                 "INVALID_FIELD",
                 f"No such column '{unknown[0] if unknown else kind}' on sobject of type {kind}",

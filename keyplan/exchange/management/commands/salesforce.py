@@ -135,6 +135,10 @@ class Command(BaseCommand):
         )
         for line in report.contact_lines():
             self.stdout.write(f"{line}.")
+        for line in report.account_plans.lines(dry_run=report.dry_run):
+            self.stdout.write(f"{line}.")
+        for error in report.account_plans.errors():
+            self.stdout.write(f"{error}.")
         for left_out in report.left_out:
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
         for conflict in report.conflicts:
@@ -227,5 +231,6 @@ def _push_json(report: PushReport) -> dict:
             for m in report.contacts
         ],
         "contacts_left_out": report.contacts_left_out,
+        "account_plans": report.account_plans.as_json(),
         "errors": report.errors,
     }

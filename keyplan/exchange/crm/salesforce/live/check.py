@@ -6,6 +6,7 @@ and the Opportunity stages."""
 from dataclasses import dataclass, field
 
 from keyplan.exchange.crm.salesforce.fields import FIELDS
+from keyplan.exchange.crm.salesforce.live.account_plans import has_account_plans
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.config import Config, current, stored
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
@@ -50,6 +51,7 @@ def check_connection(config: Config | None = None) -> Report:
         with Client(token, config["api_version"]) as client:
             if _version(client, config, report):
                 _objects(client, config, report)
+                _account_plans(client, report)
             if client.api_usage:
                 used, allowed = client.api_usage
                 report.works(f"API use: {used:,} of the org's {allowed:,} requests a day.")
@@ -111,6 +113,26 @@ def _objects(client: Client, config: Config, report: Report) -> None:
         if object_name == "Opportunity":
             _play_id(fields, config["play_id_field"], report)
             _stages(fields.get("StageName"), report)
+
+
+def _account_plans(client: Client, report: Report) -> None:
+    """Whether the org has Sales Cloud's account plans (describeGlobal lists
+    AccountPlan, resources_describeGlobal.htm): not an error when it has not."""
+    try:
+        available = has_account_plans(client)
+    except ApiError as error:
+        report.missing(f"The org did not list its objects: {error}.")
+        return
+    if available:
+        report.works(
+            "Account Plans are available: a push writes each plan's SWOT to AccountPlan and "
+            "its objectives to AccountPlanObjective."
+        )
+    else:
+        report.works(
+            "Account Plans are not available in the org (turn on account plans in Sales "
+            "Cloud to have the SWOT and objectives written there); nothing else needs them."
+        )
 
 
 def _contacts_switch(described: dict, report: Report) -> None:

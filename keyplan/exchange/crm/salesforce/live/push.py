@@ -35,6 +35,7 @@ from keyplan.audit import trail as audit
 from keyplan.core.errors import ConflictError, Forbidden
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live import config as live_config
+from keyplan.exchange.crm.salesforce.live.account_plans import PlansReport, push_account_plans
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
 from keyplan.exchange.crm.salesforce.live.contacts import Made, create_contacts, new_stakeholders
 from keyplan.exchange.crm.salesforce.live.guard import PushGuard
@@ -87,6 +88,8 @@ class PushReport:
     # on; when it is off, how many were left out.
     contacts: list[Made] = field(default_factory=list)
     contacts_left_out: int = 0
+    # The plans' SWOT and objectives, where the org has Account Plans.
+    account_plans: PlansReport = field(default_factory=PlansReport)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +97,7 @@ class PushReport:
             not self.errors
             and not any(p.outcome == "failed" or p.role_errors for p in self.plays)
             and not any(m.error for m in self.contacts)
+            and not self.account_plans.errors()
         )
 
     def contacts_created(self) -> int:
@@ -227,6 +231,7 @@ def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> Pus
             else:
                 report.contacts_left_out = len(newcomers)
             push_roles(client, report.plays, dry_run=dry_run)
+            report.account_plans = push_account_plans(client, chosen, dry_run=dry_run)
     except ApiError as error:
         report.errors.append(_stopped(error) if stops(error) else str(error))
     except ConnectionFailed as error:

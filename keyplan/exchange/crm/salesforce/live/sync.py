@@ -65,6 +65,7 @@ class SyncReport:
                 for m in self.push.contacts
                 if m.error
             ]
+            errors += self.push.account_plans.errors()
         return errors
 
     @property
@@ -103,6 +104,7 @@ class SyncReport:
             "not_pushed": list(self.push.not_pushed) if self.push else [],
             "contacts_created": self.push.contacts_created() if self.push else 0,
             "contacts_left_out": self.push.contacts_left_out if self.push else 0,
+            "account_plans": self.push.account_plans.as_json() if self.push else {},
             "notes": self.notes(),
             "conflicts": self.conflicts(),
             "errors": self.all_errors(),
@@ -157,6 +159,7 @@ class SyncReport:
                 for line in self.push.contact_lines()
                 if "not created as a Contact" not in line
             ]
+            lines += [f"{line}." for line in self.push.account_plans.lines(dry_run=self.dry_run)]
         lines += [f"Note: {n}." for n in self.notes()]
         for conflict in self.conflicts():
             lines.append(f"Conflict: {conflict.get('message') or conflict}.")
