@@ -23,6 +23,8 @@ class SalesforceConnection(models.Model):
     # keyplan's stage (growth.Stage) -> the Opportunity stage (StageName) a push writes;
     # the first push fills it from the org's picklist, and an administrator may change it.
     stage_map = models.JSONField("stage map", default=dict, blank=True)
+    # A push creates the stakeholders of its plays who have no Contact as Contacts.
+    create_contacts = models.BooleanField("create new stakeholders as Contacts", default=False)
     # Counts saves, so a form based on an older version is refused, not applied over it.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -191,3 +193,25 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"Salesforce sync {self.pk}: {self.state}"
+
+
+class PushedRecord(models.Model):
+    """A keyplan record a push wrote to a Salesforce record that keyplan has no field
+    to keep its id in: an account's plan as its AccountPlan, an objective as its
+    AccountPlanObjective (live/account_plans.py). The next push updates the same
+    record by this id."""
+
+    object_name = models.CharField(max_length=40)  # AccountPlan, AccountPlanObjective
+    record_id = models.PositiveBigIntegerField()  # the account's or the objective's pk
+    crm_id = models.CharField("Salesforce id", max_length=18)
+    account_crm_id = models.CharField(max_length=40, blank=True, db_index=True)
+    name = models.CharField(max_length=255, blank=True)  # as last pushed
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object_name", "record_id"], name="pushed_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_name} {self.crm_id}"

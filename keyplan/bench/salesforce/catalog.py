@@ -81,7 +81,25 @@ OBJECTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("Description", "textarea"), ("IsClosed", "boolean"), ("ClosedDate", "datetime"),
         ("IsEscalated", "boolean"), ("OwnerId", "reference"),
     ]),
+    # Sales Cloud's account plans, where they are turned on (Org.account_plans): the
+    # fields keyplan writes and their types, from the Object Reference's pages
+    # sforce_api_objects_accountplan.htm and sforce_api_objects_accountplanobjective.htm
+    # (AccountPlanId is the objective's master-detail to its plan). The key prefixes are
+    # the test org's own.
+    "AccountPlan": ("0Ap", [
+        ("Name", "string"), ("AccountId", "reference"),
+        ("RelationshipStrengths", "textarea"), ("RelationshipWeaknesses", "textarea"),
+        ("RelationshipOpportunities", "textarea"), ("RelationshipThreats", "textarea"),
+        ("StartDate", "date"), ("EndDate", "date"), ("OwnerId", "reference"),
+    ]),
+    "AccountPlanObjective": ("0Ao", [
+        ("Name", "string"), ("AccountPlanId", "reference"), ("Description", "textarea"),
+        ("EndDate", "date"), ("StartDate", "date"),
+    ]),
 }  # fmt: skip
+
+# Objects an org has only when its account plans are turned on.
+ACCOUNT_PLANS = ("AccountPlan", "AccountPlanObjective")
 
 # An org's default Opportunity stages (Setup, Opportunity Stage).
 STAGES = [

@@ -20,6 +20,17 @@ external id field, as Salesforce's REST API Developer Guide gives them.
   the restricted picklist (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST), an account id
   that is no account (INVALID_CROSS_REFERENCE_KEY) (Object Reference, Opportunity;
   API Core Concepts, StatusCode).
+- What Contact refuses: no LastName (REQUIRED_FIELD_MISSING, "Required fields are
+  missing: [LastName]"; Object Reference, Contact: LastName is required), an account
+  id that is no account, and, where the org has a duplicate rule that blocks
+  (Org.contact_duplicate_rule), a Contact with the email of one it holds:
+  DUPLICATES_DETECTED, the rule's message, in the record's errors (SOAP API
+  Developer Guide, sforce_api_objects_duplicateerror.htm: a DuplicateError is an
+  Error of the SaveResult). Salesforce fills a Contact's Name from its FirstName
+  and LastName.
+- Account plans (where the org has them): an AccountPlan needs its Name, an
+  AccountPlanObjective its Name and AccountPlanId (Object Reference,
+  sforce_api_objects_accountplan.htm, sforce_api_objects_accountplanobjective.htm).
 """
 
 import copy
@@ -34,11 +45,17 @@ LIMIT = 200
 REQUIRED = {
     "Opportunity": ("Name", "StageName", "CloseDate"),
     "OpportunityContactRole": ("OpportunityId", "ContactId"),
+    "Contact": ("LastName",),
+    "AccountPlan": ("Name",),
+    "AccountPlanObjective": ("Name", "AccountPlanId"),
 }
 # The reference fields checked to name a record of the object.
 REFERENCES = {
     "Opportunity": {"AccountId": "Account"},
     "OpportunityContactRole": {"OpportunityId": "Opportunity", "ContactId": "Contact"},
+    "Contact": {"AccountId": "Account"},
+    "AccountPlan": {"AccountId": "Account"},
+    "AccountPlanObjective": {"AccountPlanId": "AccountPlan"},
 }
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -72,7 +89,7 @@ def write(org: Org, object_name: str | None, external: str | None, body: object,
             "record limit reached. cannot submit more than 200 records into this call",
         )
     if external is not None:
-        if object_name not in catalog.OBJECTS:
+        if object_name is None or not org.has(object_name):
             return _bad_request("NOT_FOUND", "The requested resource does not exist")
         described = org.describe(object_name) or {}
         fields = {f["name"]: f for f in described.get("fields", ())}
@@ -96,11 +113,11 @@ def write(org: Org, object_name: str | None, external: str | None, body: object,
             return _bad_request("INVALID_TYPE", f"The records must be of type {object_name}.")
         if external is not None and ("Id" in record or "id" in record):
             return _bad_request("INVALID_FIELD", "Don't set the Id field; use the external id.")
-        known = {name for name, _ in catalog.fields_of(kind)} if kind in catalog.OBJECTS else set()
+        known = {name for name, _ in catalog.fields_of(kind)} if org.has(kind) else set()
         if kind == "Opportunity" and org.play_id_field:
             known.add(org.play_id_field)
         unknown = [n for n in record if n not in ("attributes", "id") and n not in known]
-        if kind not in catalog.OBJECTS or unknown:
+        if not org.has(kind) or unknown:
             return _bad_request(
                 "INVALID_FIELD",
                 f"No such column '{unknown[0] if unknown else kind}' on sobject of type {kind}",
@@ -161,6 +178,8 @@ def _save(org: Org, kind: str, external: str | None, record: dict, *, create: bo
     if kind == "Opportunity":
         row["IsWon"] = row.get("StageName") == "Closed Won"
         row["IsClosed"] = str(row.get("StageName") or "").startswith("Closed")
+    if kind == "Contact":
+        row["Name"] = f"{row.get('FirstName') or ''} {row.get('LastName') or ''}".strip()
     row["LastModifiedDate"] = row["SystemModstamp"] = stamp
     row["LastModifiedById"] = INTEGRATION_USER  # who signed in: keyplan's push
     result: dict = {"id": row["Id"], "success": True, "errors": []}
@@ -189,6 +208,20 @@ def _refusals(org: Org, kind: str, merged: dict, written: dict) -> list[dict]:
                     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                     f"Stage: bad value for restricted picklist field: {stage}",
                     ["StageName"],
+                )
+            ]
+    if kind == "Contact" and org.contact_duplicate_rule and merged.get("Email"):
+        email = str(merged["Email"]).lower()
+        if any(
+            str(r.get("Email") or "").lower() == email and r["Id"] != merged.get("Id")
+            for r in org.records.get("Contact", ())
+            if not r.get("IsDeleted")
+        ):
+            return [
+                _error(
+                    "DUPLICATES_DETECTED",
+                    "You're creating a duplicate record. We recommend you use an existing "
+                    "record instead.",
                 )
             ]
     for name, target in REFERENCES.get(kind, {}).items():

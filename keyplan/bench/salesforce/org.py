@@ -39,6 +39,10 @@ class Org:
     my_domain: bool = True  # False: answers as login.salesforce.com
     play_id_field: str | None = "Keyplan_Play_Id__c"
     play_id_external: bool = True
+    # A duplicate rule on Contact that blocks a new Contact with a held email.
+    contact_duplicate_rule: bool = False
+    # Sales Cloud's account plans turned on: AccountPlan and AccountPlanObjective exist.
+    account_plans: bool = False
     hidden: dict[str, set[str]] = field(default_factory=dict)
     records: dict[str, list[dict]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
@@ -137,6 +141,8 @@ class Org:
                 ("OpportunityLineItem", "OpportunityId"),
             ],
             "Contact": [("OpportunityContactRole", "ContactId")],
+            # master-detail (Object Reference, AccountPlanObjective.AccountPlanId)
+            "AccountPlan": [("AccountPlanObjective", "AccountPlanId")],
         }
         for child, link in children.get(object_name, []):
             for row in self.records.get(child, []):
@@ -145,8 +151,32 @@ class Org:
 
     # ---- REST
 
+    def has(self, object_name: str) -> bool:
+        """Whether the org has this object at all."""
+        if object_name in catalog.ACCOUNT_PLANS:
+            return self.account_plans
+        return object_name in catalog.OBJECTS
+
+    def describe_global(self) -> dict:
+        """The objects the org has (resources_describeGlobal.htm: GET
+        /services/data/vXX.X/sobjects/ gives {"encoding", "maxBatchSize", "sobjects"},
+        each sobject with its name, label, keyPrefix, createable, queryable, ...)."""
+        return {
+            "encoding": "UTF-8",
+            "maxBatchSize": 200,
+            "sobjects": [
+                {
+                    "name": name, "label": name, "keyPrefix": prefix, "custom": False,
+                    "createable": True, "updateable": True, "queryable": True,
+                    "urls": {"describe": f"/services/data/v62.0/sobjects/{name}/describe"},
+                }
+                for name, (prefix, _) in catalog.OBJECTS.items()
+                if self.has(name)
+            ],
+        }  # fmt: skip
+
     def describe(self, object_name: str) -> dict | None:
-        if object_name not in catalog.OBJECTS:
+        if not self.has(object_name):
             return None
         hidden = self.hidden.get(object_name, set())
         fields = [

@@ -15,7 +15,8 @@ Salesforce's documentation gives.
   versions (dome_versions.htm), sObject describe (resources_sobject_describe.htm),
   query and its next batches by nextRecordsUrl (resources_query.htm, dome_query.htm;
   the batch size from the Sforce-Query-Options header, headers_queryoptions.htm),
-  errors as a list of {"message", "errorCode"} (errorcodes.htm); sObject Collections'
+  errors as a list of {"message", "errorCode"} (errorcodes.htm); the objects the org
+  has (describeGlobal, resources_describeGlobal.htm); sObject Collections' create,
   update and upsert (collections.py).
 """
 
@@ -132,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._admitted(parts):
             return None
         rest = parts[3:]
+        if rest == ["sobjects"]:  # describeGlobal
+            return self._answer(200, org.describe_global(), counted=True)
         if len(rest) == 3 and rest[0] == "sobjects" and rest[2] == "describe":
             described = org.describe(rest[1])
             if described is None:

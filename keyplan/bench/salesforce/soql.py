@@ -83,7 +83,7 @@ def run_query(
     if not match:
         return _error("MALFORMED_QUERY", f"unexpected token in: {soql[:80]}")
     object_name = match["object"]
-    if object_name not in catalog.OBJECTS:
+    if not org.has(object_name):
         return _error("INVALID_TYPE", f"sObject type '{object_name}' is not supported.")
     known = {name for name, _ in catalog.fields_of(object_name)} - org.hidden.get(
         object_name, set()

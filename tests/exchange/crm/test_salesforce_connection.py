@@ -37,8 +37,9 @@ def test_a_good_connection_reports_everything_working(connected):
         assert f"works: {object_name}: all {len(fields)} fields keyplan reads are readable." in said
     assert "works: The play id field Keyplan_Play_Id__c on Opportunity is an External ID." in said
     assert "works: Opportunity stages: Prospecting, Qualification," in said
-    # Ten describes, each counted by the org (Sforce-Limit-Info).
-    assert "works: API use: 10 of the org's 15,000 requests a day." in said
+    # Ten describes and the list of objects (for Account Plans), each counted by the
+    # org (Sforce-Limit-Info).
+    assert "works: API use: 11 of the org's 15,000 requests a day." in said
     assert "missing" not in said
     assert said.rstrip().endswith("The connection works.")
 
@@ -273,7 +274,9 @@ def test_the_json_report_lists_each_step_for_scripts(connected, monkeypatch):
     assert report["ok"] is False
     missing = [step["message"] for step in report["steps"] if not step["ok"]]
     assert len(missing) == 1 and missing[0].startswith("The play id field Not_There__c")
-    assert sum(step["ok"] for step in report["steps"]) == len(FIELDS) + 4
+    # + signed in, the API version, the stages, the API use, new stakeholders as
+    # Contacts (off) and Account Plans (not available)
+    assert sum(step["ok"] for step in report["steps"]) == len(FIELDS) + 6
 
 
 def test_a_certificate_bundle_that_is_not_there_is_named(connected, monkeypatch, tmp_path):

@@ -129,6 +129,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"{where}: {added}: {', '.join(pushed.contacts)}.")
             for refused in pushed.role_errors:
                 self.stdout.write(f"{where}: contact role not added: {refused}.")
+        self.stdout.write(
+            f"Contacts {'to create' if report.dry_run else 'created'} in Salesforce: "
+            f"{report.contacts_created()}."
+        )
+        for line in report.contact_lines():
+            self.stdout.write(f"{line}.")
+        for line in report.account_plans.lines(dry_run=report.dry_run):
+            self.stdout.write(f"{line}.")
+        for error in report.account_plans.errors():
+            self.stdout.write(f"{error}.")
         for left_out in report.left_out:
             self.stdout.write(f"{left_out}: left out (import it from Salesforce to link it).")
         for conflict in report.conflicts:
@@ -208,5 +218,19 @@ def _push_json(report: PushReport) -> dict:
         "conflicts": report.conflicts,
         "dropped": report.dropped,
         "not_pushed": report.not_pushed,
+        "contacts_created": report.contacts_created(),
+        "contacts": [
+            {
+                "stakeholder": m.stakeholder.name,
+                "id": m.stakeholder.pk,
+                "account": m.stakeholder.account.name,
+                "outcome": m.outcome,
+                "crm_id": m.crm_id,
+                "error": m.error,
+            }
+            for m in report.contacts
+        ],
+        "contacts_left_out": report.contacts_left_out,
+        "account_plans": report.account_plans.as_json(),
         "errors": report.errors,
     }

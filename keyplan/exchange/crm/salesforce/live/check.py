@@ -6,8 +6,9 @@ and the Opportunity stages."""
 from dataclasses import dataclass, field
 
 from keyplan.exchange.crm.salesforce.fields import FIELDS
+from keyplan.exchange.crm.salesforce.live.account_plans import has_account_plans
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
-from keyplan.exchange.crm.salesforce.live.config import Config, current
+from keyplan.exchange.crm.salesforce.live.config import Config, current, stored
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
 
 
@@ -50,6 +51,7 @@ def check_connection(config: Config | None = None) -> Report:
         with Client(token, config["api_version"]) as client:
             if _version(client, config, report):
                 _objects(client, config, report)
+                _account_plans(client, report)
             if client.api_usage:
                 used, allowed = client.api_usage
                 report.works(f"API use: {used:,} of the org's {allowed:,} requests a day.")
@@ -106,9 +108,47 @@ def _objects(client: Client, config: Config, report: Report) -> None:
             )
         else:
             report.works(f"{object_name}: all {len(wanted)} fields keyplan reads are readable.")
+        if object_name == "Contact":
+            _contacts_switch(described, report)
         if object_name == "Opportunity":
             _play_id(fields, config["play_id_field"], report)
             _stages(fields.get("StageName"), report)
+
+
+def _account_plans(client: Client, report: Report) -> None:
+    """Whether the org has Sales Cloud's account plans (describeGlobal lists
+    AccountPlan, resources_describeGlobal.htm): not an error when it has not."""
+    try:
+        available = has_account_plans(client)
+    except ApiError as error:
+        report.missing(f"The org did not list its objects: {error}.")
+        return
+    if available:
+        report.works(
+            "Account Plans are available: a push writes each plan's SWOT to AccountPlan and "
+            "its objectives to AccountPlanObjective."
+        )
+    else:
+        report.works(
+            "Account Plans are not available in the org (turn on account plans in Sales "
+            "Cloud to have the SWOT and objectives written there); nothing else needs them."
+        )
+
+
+def _contacts_switch(described: dict, report: Report) -> None:
+    """Whether a push creates new stakeholders as Contacts, and can (describe's
+    createable, resources_sobject_describe.htm)."""
+    if not stored().create_contacts:
+        report.works(
+            "New stakeholders are not created as Contacts (switched off on the Integrations page)."
+        )
+    elif described.get("createable", True):
+        report.works("New stakeholders of pushed plays are created as Contacts.")
+    else:
+        report.missing(
+            "New stakeholders are to be created as Contacts, but the integration user may "
+            "not create Contacts: give them create access to Contact (a permission set)."
+        )
 
 
 def _play_id(fields: dict[str, dict], name: str, report: Report) -> None:

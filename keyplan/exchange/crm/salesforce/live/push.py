@@ -12,7 +12,8 @@ the org's picklist. Records go by sObject Collections, at most 200 a request, wi
 allOrNone false: Salesforce's refusal of one play is reported on that play and the
 others go through. A pushed play keeps its Opportunity id. Nothing is ever deleted in
 Salesforce. Then the plays' stakeholders who are Salesforce contacts become the
-Opportunities' contact roles (roles.py).
+Opportunities' contact roles (roles.py); before that, when the connection's switch
+is on, the plays' stakeholders made in keyplan are created as Contacts (contacts.py).
 
 Salesforce's pages followed (REST API Developer Guide):
 - upsert: resources_composite_sobjects_collections_upsert.htm
@@ -34,7 +35,9 @@ from keyplan.audit import trail as audit
 from keyplan.core.errors import ConflictError, Forbidden
 from keyplan.exchange.crm.salesforce import terms
 from keyplan.exchange.crm.salesforce.live import config as live_config
+from keyplan.exchange.crm.salesforce.live.account_plans import PlansReport, push_account_plans
 from keyplan.exchange.crm.salesforce.live.client import ApiError, Client
+from keyplan.exchange.crm.salesforce.live.contacts import Made, create_contacts, new_stakeholders
 from keyplan.exchange.crm.salesforce.live.guard import PushGuard
 from keyplan.exchange.crm.salesforce.live.oauth import ConnectionFailed, request_token
 from keyplan.exchange.crm.salesforce.live.pull import (
@@ -81,12 +84,43 @@ class PushReport:
     # plays whose Opportunity was deleted in Salesforce (kept, not pushed).
     dropped: list[str] = field(default_factory=list)
     not_pushed: list[str] = field(default_factory=list)
+    # Stakeholders created (or to create) as Contacts, when the connection's switch is
+    # on; when it is off, how many were left out.
+    contacts: list[Made] = field(default_factory=list)
+    contacts_left_out: int = 0
+    # The plans' SWOT and objectives, where the org has Account Plans.
+    account_plans: PlansReport = field(default_factory=PlansReport)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not any(
-            p.outcome == "failed" or p.role_errors for p in self.plays
+        return (
+            not self.errors
+            and not any(p.outcome == "failed" or p.role_errors for p in self.plays)
+            and not any(m.error for m in self.contacts)
+            and not self.account_plans.errors()
         )
+
+    def contacts_created(self) -> int:
+        return sum(m.outcome in ("created", "would create") for m in self.contacts)
+
+    def contact_lines(self) -> list[str]:
+        """The Contacts in plain words, a line each (without a full stop)."""
+        lines = []
+        for made in self.contacts:
+            if made.outcome == "would create":
+                lines.append(f"{made.where}: would be created as a Contact")
+            elif made.outcome == "created":
+                kept = f"; {made.error}" if made.error else ""
+                lines.append(f"{made.where}: created as Contact {made.crm_id}{kept}")
+            else:
+                lines.append(f"{made.where}: not created as a Contact: {made.error}")
+        if self.contacts_left_out:
+            n = self.contacts_left_out
+            lines.append(
+                f"{n} stakeholder{'s' if n != 1 else ''} not in Salesforce "
+                f"{'were' if n != 1 else 'was'} left out: creating Contacts is off (Integrations)"
+            )
+        return lines
 
     def pushed(self) -> dict[str, int]:
         return {word: sum(p.outcome == word for p in self.plays) for word in OUTCOMES}
@@ -191,7 +225,13 @@ def push(*, by, dry_run: bool = False, accounts: list[str] | None = None) -> Pus
                 for record in dropped_links(accounts=chosen, dry_run=dry_run)
             ]
             _push_plays(client, plays, config["play_id_field"], report, by=by)
+            newcomers = new_stakeholders(report.plays)
+            if connection.create_contacts:
+                report.contacts = create_contacts(client, newcomers, dry_run=dry_run, by=by)
+            else:
+                report.contacts_left_out = len(newcomers)
             push_roles(client, report.plays, dry_run=dry_run)
+            report.account_plans = push_account_plans(client, chosen, dry_run=dry_run)
     except ApiError as error:
         report.errors.append(_stopped(error) if stops(error) else str(error))
     except ConnectionFailed as error:

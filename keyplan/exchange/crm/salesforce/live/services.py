@@ -11,7 +11,12 @@ from keyplan.core.errors import Forbidden
 from keyplan.core.history import author
 from keyplan.exchange.crm.salesforce.live.config import SECRETS
 from keyplan.exchange.crm.salesforce.live.sealed import seal
-from keyplan.exchange.models import AccountSync, DeletedRecord, SalesforceConnection
+from keyplan.exchange.models import (
+    AccountSync,
+    DeletedRecord,
+    PushedRecord,
+    SalesforceConnection,
+)
 from keyplan.growth.models import Play
 from keyplan.relationships.models import Stakeholder
 
@@ -87,6 +92,18 @@ def save_stage_map(stage_map: dict[str, str], *, by, version: int) -> Salesforce
     with _changing(by, version) as connection:
         connection.stage_map = {k: v.strip() for k, v in stage_map.items() if v.strip()}
     return connection
+
+
+def save_contacts_switch(on: bool, *, by, version: int) -> SalesforceConnection:
+    """Set whether a push creates the new stakeholders of its plays as Contacts."""
+    with _changing(by, version) as connection:
+        connection.create_contacts = bool(on)
+    return connection
+
+
+def contact_of(stakeholder: Stakeholder, crm_id: str, *, by) -> Stakeholder:
+    """Tie a stakeholder to the Contact a push created for them (with history)."""
+    return services.update(stakeholder, by=by, version=stakeholder.version, crm_id=crm_id)
 
 
 def keep_stage_map(stage_map: dict[str, str]) -> None:
@@ -191,3 +208,28 @@ def synced(account_ids: list[int], at) -> None:
     with transaction.atomic():
         for account_id in account_ids:
             AccountSync.objects.update_or_create(account_id=account_id, defaults={"synced_at": at})
+
+
+def pushed_records(object_name: str, account_crm_ids: list[str]) -> dict[int, PushedRecord]:
+    """The records of these accounts a push wrote to `object_name`, by keyplan's pk."""
+    rows = PushedRecord.objects.filter(object_name=object_name, account_crm_id__in=account_crm_ids)
+    return {row.record_id: row for row in rows}
+
+
+def keep_pushed(object_name: str, record_id: int, crm_id: str, *, account_crm_id: str, name: str):
+    """Keep the Salesforce id a push wrote a record to, for the next push to update."""
+    PushedRecord.objects.update_or_create(
+        object_name=object_name,
+        record_id=record_id,
+        defaults={
+            "crm_id": crm_id,
+            "account_crm_id": account_crm_id,
+            "name": name[:255],
+            "pushed_at": clock.now(),
+        },
+    )
+
+
+def forget_pushed(rows: list[PushedRecord]) -> None:
+    """Forget records whose keyplan side was deleted, once the report said so."""
+    PushedRecord.objects.filter(pk__in=[row.pk for row in rows]).delete()

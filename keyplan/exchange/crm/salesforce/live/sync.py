@@ -58,6 +58,14 @@ class SyncReport:
                 if pushed.outcome == "failed":
                     errors.append(f"{where}: {pushed.error}")
                 errors += [f"{where}: contact role not added: {e}" for e in pushed.role_errors]
+            errors += [
+                f"{m.where}: not created as a Contact: {m.error}"
+                if m.outcome == "failed"
+                else f"{m.where}: {m.error}"
+                for m in self.push.contacts
+                if m.error
+            ]
+            errors += self.push.account_plans.errors()
         return errors
 
     @property
@@ -94,6 +102,9 @@ class SyncReport:
             "deletions": list(self.deletions.messages),
             "dropped": list(self.push.dropped) if self.push else [],
             "not_pushed": list(self.push.not_pushed) if self.push else [],
+            "contacts_created": self.push.contacts_created() if self.push else 0,
+            "contacts_left_out": self.push.contacts_left_out if self.push else 0,
+            "account_plans": self.push.account_plans.as_json() if self.push else {},
             "notes": self.notes(),
             "conflicts": self.conflicts(),
             "errors": self.all_errors(),
@@ -139,6 +150,16 @@ class SyncReport:
         if self.push is not None:
             lines += [f"Not pushed: {m}." for m in self.push.not_pushed]
             lines += [f"Link dropped: {m}." for m in self.push.dropped]
+            lines.append(
+                f"Contacts {'to create' if self.dry_run else 'created'} in Salesforce: "
+                f"{self.push.contacts_created()}."
+            )
+            lines += [
+                f"Contact: {line}."
+                for line in self.push.contact_lines()
+                if "not created as a Contact" not in line
+            ]
+            lines += [f"{line}." for line in self.push.account_plans.lines(dry_run=self.dry_run)]
         lines += [f"Note: {n}." for n in self.notes()]
         for conflict in self.conflicts():
             lines.append(f"Conflict: {conflict.get('message') or conflict}.")

@@ -13,7 +13,12 @@ from keyplan.exchange.crm.salesforce.live import config as live_config
 from keyplan.exchange.crm.salesforce.live.check import check_connection
 from keyplan.exchange.crm.salesforce.live.forms import ConnectionForm
 from keyplan.exchange.crm.salesforce.live.pull import linked_accounts
-from keyplan.exchange.crm.salesforce.live.services import Stale, save_connection, save_stage_map
+from keyplan.exchange.crm.salesforce.live.services import (
+    Stale,
+    save_connection,
+    save_contacts_switch,
+    save_stage_map,
+)
 from keyplan.growth.models import Stage
 
 
@@ -32,7 +37,20 @@ def integrations(request):
     config = live_config.current(connection)
     report, saved, status = None, False, 200
     stage_saved, stage_error = False, ""
-    if request.method == "POST" and "stage_map" in request.POST:
+    contacts_saved, contacts_error = False, ""
+    if request.method == "POST" and "contacts_switch" in request.POST:
+        try:
+            connection = save_contacts_switch(
+                request.POST.get("create_contacts") == "on",
+                by=request.user,
+                version=parse_id(request.POST.get("version")) or 0,
+            )
+        except Stale as error:
+            contacts_error, status = str(error), 409
+        else:
+            contacts_saved = True
+        form = ConnectionForm(initial=_initial(connection), config=config)
+    elif request.method == "POST" and "stage_map" in request.POST:
         try:
             connection = save_stage_map(
                 {str(stage): request.POST.get(f"stage_{stage}", "")[:255] for stage in Stage},
@@ -90,6 +108,8 @@ def integrations(request):
         ],
         "stage_saved": stage_saved,
         "stage_error": stage_error,
+        "contacts_saved": contacts_saved,
+        "contacts_error": contacts_error,
         "environment": live_config.ENVIRONMENT,
         "nav": "integrations",
     }
