@@ -9,7 +9,7 @@ Every read goes through the access rule: a conflict of an account the user may n
 see does not exist for them.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models, transaction
@@ -229,14 +229,19 @@ def _keep(current: SyncConflict, record: Tracked, keep: str, *, by, version: int
 def _audited(current: SyncConflict, *, kept: str) -> None:
     """The choice on the audit trail: the record, the field, the side kept and its
     value; none kept when the record was deleted in keyplan (the deletion stands)."""
-    details: dict[str, str] = {"field": label(current), "kept": kept}
+    outcome: dict[str, Any] = {"closed": "the record was deleted in keyplan"}
     if kept:
         value = current.salesforce_value if kept == Kept.SALESFORCE else current.keyplan_value
-        details["value"] = shown_value(current, value)
-    else:
-        details["closed"] = "the record was deleted in keyplan"
-    target = (model_of(current)._meta.model_name, current.record_id, current.record_name)
-    record(kinds.SYNC_RESOLVED, actor=current.resolved_by, target=target, **details)
+        outcome = {"value": shown_value(current, value)}
+    target = (str(model_of(current)._meta.model_name), current.record_id, current.record_name)
+    record(
+        kinds.SYNC_RESOLVED,
+        actor=current.resolved_by,
+        target=target,
+        field=label(current),
+        kept=kept,
+        **outcome,
+    )
 
 
 def _close_deleted(current: SyncConflict, *, by) -> None:
