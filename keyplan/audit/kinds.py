@@ -48,7 +48,7 @@ LABELS = {
     MFA_RESET: "Two-step sign-in reset",
     MFA_CODES: "Recovery codes made",
     MFA_FAILED: "Two-step code refused",
-    SSO_CHANGED: "Single sign-on settings changed",
+    SSO_CHANGED: "Single sign-on changed",
     TOKEN_CREATED: "API token created",
     TOKEN_REVOKED: "API token revoked",
     TOKEN_USED: "API token used",

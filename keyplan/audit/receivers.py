@@ -84,6 +84,16 @@ def mfa_removed(sender, user, by=None, **kwargs: Any) -> None:
     record(kind, actor=by if by is not None else FROM_REQUEST, target=user)
 
 
+def unbound(sender, instance: models.Model, **kwargs: Any) -> None:
+    """A single sign-on identity deleted (in the admin site, or with its user): its next
+    sign-in is a first one again, which may create or link another user."""
+    identity = {
+        "issuer": getattr(instance, "issuer", ""),
+        "subject": getattr(instance, "subject", ""),
+    }
+    record(kinds.SSO_CHANGED, target=instance, unbound=identity)
+
+
 def locked_out(sender, request, username, ip_address, **kwargs: Any) -> None:
     user = get_user_model().objects.filter(username=username).first() if username else None
     record(kinds.LOCKED_OUT, actor=user, login=username or "", request=request)
@@ -203,5 +213,6 @@ def connect() -> None:
         lambda sender, instance, **kwargs: leaving(instance.pk, True),
         sender=get_user_model(), weak=False, dispatch_uid="audit-user-leaving",
     )  # fmt: skip
+    post_delete.connect(unbound, sender=apps.get_model("sso.SsoIdentity"), dispatch_uid="audit-sso")
     members = apps.get_model("team.Team").members.through
     m2m_changed.connect(team_members, sender=members, dispatch_uid="audit-team-members")

@@ -14,7 +14,7 @@ from django.test import Client
 
 from keyplan.api.models import ApiToken
 from keyplan.security import sessions
-from keyplan.security.sso.models import SsoSettings
+from keyplan.security.sso.models import SsoIdentity, SsoSettings
 from keyplan.team.models import Role, User
 from tests.audit.conftest import HERE, PASSWORD, events, only, signed_in_client
 from tests.security.discovery import CLIENT, Provider, new_key, public_jwk, sign
@@ -153,3 +153,17 @@ def test_the_linking_switch_changed_in_the_admin_site_is_on_the_trail(admin_user
     event = only("sso.changed")
     assert event.actor == admin_user
     assert event.details == {"changes": {"link_by_email": [False, True]}}
+
+
+def test_an_identity_unbound_in_the_admin_site_is_on_the_trail(provider, admin_user):
+    back_from_provider(Client(), provider, sub="s-5", preferred_username="sam")
+    identity = SsoIdentity.objects.get()
+    client = signed_in_client(admin_user)
+
+    client.post(f"/admin/sso/ssoidentity/{identity.pk}/delete/", {"post": "yes"})
+
+    assert not SsoIdentity.objects.exists()
+    event = only("sso.changed")
+    assert event.actor == admin_user
+    assert event.target_label == f"sam at {provider.issuer}"
+    assert event.details == {"unbound": {"issuer": provider.issuer, "subject": "s-5"}}
