@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from keyplan.api import tokens
 from keyplan.api.models import ApiToken
 from keyplan.core.choices import Role
-from keyplan.security import sessions
+from keyplan.security import sessions, signals
 from keyplan.security.headers import no_store
 from keyplan.security.sessions import CONFIRMED
 from keyplan.security.sso.views import reauthentication_url
@@ -75,6 +75,7 @@ def profile(request):
     if request.method == "POST" and not again and form.is_valid():
         if not recent:
             request.session[CONFIRMED] = int(time.time())
+            signals.confirmed.send(__name__, request=request, user=request.user, via="password")
         day = form.cleaned_data["expires"]
         until = tokens.end_of(day) if day else None
         try:

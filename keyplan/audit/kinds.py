@@ -6,8 +6,15 @@ MFA, a sync job) needs no migration, and one this list does not know shows as it
 
 SIGNED_IN = "signin"
 SIGNIN_FAILED = "signin.failed"
+SIGNIN_CONFIRMED = "signin.confirmed"
 SIGNED_OUT = "signout"
 LOCKED_OUT = "lockout"
+MFA_ENROLLED = "mfa.enrolled"
+MFA_REMOVED = "mfa.removed"
+MFA_RESET = "mfa.reset"
+MFA_CODES = "mfa.codes"
+MFA_FAILED = "mfa.failed"
+SSO_CHANGED = "sso.changed"
 TOKEN_CREATED = "token.created"
 TOKEN_REVOKED = "token.revoked"
 TOKEN_USED = "token.used"
@@ -15,6 +22,8 @@ EXPORT = "export"
 IMPORT = "import"
 SYNC_PULL = "sync.pull"
 SYNC_PUSH = "sync.push"
+SYNC_QUEUED = "sync.queued"
+SYNC_RESOLVED = "sync.resolved"
 REFUSED = "refused"
 USER_CREATED = "user.created"
 USER_CHANGED = "user.changed"
@@ -31,8 +40,15 @@ INTEGRATION_CHANGED = "integration.changed"
 LABELS = {
     SIGNED_IN: "Signed in",
     SIGNIN_FAILED: "Sign-in failed",
+    SIGNIN_CONFIRMED: "Sign-in confirmed",
     SIGNED_OUT: "Signed out",
     LOCKED_OUT: "Locked out",
+    MFA_ENROLLED: "Two-step sign-in turned on",
+    MFA_REMOVED: "Two-step sign-in turned off",
+    MFA_RESET: "Two-step sign-in reset",
+    MFA_CODES: "Recovery codes made",
+    MFA_FAILED: "Two-step code refused",
+    SSO_CHANGED: "Single sign-on changed",
     TOKEN_CREATED: "API token created",
     TOKEN_REVOKED: "API token revoked",
     TOKEN_USED: "API token used",
@@ -40,6 +56,8 @@ LABELS = {
     IMPORT: "Import",
     SYNC_PULL: "Salesforce pull",
     SYNC_PUSH: "Salesforce push",
+    SYNC_QUEUED: "Salesforce sync queued",
+    SYNC_RESOLVED: "Salesforce conflict resolved",
     REFUSED: "Refused",
     USER_CREATED: "User created",
     USER_CHANGED: "User changed",

@@ -1,7 +1,9 @@
 """What the audit trail hears without anyone calling it: sign-ins and lockouts
-(Django's and django-axes' signals) and every change to users, roles, teams, account
-teams, the organisation's settings and the CRM connection (model signals, so the
-admin site, the pages, the services and the commands are all covered).
+(Django's and django-axes' signals), single sign-on and two-step sign-in (the signals
+of keyplan.security, which may not import this package), and every change to users,
+roles, teams, account teams, the organisation's and single sign-on's settings and the
+CRM connection (model signals, so the admin site, the pages, the services and the
+commands are all covered).
 
 Models above this package (accounts, exchange) are named through the app registry,
 never imported. A change records its fields' old and new values, except secrets,
@@ -18,7 +20,10 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from keyplan.audit import kinds
-from keyplan.audit.trail import leaving, record
+from keyplan.audit.trail import FROM_REQUEST, acting, leaving, record
+from keyplan.security import signals
+from keyplan.security.mfa.signin import METHOD
+from keyplan.security.sso import backends
 
 # Fields whose values never go into the trail, only that they changed.
 SECRETS = {"password", "client_secret", "private_key", "sealed_client_secret", "sealed_key"}
@@ -29,7 +34,13 @@ MEMBERSHIP = {"post_add": "added", "post_remove": "removed", "post_clear": "remo
 
 
 def signed_in(sender, request, user, **kwargs: Any) -> None:
-    record(kinds.SIGNED_IN, actor=user, request=request, target=user)
+    details: dict[str, Any] = {}
+    if getattr(user, "backend", None) == backends.PATH:
+        # What the provider's sign-in did: "created", "linked" (by email) or "bound".
+        details = {"via": "oidc", "outcome": getattr(request, backends.OUTCOME, "")}
+    if getattr(request, METHOD, None):  # the second step's code: "app" or "recovery"
+        details["mfa"] = getattr(request, METHOD)
+    record(kinds.SIGNED_IN, actor=user, request=request, target=user, **details)
 
 
 def signed_out(sender, request, user, **kwargs: Any) -> None:
@@ -37,10 +48,50 @@ def signed_out(sender, request, user, **kwargs: Any) -> None:
         record(kinds.SIGNED_OUT, actor=user, request=request, target=user)
 
 
-def signin_failed(sender, credentials: dict, request=None, **kwargs: Any) -> None:
+def signin_failed(
+    sender, credentials: dict, request=None, second_step: bool = False, **kwargs: Any
+) -> None:
+    if "code_verifier" in credentials:
+        return  # the single sign-on callback's: sso_refused says why, once
     name = str(credentials.get("username") or "")
     user = get_user_model().objects.filter(username=name).first() if name else None
-    record(kinds.SIGNIN_FAILED, actor=user, login=name, request=request)
+    kind = kinds.MFA_FAILED if second_step else kinds.SIGNIN_FAILED  # a wrong code
+    record(kind, actor=user, login=name, request=request)
+
+
+def sso_refused(sender, request, user, reason: str, **kwargs: Any) -> None:
+    # A sign-in again that failed names who was signed in; a first one, nobody.
+    record(kinds.SIGNIN_FAILED, request=request, via="oidc", reason=reason)
+
+
+def confirmed(sender, request, user, via: str, **kwargs: Any) -> None:
+    record(kinds.SIGNIN_CONFIRMED, actor=user, request=request, target=user, via=via)
+
+
+def mfa_enrolled(sender, user, **kwargs: Any) -> None:
+    # At a required enrolment the user is not signed in yet: named, not from the request.
+    record(kinds.MFA_ENROLLED, actor=user, target=user)
+
+
+def mfa_codes(sender, user, **kwargs: Any) -> None:
+    record(kinds.MFA_CODES, actor=user, target=user)
+
+
+def mfa_removed(sender, user, by=None, **kwargs: Any) -> None:
+    """Turned off by the user themselves, or reset by someone else (an administrator)."""
+    who = by if by is not None else acting()
+    kind = kinds.MFA_REMOVED if who is not None and who.pk == user.pk else kinds.MFA_RESET
+    record(kind, actor=by if by is not None else FROM_REQUEST, target=user)
+
+
+def unbound(sender, instance: models.Model, **kwargs: Any) -> None:
+    """A single sign-on identity deleted (in the admin site, or with its user): its next
+    sign-in is a first one again, which may create or link another user."""
+    identity = {
+        "issuer": getattr(instance, "issuer", ""),
+        "subject": getattr(instance, "subject", ""),
+    }
+    record(kinds.SSO_CHANGED, target=instance, unbound=identity)
 
 
 def locked_out(sender, request, username, ip_address, **kwargs: Any) -> None:
@@ -137,12 +188,18 @@ def connect() -> None:
     user_logged_out.connect(signed_out, dispatch_uid="audit-signed-out")
     user_login_failed.connect(signin_failed, dispatch_uid="audit-signin-failed")
     user_locked_out.connect(locked_out, dispatch_uid="audit-locked-out")
+    signals.sso_refused.connect(sso_refused, dispatch_uid="audit-sso-refused")
+    signals.confirmed.connect(confirmed, dispatch_uid="audit-confirmed")
+    signals.mfa_enrolled.connect(mfa_enrolled, dispatch_uid="audit-mfa-enrolled")
+    signals.mfa_codes.connect(mfa_codes, dispatch_uid="audit-mfa-codes")
+    signals.mfa_removed.connect(mfa_removed, dispatch_uid="audit-mfa-removed")
     watched = [
         ("team.User", kinds.USER_CREATED, kinds.USER_CHANGED, kinds.USER_DELETED),
         ("team.Team", kinds.TEAM_CREATED, kinds.TEAM_CHANGED, kinds.TEAM_DELETED),
         ("team.AccountMember", kinds.ACCOUNT_TEAM, kinds.ACCOUNT_TEAM, kinds.ACCOUNT_TEAM),
         # Created once with its defaults on first use: only changes are worth a line.
         ("team.Organisation", None, kinds.ORGANISATION_CHANGED, kinds.ORGANISATION_CHANGED),
+        ("sso.SsoSettings", None, kinds.SSO_CHANGED, kinds.SSO_CHANGED),
         ("exchange.SalesforceConnection", None, kinds.INTEGRATION_CHANGED,
          kinds.INTEGRATION_CHANGED),
     ]  # fmt: skip
@@ -156,5 +213,6 @@ def connect() -> None:
         lambda sender, instance, **kwargs: leaving(instance.pk, True),
         sender=get_user_model(), weak=False, dispatch_uid="audit-user-leaving",
     )  # fmt: skip
+    post_delete.connect(unbound, sender=apps.get_model("sso.SsoIdentity"), dispatch_uid="audit-sso")
     members = apps.get_model("team.Team").members.through
     m2m_changed.connect(team_members, sender=members, dispatch_uid="audit-team-members")

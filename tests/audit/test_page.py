@@ -106,3 +106,30 @@ def test_pages_of_fifty_cost_the_same_queries_as_a_few(page):
     assert 'page=2">Next' in first.text
     assert len(shown(second)) == PER_PAGE
     assert "kind=refused&amp;page=3" in second.text
+
+
+def test_every_kind_has_its_words_and_a_place_in_the_filter(page):
+    constants = {v for k, v in vars(kinds).items() if k.isupper() and isinstance(v, str)}
+    options = page.get(URL).text
+
+    assert constants == set(kinds.LABELS)
+    for kind, words in kinds.LABELS.items():
+        assert f'<option value="{kind}">{words}</option>' in options
+
+
+def test_the_filter_finds_single_sign_on_mfa_and_sync_events_by_their_kind(page):
+    reset = add(kinds.MFA_RESET, login="ada")
+    removed = add(kinds.MFA_REMOVED)
+    resolved = add(kinds.SYNC_RESOLVED, field="Title", kept="salesforce")
+    add(kinds.SYNC_PULL, ok=True)
+    refused = add(kinds.SIGNIN_FAILED, login="", via="oidc", reason="linking is off")
+
+    def found(**query) -> set[AuditEvent]:
+        return set(shown(page.get(URL, query)))
+
+    assert found(kind=kinds.MFA_RESET) == {reset}
+    assert found(kind=kinds.MFA_REMOVED) == {removed}
+    assert found(kind=kinds.SYNC_RESOLVED) == {resolved}
+    assert found(kind=kinds.SIGNIN_FAILED, text="oidc") == {refused}
+    response = page.get(URL, {"kind": kinds.MFA_RESET})
+    assert "Two-step sign-in reset" in response.text

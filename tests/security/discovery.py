@@ -1,6 +1,8 @@
 """A provider's discovery document and public keys on a real HTTP server on 127.0.0.1,
 with ID tokens the tests sign themselves: enough of a provider for keyplan's
-verification step and the start of its sign-in, without a sign-in page."""
+verification step and the start of its sign-in, without a sign-in page. Its token
+endpoint answers with the ID token a test set (`id_token`), so a test can drive the
+whole callback as a browser back from the provider would."""
 
 import json
 import threading
@@ -28,6 +30,7 @@ class Provider:
     def __init__(self):
         self.keys: list[dict] = []
         self.jwks_reads = 0
+        self.id_token = ""  # what the token endpoint answers, whatever the code
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +43,19 @@ class Provider:
                 else:
                     self.send_error(404)
                     return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                if self.path != "/token" or not provider.id_token:
+                    self.send_error(400)
+                    return
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = {"id_token": provider.id_token, "access_token": "", "token_type": "Bearer"}
                 data = json.dumps(body).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -41,8 +41,8 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request: HttpRequest, obj: AuthenticatorApp) -> None:
-        services.remove(obj.user)  # its recovery codes too
+        services.remove(obj.user, by=request.user)  # type: ignore[arg-type]  # and its codes
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for device in queryset.select_related("user"):
-            services.remove(device.user)
+            services.remove(device.user, by=request.user)  # type: ignore[arg-type]

@@ -72,7 +72,7 @@ def remove(request: HttpRequest) -> HttpResponse:
             "remove_form": form,
         }
         return render(request, "mfa/manage.html", context, status=400)
-    services.remove(user)  # type: ignore[arg-type]
+    services.remove(user, by=user)  # type: ignore[arg-type]
     done = "Two-step sign-in is off: your password alone signs you in."
     if services.required(user):  # type: ignore[arg-type]
         done = (

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keyplan.core.access import is_administrator
+from keyplan.security import signals
 from keyplan.team.models import Organisation, RequireMfa, User
 
 RECOVERY_CODES = 10
@@ -86,7 +87,9 @@ def confirm(user: User, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return _new_codes(user)
+    codes = _new_codes(user)
+    signals.mfa_enrolled.send(__name__, user=user)
+    return codes
 
 
 def _new_codes(user: User) -> list[str]:
@@ -102,7 +105,9 @@ def new_recovery_codes(user: User) -> list[str]:
     """Replace `user`'s recovery codes (the old ones stop working) with new ones."""
     if not enrolled(user):
         raise ValueError(f"{user.username} has no two-step sign-in to make codes for.")
-    return _new_codes(user)
+    codes = _new_codes(user)
+    signals.mfa_codes.send(__name__, user=user)
+    return codes
 
 
 @transaction.atomic
@@ -137,10 +142,12 @@ def verify(user: User, code: str) -> Check:
 
 
 @transaction.atomic
-def remove(user: User) -> bool:
+def remove(user: User, *, by: User | None = None) -> bool:
     """Turn two-step sign-in off for `user` (their app and recovery codes stop working);
     whether there was any. The user's own choice (the profile page asks the password)
-    or an administrator's reset, for someone who lost their phone and their codes."""
+    or an administrator's reset (`by`), for someone who lost their phone and codes."""
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if removed:
+        signals.mfa_removed.send(__name__, user=user, by=by)
     return bool(removed)

@@ -18,6 +18,9 @@ from keyplan.security.mfa import pending, qr, services
 from keyplan.security.mfa.forms import CodeForm
 
 LAPSED = "Your sign-in was not finished within 10 minutes; please sign in again."
+# Set on the request before the sign-in completes: the code that passed, "app" or
+# "recovery" (the audit trail notes it on the sign-in).
+METHOD = "keyplan_mfa_method"
 
 
 class SignIn(LoginView):
@@ -58,6 +61,7 @@ def code_step(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         check = services.verify(half.user, form.cleaned_data["code"])
         if check.accepted:
+            setattr(request, METHOD, check.kind)
             _signed_in(request, half)
             if check.kind == "recovery":
                 # Likely without their phone: to where they can set up another or make codes.
@@ -77,8 +81,11 @@ def code_step(request: HttpRequest) -> HttpResponse:
                 "That code is not right. Type the 6 digits your app shows now, or a recovery code."
             )
             # Counts towards the lockout like a wrong password; at the limit the lockout
-            # middleware answers instead of this page.
-            user_login_failed.send(__name__, credentials=credentials, request=request)
+            # middleware answers instead of this page. `second_step`: a wrong code, not
+            # a wrong password (the audit trail tells them apart).
+            user_login_failed.send(
+                __name__, credentials=credentials, request=request, second_step=True
+            )
             if getattr(request, "axes_locked_out", False):
                 pending.clear(request)
     return render(

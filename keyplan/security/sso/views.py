@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from keyplan.security import sessions
+from keyplan.security import sessions, signals
 from keyplan.security.sso import backends, config
 
 # Session: the state of the re-authentication under way, if one is.
@@ -93,6 +93,7 @@ class Callback(OIDCAuthenticationCallbackView):
         if self.again and same:
             # The same record the profile's password confirmation writes (sessions.CONFIRMED).
             request.session[sessions.CONFIRMED] = int(time.time())
+            signals.confirmed.send(__name__, request=request, user=request.user, via="oidc")
         return response
 
     def login_failure(self) -> HttpResponse:
@@ -101,7 +102,9 @@ class Callback(OIDCAuthenticationCallbackView):
         if reason is None and request.GET.get("error"):
             said = request.GET.get("error_description") or request.GET["error"]
             reason = f"{config.provider_name()} did not sign you in: {said}"
-        messages.error(request, reason or "Single sign-on did not complete. Try again.")
+        reason = reason or "Single sign-on did not complete. Try again."
+        signals.sso_refused.send(__name__, request=request, user=request.user, reason=reason)
+        messages.error(request, reason)
         if request.user.is_authenticated:  # a sign-in again that failed: back where it began
             return redirect(request.session.get("oidc_login_next") or "profile")
         return redirect("login")

@@ -9,7 +9,7 @@ Every read goes through the access rule: a conflict of an account the user may n
 see does not exist for them.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models, transaction
@@ -17,6 +17,8 @@ from django.db.models import F, QuerySet
 from django.utils.text import capfirst
 
 from keyplan.accounts.models import Account
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.core import access, clock, services
 from keyplan.core.errors import ConflictError, Forbidden, NotFound, ValidationError
 from keyplan.core.models import Tracked
@@ -221,6 +223,25 @@ def _keep(current: SyncConflict, record: Tracked, keep: str, *, by, version: int
     current.resolved_at, current.resolved_by, current.kept = clock.now(), by, keep
     current.version += 1
     current.save()
+    _audited(current, kept=keep)
+
+
+def _audited(current: SyncConflict, *, kept: str) -> None:
+    """The choice on the audit trail: the record, the field, the side kept and its
+    value; none kept when the record was deleted in keyplan (the deletion stands)."""
+    outcome: dict[str, Any] = {"closed": "the record was deleted in keyplan"}
+    if kept:
+        value = current.salesforce_value if kept == Kept.SALESFORCE else current.keyplan_value
+        outcome = {"value": shown_value(current, value)}
+    target = (str(model_of(current)._meta.model_name), current.record_id, current.record_name)
+    record(
+        kinds.SYNC_RESOLVED,
+        actor=current.resolved_by,
+        target=target,
+        field=label(current),
+        kept=kept,
+        **outcome,
+    )
 
 
 def _close_deleted(current: SyncConflict, *, by) -> None:
@@ -233,3 +254,4 @@ def _close_deleted(current: SyncConflict, *, by) -> None:
         current.resolved_at, current.resolved_by = clock.now(), by
         current.version += 1
         current.save()
+        _audited(current, kept="")

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django_tasks import task
 
 from keyplan.accounts.models import Account
+from keyplan.audit import kinds
+from keyplan.audit.trail import record
 from keyplan.core import access, clock
 from keyplan.core.errors import Forbidden
 from keyplan.exchange.crm.salesforce.live.sync import sync
@@ -48,6 +50,9 @@ def start_sync(*, by, account: Account | None = None) -> SyncRun:
         run = SyncRun.objects.create(account=account, by=by, queued_at=clock.now())
         # The job's row is written in this transaction: the worker sees both or neither.
         run_sync.enqueue(run.pk)
+        # Its pull and push are recorded when the worker runs them, as `by`.
+        target = account if account is not None else ("account", None, "Every linked account")
+        record(kinds.SYNC_QUEUED, actor=by, target=target, run=run.pk)
     return run
 
 
