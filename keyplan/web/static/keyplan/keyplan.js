@@ -72,12 +72,15 @@ document.addEventListener("focusin", (event) => {
 // Inline forms and the keyboard: Escape cancels a form as its Cancel button does, and
 // after a cancel or a save the focus goes back to the button that opened the form
 // (the record's "Edit", or the section's "Add"), not to the top of the page.
+let savingFrom = null; // the slot of the inline form being saved, if any
+
 function opener(slotId) {
   return slotId ? document.querySelector(`[hx-target="#${CSS.escape(slotId)}"]`) : null;
 }
 
 function closeForm(form) {
   const slotId = form.closest(".slot")?.id;
+  if (savingFrom === slotId) savingFrom = null;
   form.remove();
   opener(slotId)?.focus();
 }
@@ -92,10 +95,10 @@ document.addEventListener("keydown", (event) => {
 
 // A save answers with the re-rendered sections (the form's slot comes back empty);
 // a refused save answers with the form again, which keeps the focus on its fields.
-let savingFrom = null;
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const form = event.detail.elt.closest?.(".record-form");
-  const slotId = form?.closest(".slot")?.id;
+  // The form's own post only: a request from a field inside it is no save.
+  const form = event.detail.elt;
+  const slotId = form.matches?.(".record-form") && form.closest(".slot")?.id;
   if (slotId) savingFrom = slotId;
 });
 
