@@ -74,22 +74,29 @@ def split(rows: list, shown: int = SHOWN) -> tuple[list, list]:
 
 
 class PlanPage:
-    def __init__(self, user, account: Account, *, as_of: datetime | None = None):
+    def __init__(
+        self, user, account: Account, *, as_of: datetime | None = None, reading: bool = False
+    ):
         self.user = user
         self.account = account
         self.as_of = as_of
         team = {member.user_id for member in self.plan.members}
-        self.can_edit = as_of is None and access.can_edit_account(user, account, member_ids=team)
+        self.may_edit = as_of is None and access.can_edit_account(user, account, member_ids=team)
+        # Read mode (`?read=1`): the same plan with no edit control, for presenting it.
+        self.reading = reading
+        self.can_edit = self.may_edit and not reading
         self.can_manage = self.can_edit and access.can_manage_account(user, account)
 
     @classmethod
-    def for_viewing(cls, request, pk: int, as_of: datetime | None = None) -> "PlanPage":
+    def for_viewing(
+        cls, request, pk: int, as_of: datetime | None = None, *, reading: bool = False
+    ) -> "PlanPage":
         account = get_object_or_404(
             Account.objects.visible_to(request.user).with_last_handoff(), pk=pk
         )
         if as_of and not Account.history.filter(id=pk, history_date__lte=as_of).exists():
             raise Http404(f"{account.name} did not exist yet on {as_of:%Y-%m-%d}.")
-        return cls(request.user, account, as_of=as_of)
+        return cls(request.user, account, as_of=as_of, reading=reading)
 
     @classmethod
     def for_editing(cls, request, pk: int) -> "PlanPage":
@@ -438,7 +445,8 @@ def plan_page(request, pk: int):
         page = PlanPage.for_viewing(request, pk)  # a plan they may not see stays a 404
         context = {"page": page, "value": request.GET.get("as_of")}
         return render(request, "web/bad_date.html", context, status=400)
-    page = PlanPage.for_viewing(request, pk, as_of=moment)
+    reading = request.GET.get("read") == "1"
+    page = PlanPage.for_viewing(request, pk, as_of=moment, reading=reading)
     sections = [
         page.render_section(name, request) for name, _ in SECTIONS if name not in ("summary",)
     ]

@@ -366,3 +366,20 @@ def test_yen_amounts_have_the_yen_sign_and_no_decimals(
     dashboard = client.get(reverse("portfolio")).text
     assert "¥1,234,568" in dashboard and "¥4.5M" in dashboard
     assert not re.search(r"\$\d|JPY|¥[\d,]+\.\d\d", dashboard)
+
+
+def test_read_mode_renders_the_plan_without_edit_controls(client, account, champion, owner, viewer):
+    client.force_login(owner)
+    url = reverse("plan", args=[account.pk])
+    editing = client.get(url).text
+    assert 'href="?read=1">Read mode</a>' in editing
+    assert "hx-post" in editing and ">Edit</button>" in editing
+
+    reading = client.get(url, {"read": "1"}).text
+    assert "Sarah Lin" in reading
+    assert "hx-post" not in reading and '<form class="record-form"' not in reading
+    assert ">Edit</button>" not in reading and ">Remove</button>" not in reading
+    assert 'href="?">Edit mode</a>' in reading
+    # A viewer, who may not edit, has no mode to switch.
+    client.force_login(viewer)
+    assert "Read mode</a>" not in client.get(url).text

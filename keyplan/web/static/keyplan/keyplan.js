@@ -3,8 +3,23 @@ document.addEventListener("click", (event) => {
   // "Cancel" on an inline form: drop the form, leaving the record as it was.
   const cancel = event.target.closest("[data-cancel]");
   if (cancel) {
-    cancel.closest("form").remove();
+    closeForm(cancel.closest("form"));
     return;
+  }
+  // A plan section's "Hide"/"Show" button folds it away (remembered in this browser).
+  const toggle = event.target.closest(".section-toggle");
+  if (toggle) {
+    const section = toggle.closest(".plan-section");
+    foldSection(section, !section.classList.contains("collapsed"));
+    remember(section.id, section.classList.contains("collapsed"));
+    return;
+  }
+  // Going to a folded section from the section index unfolds it.
+  const jump = event.target.closest('.section-index a[href^="#"]');
+  const target = jump && document.getElementById(jump.getAttribute("href").slice(1));
+  if (target?.classList.contains("collapsed")) {
+    foldSection(target, false);
+    remember(target.id, false);
   }
   // A cell of the whitespace grid (an SVG link) opens its form below the grid.
   const cell = event.target.closest(".whitespace-picture a");
@@ -53,3 +68,110 @@ document.addEventListener("change", (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches?.("input[data-select-on-focus]")) event.target.select();
 });
+
+// Inline forms and the keyboard: Escape cancels a form as its Cancel button does, and
+// after a cancel or a save the focus goes back to the button that opened the form
+// (the record's "Edit", or the section's "Add"), not to the top of the page.
+let savingFrom = null; // the slot of the inline form being saved, if any
+
+function opener(slotId) {
+  return slotId ? document.querySelector(`[hx-target="#${CSS.escape(slotId)}"]`) : null;
+}
+
+function closeForm(form) {
+  const slotId = form.closest(".slot")?.id;
+  if (savingFrom === slotId) savingFrom = null;
+  form.remove();
+  opener(slotId)?.focus();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  const form = event.target.closest?.(".record-form");
+  if (!form || !form.querySelector("[data-cancel]")) return;
+  event.preventDefault();
+  closeForm(form);
+});
+
+// A save answers with the re-rendered sections (the form's slot comes back empty);
+// a refused save answers with the form again, which keeps the focus on its fields.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  // The form's own post only: a request from a field inside it is no save.
+  const form = event.detail.elt;
+  const slotId = form.matches?.(".record-form") && form.closest(".slot")?.id;
+  if (slotId) savingFrom = slotId;
+});
+
+function refocusAfterSave() {
+  if (!savingFrom) return;
+  const slot = document.getElementById(savingFrom);
+  if (slot && slot.querySelector(".record-form")) return;
+  const button = opener(savingFrom);
+  savingFrom = null;
+  if (button) {
+    button.focus();
+    button.closest(".record, .plan-section")?.scrollIntoView({ block: "nearest" });
+  }
+}
+document.addEventListener("htmx:afterSettle", refocusAfterSave);
+document.addEventListener("htmx:load", refocusAfterSave);
+
+// Plan sections fold away: each section's header gets a "Hide"/"Show" button
+// (aria-expanded); the folded ones are kept in localStorage by section id, so they
+// stay folded after a reload. Sections re-rendered by an edit keep their state.
+const FOLDED = "keyplan.folded-sections";
+
+function folded() {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(FOLDED) || "[]"));
+  } catch {
+    return new Set();
+  }
+}
+
+function remember(id, isFolded) {
+  const ids = folded();
+  if (isFolded) ids.add(id);
+  else ids.delete(id);
+  try {
+    localStorage.setItem(FOLDED, JSON.stringify([...ids]));
+  } catch {
+    // Storage refused (private mode): the section still folds, for this visit.
+  }
+}
+
+function foldSection(section, isFolded) {
+  section.classList.toggle("collapsed", isFolded);
+  const toggle = section.querySelector(":scope > header > .section-toggle");
+  if (!toggle) return;
+  toggle.setAttribute("aria-expanded", String(!isFolded));
+  toggle.firstChild.textContent = isFolded ? "Show" : "Hide";
+}
+
+function foldable(root) {
+  const ids = folded();
+  // A section filled in later (the numbers) loads its header, inside the section.
+  const around = root.closest?.(".plan .plan-section");
+  const sections = around ? [around] : [];
+  sections.push(...(root.querySelectorAll?.(".plan .plan-section") || []));
+  sections.forEach((section) => {
+    const header = section.querySelector(":scope > header");
+    const heading = header?.querySelector("h2");
+    if (!section.id || !heading) return;
+    let toggle = header.querySelector(":scope > .section-toggle");
+    if (!toggle) {
+      toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "link section-toggle";
+      toggle.setAttribute("aria-controls", section.id);
+      const name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = ` ${heading.firstChild?.textContent.trim() || "section"}`;
+      toggle.append(document.createTextNode("Hide"), name);
+      header.append(toggle);
+    }
+    foldSection(section, ids.has(section.id));
+  });
+}
+document.addEventListener("htmx:load", (event) => foldable(event.detail.elt));
+foldable(document);
