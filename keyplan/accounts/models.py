@@ -220,6 +220,9 @@ class Account(Checked, Versioned):
         db_index=True,
         help_text="The last change to any record of the plan (kept by the services).",
     )
+    # Advanced by the services with every change to any record of the plan, so what is
+    # built from the whole plan (its document, its figures) is known current or not.
+    plan_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     # 1. Profile
     industry = models.CharField(max_length=80, blank=True)

@@ -18,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError
 
-from keyplan.core import access, bulk, clock, sanity
+from keyplan.core import access, bulk, clock, sanity, signals
 from keyplan.core.errors import ConflictError, NotFound
 from keyplan.core.history import acting_as, author
 from keyplan.core.models import Tracked, Versioned
@@ -119,7 +119,15 @@ def _touch_plan(record: Tracked) -> None:
 
 def _mark_changed(account: PlanAccount) -> None:
     if account.pk is not None:
-        _accounts().filter(pk=account.pk).update(last_changed=clock.now())
+        _plans_changed({account.pk}, clock.now())
+
+
+def _plans_changed(account_ids: set[Any], stamp: Any) -> None:
+    """Advance the plans' version and last change, then tell the packages above."""
+    _accounts().filter(pk__in=account_ids).update(
+        last_changed=stamp, plan_version=models.F("plan_version") + 1
+    )
+    signals.plan_changed.send(sender=None, account_ids=frozenset(account_ids))
 
 
 # Accounts are a model of a package above this one: named through the app registry.
@@ -213,7 +221,7 @@ def create_many(model: type[T], rows: Sequence[Mapping[str, Any]], *, by: Actor)
         if model.account_path is not None:
             touched = {r.plan_account.pk for r in records if r.plan_account is not None}
             if touched:
-                _accounts().filter(pk__in=touched).update(last_changed=stamp)
+                _plans_changed(touched, stamp)
     for record, fields in zip(records, fired, strict=True):
         sanity.tell(record, fields)
     return records

@@ -32,7 +32,9 @@ from keyplan.team.models import Organisation
 MERGE_WINDOW = timedelta(seconds=2)
 # History rows read per model for `limit` entries: some rows merge or change nothing.
 FETCH_FACTOR = 2
-SKIPPED_FIELDS = frozenset({"version", "updated_at", "created_at", "last_changed", "value_checks"})
+SKIPPED_FIELDS = frozenset(
+    {"version", "updated_at", "created_at", "last_changed", "plan_version", "value_checks"}
+)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ without the database; each with the way back, and the favicon."""
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from keyplan.accounts.models import Account
 from keyplan.team.models import User
@@ -35,7 +36,9 @@ def test_not_found_is_the_same_for_a_wrong_address_and_a_plan_not_shared(
     assert page.get_by_role("link", name="Your accounts").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("link", name="Your accounts").click()
-    assert page.get_by_role("heading", name="NovaTech").count() or "NovaTech" in page.content()
+    # expect() waits for the accounts list to arrive; reading the page mid-navigation sees nothing
+    page.wait_for_url("**/accounts/")
+    expect(page.locator("main")).to_contain_text("NovaTech")
     page.goto(page.base + f"/accounts/{hidden.pk}/")
     page.screenshot(path=ARTIFACTS / f"error-404-{width}.png", full_page=True)
 

@@ -266,3 +266,24 @@ def test_any_change_to_the_plan_marks_the_account_changed(account, champion, own
     services.delete(champion, by=owner, version=champion.version + 1)
     account.refresh_from_db()
     assert account.last_changed > moment + timedelta(days=2)
+
+
+def test_every_change_to_a_plan_advances_its_version_and_says_which_plan(account, owner):
+    from keyplan.core.signals import plan_changed
+
+    heard = []
+
+    def listen(account_ids, **kwargs):
+        heard.append(account_ids)
+
+    plan_changed.connect(listen)
+    try:
+        start = Account.objects.get(pk=account.pk).plan_version
+        person = services.create(Stakeholder, by=owner, account=account, name="Ada Byron")
+        services.update(person, by=owner, version=person.version, title="CFO")
+        services.create_many(Stakeholder, [{"account": account, "name": "Ben"}], by=owner)
+        services.delete(person, by=owner, version=person.version + 1)
+    finally:
+        plan_changed.disconnect(listen)
+    assert Account.objects.get(pk=account.pk).plan_version == start + 4
+    assert heard == [frozenset({account.pk})] * 4
