@@ -56,12 +56,17 @@ def with_link(element: str, url: str | None) -> str:
 
 
 def document(width: float, height: float, title: str, body: Iterable[str]) -> SafeString:
-    """The `<svg>` root, sized by its viewBox; its title names it for screen readers."""
+    """The `<svg>` root, sized by its viewBox; its title names it for screen readers.
+
+    A picture whose parts link to records is a group, not an image: an image's parts
+    are hidden from assistive technology, so its links would be unreachable."""
     width, height = math.ceil(width), math.ceil(height)
+    content = "".join(body)
+    role = "group" if "<a " in content else "img"
     head = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
         f"{attrs(version='1.1', viewBox=f'0 0 {width} {height}', width=width, height=height)}"
-        f"{attrs(role='img', font_family=FONT)}>{hover(title)}"
+        f"{attrs(role=role, aria_label=title, font_family=FONT)}>{hover(title)}"
         + el("rect", width=width, height=height, fill="#ffffff")
     )
-    return mark_safe(head + "".join(body) + "</svg>")  # every text in it is escaped
+    return mark_safe(head + content + "</svg>")  # every text in it is escaped

@@ -4,6 +4,7 @@ screen) and My week never scroll sideways; a wide table scrolls in its own box.
 Screenshots of each are kept in test-artifacts/."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 
@@ -31,6 +32,35 @@ def test_no_page_is_wider_than_the_screen(sign_in, novatech, width):
             too_wide[name] = content
         page.screenshot(path=ARTIFACTS / f"width-{name}-{width}.png", full_page=True)
     assert too_wide == {}
+
+
+def test_on_a_phone_the_header_links_are_behind_a_menu_that_escape_closes(sign_in, novatech):
+    page = sign_in("leader")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base + "/")
+    main_links = page.get_by_role("navigation", name="Main")
+    menu = page.get_by_role("button", name="Menu")
+    expect(main_links).to_be_hidden()
+    expect(page.locator(".who .name")).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    for name in ("Portfolio", "Accounts", "My week", "Review", "Selection"):
+        link = main_links.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        assert link.bounding_box()["height"] >= 24  # a finger's target
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=ARTIFACTS / "menu-open-390.png")
+    page.keyboard.press("Escape")
+    expect(main_links).to_be_hidden()
+    expect(menu).to_be_focused()
+    menu.click()
+    main_links.get_by_role("link", name="My week").click()
+    expect(page.get_by_role("heading", name="My week")).to_be_visible()
+
+    page.set_viewport_size({"width": 1440, "height": 900})  # at a desk: no menu button
+    expect(menu).to_be_hidden()
+    expect(main_links.get_by_role("link", name="Review")).to_be_visible()
 
 
 def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(sign_in, novatech):

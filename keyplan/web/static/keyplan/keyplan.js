@@ -1,5 +1,11 @@
 // keyplan's page behaviour: small, on top of htmx.
 document.addEventListener("click", (event) => {
+  // On a phone the header's links sit behind "Menu".
+  const menu = event.target.closest(".menu-toggle");
+  if (menu) {
+    openMenu(menu, menu.getAttribute("aria-expanded") !== "true");
+    return;
+  }
   // "Cancel" on an inline form: drop the form, leaving the record as it was.
   const cancel = event.target.closest("[data-cancel]");
   if (cancel) {
@@ -85,8 +91,21 @@ function closeForm(form) {
   opener(slotId)?.focus();
 }
 
+function openMenu(button, open) {
+  button.setAttribute("aria-expanded", String(open));
+  button.closest(".bar").classList.toggle("open", open);
+}
+
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape" || event.defaultPrevented) return;
+  // Escape closes the open menu and gives the focus back to its button.
+  const menu = document.querySelector('.menu-toggle[aria-expanded="true"]');
+  if (menu) {
+    event.preventDefault();
+    openMenu(menu, false);
+    menu.focus();
+    return;
+  }
   const form = event.target.closest?.(".record-form");
   if (!form || !form.querySelector("[data-cancel]")) return;
   event.preventDefault();
