@@ -66,7 +66,7 @@ def document(width: float, height: float, title: str, body: Iterable[str]) -> Sa
     head = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
         f"{attrs(version='1.1', viewBox=f'0 0 {width} {height}', width=width, height=height)}"
-        f"{attrs(role=role, aria_label=title, font_family=FONT)}>{hover(title)}"
+        f"{attrs(role=role, font_family=FONT)}>{hover(title)}"
         + el("rect", width=width, height=height, fill="#ffffff")
     )
     return mark_safe(head + content + "</svg>")  # every text in it is escaped

@@ -30,7 +30,7 @@ from keyplan.relationships import heatmap
 from keyplan.relationships import pictures as people_pictures
 from keyplan.relationships.models import BuyingRole, StakeholderStatus
 from keyplan.risks.models import OPEN_RISK_STATUSES
-from keyplan.web import plan_index
+from keyplan.web import picture_lists, plan_index
 
 SECTIONS = [
     # name, heading (numbered like DESIGN.md §2)
@@ -267,6 +267,14 @@ class PlanPage:
     @cached_property
     def interest_grid_svg(self):
         return people_pictures.interest_grid_svg(self.plan, link=self._stakeholder_link)
+
+    @cached_property
+    def heat_map_places(self):
+        return picture_lists.heat_map_places(self.plan)
+
+    @cached_property
+    def interest_places(self):
+        return picture_lists.interest_places(self.plan)
 
     @cached_property
     def org_chart_svg(self):

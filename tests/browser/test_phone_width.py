@@ -100,3 +100,38 @@ def test_the_section_index_counts_what_the_sections_show_and_jumps_to_them(
     assert 0 <= top < 300  # in view, below the sticky header and index
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=ARTIFACTS / f"section-index-{width}.png")
+
+
+def test_on_a_phone_the_heat_map_and_interest_grid_are_lists_of_the_same_people(sign_in, novatech):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base + f"/accounts/{novatech.pk}/")
+    heat = page.get_by_role("group", name="The heat map as a list")
+    grid = page.get_by_role("group", name="The interest grid as a list")
+    expect(heat).to_be_visible()
+    expect(page.locator("#heat-map svg")).to_be_hidden()
+    expect(page.locator("#interest-grid svg")).to_be_hidden()
+    # The same people as the pictures, each once in each list, coloured as in the header.
+    drawn = sorted(
+        page.locator("#heat-map svg .dot").evaluate_all(
+            "dots => dots.map(d => d.dataset.stakeholder)"
+        )
+    )
+    for listing in (heat, grid):
+        listed = sorted(
+            listing.get_by_role("link").evaluate_all(
+                "links => links.map(a => a.getAttribute('href').split('-').pop())"
+            )
+        )
+        assert listed == drawn
+    for colour in ("green", "yellow", "red"):
+        header = page.locator(f"#section-heatmap h2 small[data-heat={colour}]").inner_text()
+        assert header == f"{heat.locator(f'.dot-{colour}').count()} {colour}"
+    grid.get_by_role("link").first.click()
+    page.wait_for_function("location.hash.startsWith('#stakeholder-')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#section-heatmap").screenshot(path=ARTIFACTS / "heat-map-list-390.png")
+
+    page.set_viewport_size({"width": 1440, "height": 900})  # at a desk: the pictures
+    expect(page.locator("#heat-map svg")).to_be_visible()
+    expect(heat).to_be_hidden()
