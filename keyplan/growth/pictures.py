@@ -6,15 +6,16 @@ runs no query, and never uses colour alone: every cell also says what it is
 ("Sold", "Eval", "$45K", "n/a", "-").
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from textwrap import shorten
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from keyplan.core.money import format_compact, format_money
-from keyplan.core.svg import INK, MUTED, document, el, fit, hover, text, with_link
+from keyplan.core.svg import FONT, INK, MUTED, document, el, fit, hover, text, with_link
 from keyplan.growth.models import CELL_COLOURS, BusinessUnit, CellStatus, Product, WhitespaceCell
 
 CellLink = Callable[[BusinessUnit, Product, WhitespaceCell | None], str | None] | None
@@ -142,6 +143,42 @@ def legend(currency: str, y: float, width: float) -> tuple[str, float]:
     return el("g", *parts, class_="legend"), y + 22
 
 
+def _frame(units, products) -> tuple[float, float, float, list[list[str]]]:
+    """The grid's geometry: the width of the unit names' column, where the cells start
+    (left, top), and each column's heading lines (the products', then the totals')."""
+    label_width = min(max(len(n) for n in [OPEN, *(u.name for u in units)]) * 7.2 + 12, 220)
+    headers = [wrap(p.name, CELL_W - 6, 11.5) for p in products] + [wrap(OPEN, TOTAL_W - 6, 11.5)]
+    top = MARGIN + 16 * max(len(lines) for lines in headers) + 8
+    return label_width, MARGIN + label_width, top, headers
+
+
+def _row_labels(units, label_width: float, left: float, top: float) -> list[str]:
+    """The unit names down the left, and the totals row's label under them."""
+    step_y = CELL_H + GAP
+    labels = [
+        text(left - 10, top + row * step_y + CELL_H / 2 + 4.5, fit(unit.name, label_width - 10),
+             text_anchor="end")
+        for row, unit in enumerate(units)
+    ]  # fmt: skip
+    y = top + len(units) * step_y + 4
+    return [*labels, text(left - 10, y + CELL_H / 2 + 4.5, OPEN, **BOLD, text_anchor="end")]
+
+
+def whitespace_labels_svg(plan) -> SafeString:
+    """The grid's unit-name column alone, drawn where the grid draws it: a page lays it
+    over the grid and keeps it in place while a narrow screen scrolls the cells
+    sideways. Hidden from assistive technology, which reads the names in the grid."""
+    label_width, left, top, _ = _frame(plan.units, plan.products)
+    height = math.ceil(top + len(plan.units) * (CELL_H + GAP) + 4 + CELL_H)
+    body = "".join(_row_labels(plan.units, label_width, left, top))
+    return mark_safe(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="unit-names" aria-hidden="true"'
+        f' focusable="false" width="{math.ceil(left)}" height="{height}"'
+        f' viewBox="0 0 {math.ceil(left)} {height}" font-family="{FONT}">'
+        f'<rect width="{math.ceil(left)}" height="{height}" fill="#ffffff"/>{body}</svg>'
+    )  # every text in it is escaped by svg.text
+
+
 def whitespace_grid_svg(plan, *, link: CellLink = None) -> SafeString:
     """Business units (rows) against every catalog product (columns), coloured by status,
     with the open whitespace per unit (right), per product (bottom) and in total, in
@@ -154,10 +191,7 @@ def whitespace_grid_svg(plan, *, link: CellLink = None) -> SafeString:
         if cell.status == CellStatus.OPEN and cell.estimated_value:
             by_unit[cell.business_unit_id] += cell.estimated_value
             by_product[cell.product_id] += cell.estimated_value
-    label_width = min(max(len(n) for n in [OPEN, *(u.name for u in units)]) * 7.2 + 12, 220)
-    left = MARGIN + label_width
-    headers = [wrap(p.name, CELL_W - 6, 11.5) for p in products] + [wrap(OPEN, TOTAL_W - 6, 11.5)]
-    top = MARGIN + 16 * max(len(lines) for lines in headers) + 8
+    label_width, left, top, headers = _frame(units, products)
     step_x, step_y = CELL_W + GAP, CELL_H + GAP
     right = left + step_x * len(products)  # where the totals column starts
     body = [
@@ -170,10 +204,9 @@ def whitespace_grid_svg(plan, *, link: CellLink = None) -> SafeString:
         for col, lines in enumerate(headers)
         for n, line in enumerate(lines)
     ]
+    body += _row_labels(units, label_width, left, top)
     for row, unit in enumerate(units):
         y = top + row * step_y
-        name = fit(unit.name, label_width - 10)
-        body.append(text(left - 10, y + CELL_H / 2 + 4.5, name, text_anchor="end"))
         body += [
             grid_cell(
                 plan,
@@ -201,7 +234,6 @@ def whitespace_grid_svg(plan, *, link: CellLink = None) -> SafeString:
             )
         )
     y = top + len(units) * step_y + 4  # the totals row, a little apart
-    body.append(text(left - 10, y + CELL_H / 2 + 4.5, OPEN, **BOLD, text_anchor="end"))
     body += [
         total(
             left + col * step_x,

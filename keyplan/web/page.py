@@ -281,6 +281,10 @@ class PlanPage:
         return people_pictures.org_chart_svg(self.plan, link=self._stakeholder_link)
 
     @cached_property
+    def whitespace_labels_svg(self):
+        return growth_pictures.whitespace_labels_svg(self.plan)
+
+    @cached_property
     def whitespace_svg(self):
         return growth_pictures.whitespace_grid_svg(
             self.plan, link=self._cell_link if self.can_edit else None

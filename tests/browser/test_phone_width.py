@@ -135,3 +135,25 @@ def test_on_a_phone_the_heat_map_and_interest_grid_are_lists_of_the_same_people(
     page.set_viewport_size({"width": 1440, "height": 900})  # at a desk: the pictures
     expect(page.locator("#heat-map svg")).to_be_visible()
     expect(heat).to_be_hidden()
+
+
+def test_the_whitespace_grid_keeps_its_unit_names_in_view_while_its_cells_scroll(sign_in, novatech):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base + f"/accounts/{novatech.pk}/#section-whitespace")
+    box = page.locator("#whitespace-grid")
+    names = box.locator("svg.unit-names")
+    units = set(novatech.business_units.values_list("name", flat=True))
+    *shown, totals = names.locator("text").all_text_contents()
+    assert len(shown) == len(units) and totals.startswith("Open")
+    assert all(any(u.startswith(n.rstrip("…")) for u in units) for n in shown)
+    inner, outer = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert inner > outer  # eight products do not fit a phone: the cells scroll
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    page.wait_for_function("document.querySelector('#whitespace-grid').scrollLeft > 0")
+    left = box.evaluate("b => b.getBoundingClientRect().left")
+    assert abs(names.evaluate("s => s.getBoundingClientRect().left") - left) < 1
+    total = box.locator('[data-total="all"]')
+    expect(total).to_be_in_viewport()  # the far end, and the names still beside it
+    assert page.evaluate("window.scrollX") == 0
+    box.screenshot(path=ARTIFACTS / "whitespace-scrolled-390.png")
