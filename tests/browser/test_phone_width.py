@@ -157,3 +157,30 @@ def test_the_whitespace_grid_keeps_its_unit_names_in_view_while_its_cells_scroll
     expect(total).to_be_in_viewport()  # the far end, and the names still beside it
     assert page.evaluate("window.scrollX") == 0
     box.screenshot(path=ARTIFACTS / "whitespace-scrolled-390.png")
+
+
+def test_the_org_chart_zooms_to_fit_a_phone_and_pans_by_dragging(sign_in, novatech):
+    page = sign_in("kam")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base + f"/accounts/{novatech.pk}/")
+    chart = page.get_by_role("region", name="Org chart, drag or scroll to pan")
+    chart.scroll_into_view_if_needed()
+    drawn = "b => b.querySelector('svg').getBoundingClientRect().width"
+    natural = chart.evaluate(drawn)
+    box_width = chart.evaluate("b => b.clientWidth")
+    assert natural > box_width  # the whole chart does not fit a phone
+    zooms = page.get_by_role("group", name="Zoom the org chart")
+    zooms.get_by_role("button", name="Fit").click()
+    assert chart.evaluate(drawn) <= box_width + 1  # every box of the chart in view
+    page.screenshot(path=ARTIFACTS / "org-chart-fit-390.png")
+    zooms.get_by_role("button", name="Zoom in").click()
+    zooms.get_by_role("button", name="Zoom in").click()
+    assert chart.evaluate(drawn) > box_width
+    before = chart.evaluate("b => b.scrollLeft")
+    area = chart.bounding_box()
+    page.mouse.move(area["x"] + area["width"] - 20, area["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(area["x"] + 20, area["y"] + 40, steps=5)
+    page.mouse.up()
+    assert chart.evaluate("b => b.scrollLeft") > before  # dragged left: the chart moved
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,5 +1,11 @@
 // keyplan's page behaviour: small, on top of htmx.
 document.addEventListener("click", (event) => {
+  // The org chart's zoom buttons: out, fit to the box, in.
+  const zoomButton = event.target.closest("[data-zoom]");
+  if (zoomButton) {
+    zoom(document.getElementById(zoomButton.dataset.zoomTarget), zoomButton.dataset.zoom);
+    return;
+  }
   // On a phone the header's links sit behind "Menu".
   const menu = event.target.closest(".menu-toggle");
   if (menu) {
@@ -194,3 +200,40 @@ function foldable(root) {
 }
 document.addEventListener("htmx:load", (event) => foldable(event.detail.elt));
 foldable(document);
+
+// Zooming a picture in a scrolling box: its drawn width against its own (the SVG's
+// width attribute), between a quarter and three times, the box's centre kept in view.
+const ZOOM_STEP = 1.25;
+function zoom(box, how) {
+  const svg = box?.querySelector("svg");
+  if (!svg) return;
+  const natural = Number(svg.getAttribute("width"));
+  const current = Number(box.dataset.scale || 1);
+  const fit = Math.min(1, box.clientWidth / natural);
+  const wanted = how === "fit" ? fit : how === "in" ? current * ZOOM_STEP : current / ZOOM_STEP;
+  const scale = Math.min(3, Math.max(0.25, wanted));
+  const centre = [(box.scrollLeft + box.clientWidth / 2) / current, (box.scrollTop + box.clientHeight / 2) / current];
+  box.dataset.scale = String(scale);
+  svg.style.width = `${natural * scale}px`;
+  svg.style.height = "auto";
+  box.scrollLeft = centre[0] * scale - box.clientWidth / 2;
+  box.scrollTop = centre[1] * scale - box.clientHeight / 2;
+}
+
+// Dragging the org chart with a mouse pans it (touch and trackpads scroll natively).
+let drag = null;
+document.addEventListener("pointerdown", (event) => {
+  const box = event.target.closest(".scroll.pan");
+  if (!box || event.pointerType !== "mouse" || event.button !== 0 || event.target.closest("a")) return;
+  drag = { box, x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+  box.classList.add("dragging");
+});
+document.addEventListener("pointermove", (event) => {
+  if (!drag) return;
+  drag.box.scrollLeft = drag.left - (event.clientX - drag.x);
+  drag.box.scrollTop = drag.top - (event.clientY - drag.y);
+});
+document.addEventListener("pointerup", () => {
+  drag?.box.classList.remove("dragging");
+  drag = null;
+});
