@@ -1,7 +1,9 @@
 """The pages a KAM opens before a meeting fit a phone: at 390 px and at a desk's
 1440 px, the plan page, the dashboard, the weekly review (its list and one plan's
-screen) and My week never scroll sideways; a wide table scrolls in its own box.
-Screenshots of each are kept in test-artifacts/."""
+screen), My week and a leader's selection never scroll sideways; a wide table, the
+whitespace grid and the org chart scroll in their own boxes; the header's links sit
+behind a menu; the heat map and interest grid become lists. Screenshots of each are
+kept in test-artifacts/."""
 
 import pytest
 from playwright.sync_api import expect
@@ -20,17 +22,18 @@ PAGES = {
 
 @pytest.mark.parametrize("width", [390, 1440])
 def test_no_page_is_wider_than_the_screen(sign_in, novatech, width):
-    page = sign_in("kam")
-    page.set_viewport_size({"width": width, "height": 900})
     too_wide = {}
-    for name, address in PAGES.items():
-        answer = page.goto(page.base + address.format(pk=novatech.pk))
-        assert answer.ok, name
-        page.wait_for_load_state("networkidle")
-        content = page.evaluate("document.documentElement.scrollWidth")
-        if content > width:
-            too_wide[name] = content
-        page.screenshot(path=ARTIFACTS / f"width-{name}-{width}.png", full_page=True)
+    for user, pages in (("kam", PAGES), ("leader", {"selection": "/selection/"})):
+        page = sign_in(user)
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, address in pages.items():
+            answer = page.goto(page.base + address.format(pk=novatech.pk))
+            assert answer.ok, name
+            page.wait_for_load_state("networkidle")
+            content = page.evaluate("document.documentElement.scrollWidth")
+            if content > width:
+                too_wide[name] = content
+            page.screenshot(path=ARTIFACTS / f"width-{name}-{width}.png", full_page=True)
     assert too_wide == {}
 
 
