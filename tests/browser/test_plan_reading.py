@@ -91,6 +91,25 @@ def test_plan_by_keyboard_alone(novatech, sign_in):
     assert_no_violation(page, errors)
 
 
+def test_after_a_remove_the_focus_goes_to_the_next_record(novatech, sign_in):
+    page = sign_in("kam")
+    errors = watch_policy(page)
+    open_plan(page, novatech)
+    people = page.locator("#section-stakeholders ul.records > li.record")
+    going, following = people.nth(1), people.nth(2)
+    name = going.locator("strong").first.inner_text()
+    following_id = following.get_attribute("id")
+    page.once("dialog", lambda dialog: dialog.accept())
+    going.get_by_role("button", name=f"Remove {name}", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#section-stakeholders li.record:has-text('{name}')")).to_have_count(0)
+    expect(
+        page.locator(f"#{following_id}").get_by_role("button", name=re.compile("^Edit"))
+    ).to_be_focused()
+    assert not Stakeholder.objects.filter(account=novatech, name=name).exists()
+    assert_no_violation(page, errors)
+
+
 def test_read_mode_shows_the_plan_without_edit_controls(novatech, sign_in):
     page = sign_in("kam")
     errors = watch_policy(page)

@@ -125,6 +125,38 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   const form = event.detail.elt;
   const slotId = form.matches?.(".record-form") && form.closest(".slot")?.id;
   if (slotId) savingFrom = slotId;
+  // A Remove: remember the records beside the one going, and its section.
+  const remove = form.closest?.(".controls .danger");
+  const record = remove?.closest("[id]");
+  if (record) {
+    const beside = [record.nextElementSibling, record.previousElementSibling];
+    removing = {
+      xhr: event.detail.xhr,
+      id: record.id,
+      beside: beside.filter((el) => el?.id).map((el) => el.id),
+      section: remove.closest(".plan-section")?.id,
+    };
+  }
+});
+
+// After a Remove the focus goes to the next record's first control (or the one
+// before, or the section's Add button), not to the top of the page. A refused
+// Remove leaves the record, and the focus on its own controls. Other requests (a
+// section loading itself) settle meanwhile: only the Remove's own answer counts,
+// once all of its sections are in.
+let removing = null;
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!removing || event.detail.xhr !== removing.xhr) return;
+  const { id, beside, section } = removing;
+  removing = null;
+  setTimeout(() => {
+    const places = [id, ...beside].map((place) => document.getElementById(place));
+    const near = places.find((place) => place?.querySelector(":scope > .controls button"));
+    const target =
+      near?.querySelector(":scope > .controls button") ??
+      document.getElementById(section)?.querySelector("header button.add");
+    target?.focus();
+  });
 });
 
 function refocusAfterSave() {
