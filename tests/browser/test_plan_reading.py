@@ -1,5 +1,6 @@
 """The plan on every screen, in Chromium: by keyboard alone (a skip link, Escape on an
-inline form, the focus back on the row after a save), in read mode, with sections
+inline form, the focus back on the row after a save, adding a stakeholder and moving
+a play, the focus kept after a Remove), in read mode, with sections
 folded away (remembered after a reload) and on paper. All under the
 Content-Security-Policy: no violation, no script error."""
 
@@ -7,6 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
+from keyplan.growth.models import Play, Stage
 from keyplan.relationships.models import Stakeholder
 from tests.browser.test_security_policy import WATCH
 
@@ -88,6 +90,52 @@ def test_plan_by_keyboard_alone(novatech, sign_in):
     expect(edit).to_be_focused()
     sarah.refresh_from_db()
     assert sarah.title == "Chief Digital Officer"
+    assert_no_violation(page, errors)
+
+
+def test_adding_a_stakeholder_and_moving_a_play_by_keyboard_alone(novatech, sign_in):
+    page = sign_in("kam")
+    errors = watch_policy(page)
+    open_plan(page, novatech)
+    page.mouse.click(1, 400)  # nothing focused; from here on, keys only
+    index = page.get_by_role("navigation", name="Sections of the plan")
+    for _ in range(40):  # Tab to the section index's Stakeholders entry
+        page.keyboard.press("Tab")
+        if focused(
+            page, "el.closest('.section-index') !== null && el.textContent.includes('Stakeholders')"
+        ):
+            break
+    expect(index.get_by_role("link", name=re.compile("^Stakeholders"))).to_be_focused()
+    page.keyboard.press("Enter")
+    add = page.get_by_role("button", name="Add stakeholder")
+    for _ in range(6):  # a few stops from the section's top
+        page.keyboard.press("Tab")
+        if focused(page, "el.textContent === 'Add stakeholder'"):
+            break
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#slot-stakeholders-new .record-form")).to_be_visible()
+    assert focused(page, "el.name") == "name"
+    page.keyboard.type("Amira Haddad")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Head of Procurement")
+    page.keyboard.press("Enter")
+    expect(page.locator("#section-stakeholders")).to_contain_text("Amira Haddad")
+    expect(add).to_be_focused()  # back where the form was opened, ready for the next
+    assert Stakeholder.objects.filter(account=novatech, name="Amira Haddad").exists()
+
+    play = Play.objects.filter(account=novatech, stage=Stage.CONVERSATION).first()
+    stages = page.get_by_role("group", name=f"Move {play.name} to stage")
+    stages.get_by_role("button", name="Closing").focus()  # stands in for the Tabs there
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#play-{play.pk} .stage")).to_have_text("Closing")
+    assert focused(page, f"el.closest('#play-{play.pk}') !== null")  # still on that play
+    play.refresh_from_db()
+    assert play.stage == Stage.CLOSING
+    page.keyboard.press("Enter")  # the group's first button: another move at once
+    expect(page.locator(f"#play-{play.pk} .stage")).not_to_have_text("Closing")
+    play.refresh_from_db()
+    assert play.stage != Stage.CLOSING
     assert_no_violation(page, errors)
 
 

@@ -125,6 +125,13 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   const form = event.detail.elt;
   const slotId = form.matches?.(".record-form") && form.closest(".slot")?.id;
   if (slotId) savingFrom = slotId;
+  // An action on a record (move a play, mark an action done): its record re-renders;
+  // remember where the focus was, to put it back in the same record.
+  const acted = form.matches?.("button[hx-post]:not(.danger)") && form.closest("li.record[id]");
+  if (acted) {
+    const group = form.closest("[role=group][aria-label]")?.getAttribute("aria-label");
+    acting = { xhr: event.detail.xhr, id: acted.id, group };
+  }
   // A Remove: remember the records beside the one going, and its section.
   const remove = form.closest?.(".controls .danger");
   const record = remove?.closest("[id]");
@@ -137,6 +144,18 @@ document.addEventListener("htmx:beforeRequest", (event) => {
       section: remove.closest(".plan-section")?.id,
     };
   }
+});
+
+let acting = null;
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!acting || event.detail.xhr !== acting.xhr) return;
+  const { id, group } = acting;
+  acting = null;
+  setTimeout(() => {
+    const record = document.getElementById(id);
+    const inGroup = group && record?.querySelector(`[role=group][aria-label="${CSS.escape(group)}"] button`);
+    (inGroup || record?.querySelector(":scope > .controls button"))?.focus();
+  });
 });
 
 // After a Remove the focus goes to the next record's first control (or the one
