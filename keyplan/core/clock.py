@@ -6,6 +6,7 @@ time. Travel keeps the clock running: two saves never share a timestamp, which
 keeps history as-of reads unambiguous.
 """
 
+import calendar
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,3 +35,10 @@ def travel(to: datetime) -> Iterator[None]:
         yield
     finally:
         _offset.reset(token)
+
+
+def month_before(moment: datetime) -> datetime:
+    """The same day and time one calendar month earlier (31 March -> 28/29 February)."""
+    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -19,7 +19,6 @@ Rules
   stakeholder up to that moment, deleted ones left out).
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from keyplan.core import clock
 from keyplan.core.choices import Level
+from keyplan.core.clock import month_before
 from keyplan.insights.figures import COUNT, PERCENT, RATIO, Figure, percent, ratio
 from keyplan.insights.sql import ranked, sql_percent, tally, tenth
 from keyplan.relationships.heatmap import RED, RULE, colour_expression
@@ -226,13 +226,6 @@ def red_dots(accounts: QuerySet) -> Figure:
         inputs={"stakeholders on the map": totals["on_map"]},
         breakdown=ranked(accounts, red_dots_at(None)),
     )
-
-
-def month_before(moment: datetime) -> datetime:
-    """The same day and time one calendar month earlier (31 March -> 28/29 February)."""
-    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 @dataclass(frozen=True)

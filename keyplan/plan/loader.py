@@ -70,7 +70,7 @@ class Plan:
         "participants", "contracts", "lines", "revenue", "cells", "objectives", "plays",
         "play_people", "play_cells", "actions", "risks", "swot", "health", "touchpoints",
         "hosts", "attendees", "reviews", "triggers", "resources", "scores", "criteria",
-        "users_by_id", "currency",
+        "users_by_id", "currency", "stakeholders_month_ago",
     )  # fmt: skip
 
     def load(self) -> "Plan":
@@ -228,6 +228,14 @@ class Plan:
             ids.update(getattr(record, field) for record in records for field in fields)
         ids.discard(None)
         return {user.pk: user for user in User.objects.filter(pk__in=ids)} if ids else {}
+
+    @cached_property
+    def stakeholders_month_ago(self) -> dict[int, Stakeholder]:
+        """Each stakeholder as they stood one calendar month before the plan's moment,
+        from history (the heat map's trajectories); people added since are not in it."""
+        moment = clock.month_before(self.as_of or clock.now())
+        past = Stakeholder.history.as_of(moment).filter(account_id=self.account.pk)
+        return {s.pk: s for s in past}
 
     @cached_property
     def stakeholders_by_id(self) -> dict[int, Stakeholder]:

@@ -27,6 +27,7 @@ STRONG = {heatmap.GREEN: "#1e8e3e", heatmap.YELLOW: "#e3a008", heatmap.RED: "#d9
 TINT = {heatmap.GREEN: "#e6f4ea", heatmap.YELLOW: "#fef7e0", heatmap.RED: "#fce8e6"}
 SHAPES = {heatmap.GREEN: "circle", heatmap.YELLOW: "diamond", heatmap.RED: "square"}
 INFLUENCE = "#6d28d9"
+TRAIL = "#4b5563"  # the arrow from where a stakeholder stood a month ago
 ROW = 24  # the height of one dot and its name
 GRID_LINE = {"stroke": "#ffffff", "stroke_width": 2}  # white gaps between the cells
 
@@ -126,21 +127,77 @@ def empty_note(people: list, x: float, y: float) -> str:
 
 
 # 1. The heat map: power against relationship strength
+def moves(plan) -> dict[int, Stakeholder]:
+    """Active stakeholders whose cell changed over the month: pk -> them a month ago."""
+    past = plan.stakeholders_month_ago
+    return {
+        p.pk: past[p.pk]
+        for p in plan.active_stakeholders
+        if p.pk in past and (past[p.pk].power, past[p.pk].strength) != (p.power, p.strength)
+    }
+
+
+def colour_changes(plan) -> tuple[int, int]:
+    """(red that turned yellow or green, green that faded) over the month."""
+    past = plan.stakeholders_month_ago
+    pairs = [
+        (colour_of(past[p.pk]), colour_of(p)) for p in plan.active_stakeholders if p.pk in past
+    ]
+    warmed = sum(1 for was, now in pairs if was == heatmap.RED and now != heatmap.RED)
+    faded = sum(1 for was, now in pairs if was == heatmap.GREEN and now != heatmap.GREEN)
+    return warmed, faded
+
+
+def trail(person: Stakeholder, was: Stakeholder, start, end) -> str:
+    """Where a stakeholder stood a month ago: a faint mark there and an arrow to now,
+    bowed above the rows so it does not run through the names between."""
+    (x1, y1), (x2, y2) = start, end
+    cx, cy = (x1 + x2) / 2, min(y1, y2) - 10 - abs(x2 - x1) / 8  # the bow's control point
+    length = math.hypot(x2 - cx, y2 - cy) or 1
+    ux, uy = (x2 - cx) / length, (y2 - cy) / length  # the direction the arrow arrives in
+    tip_x, tip_y = x2 - ux * 9, y2 - uy * 9  # stop short of the dot
+    head = (
+        f"M{tip_x:.1f} {tip_y:.1f}L{tip_x - ux * 7 - uy * 4:.1f} {tip_y - uy * 7 + ux * 4:.1f}"
+        f"L{tip_x - ux * 7 + uy * 4:.1f} {tip_y - uy * 7 - ux * 4:.1f}Z"
+    )
+    curve = f"M{x1:.1f} {y1 - 7:.1f}Q{cx:.1f} {cy:.1f} {tip_x:.1f} {tip_y:.1f}"
+    return el(
+        "g",
+        hover(f"{person.name} a month ago: {was.get_power_display()} power, "
+              f"{was.get_strength_display()}"),
+        el("g", marker(colour_of(was), x1, y1), opacity=0.35),
+        el("path", d=curve, fill="none", stroke=TRAIL, stroke_width=1.5),
+        el("path", d=head, fill=TRAIL),
+        class_="was",
+        data_stakeholder=person.pk,
+        data_colour=colour_of(was),
+    )  # fmt: skip
+
+
 def heat_map_svg(plan, *, link: Link = None) -> SafeString:
-    """Each active stakeholder as a dot in the cell of their power and relationship strength."""
+    """Each active stakeholder as a dot in the cell of their power and relationship
+    strength; who moved over the month also has a faint mark where they stood then and
+    an arrow to where they are."""
     people = plan.active_stakeholders
     strengths, powers = list(Strength), sorted(Level, reverse=True)  # high power on top
     left, top, column = 100, 62, 224
-    cells = defaultdict(list)
+    cells, ghosts = defaultdict(list), defaultdict(list)
     for person in people:
         cells[person.power, person.strength].append(person)
-    # A row grows with its fullest cell.
-    heights = {p: 24 + max(2, *(len(cells[p, s]) for s in strengths)) * ROW for p in powers}
+    moved = moves(plan)
+    for pk, was in moved.items():
+        ghosts[was.power, was.strength].append(pk)
+    # A row grows with its fullest cell (people now, and the marks of those who left it).
+    heights = {
+        p: 24 + max(2, *(len(cells[p, s]) + len(ghosts[p, s]) for s in strengths)) * ROW
+        for p in powers
+    }
     width = left + column * len(strengths) + 16
     body = [
         axis_title(left + column * len(strengths) / 2, 22, "Relationship strength"),
         axis_title(24, top + sum(heights.values()) / 2, "Power", vertical=True),
     ]
+    now_at, was_at = {}, {}
     y = top
     for power in powers:
         body.append(text(left - 12, y + heights[power] / 2 + 4, power.label, text_anchor="end"))
@@ -148,29 +205,49 @@ def heat_map_svg(plan, *, link: Link = None) -> SafeString:
             x = left + i * column
             zone = heatmap.colour(power, strength, ())  # the rule's own zones, before roles
             area = {"x": x, "y": y, "width": column, "height": heights[power]}
+            here = cells[power, strength]
+            for n, person in enumerate(here):
+                now_at[person.pk] = (x + 14, y + 12 + ROW / 2 + n * ROW)
+            for n, pk in enumerate(ghosts[power, strength], start=len(here)):
+                was_at[pk] = (x + 14, y + 12 + ROW / 2 + n * ROW)
             body.append(
                 el(
                     "g",
                     el("rect", **area, fill=TINT[zone], **GRID_LINE),
-                    dots(cells[power, strength], x, y + 12, column, 1, link),
+                    dots(here, x, y + 12, column, 1, link),
                     class_="zone",
                     data_power=int(power),
                     data_strength=int(strength),
                 )
             )
         y += heights[power]
+    by_pk = {p.pk: p for p in people}
+    body += [trail(by_pk[pk], was, was_at[pk], now_at[pk]) for pk, was in moved.items()]
     body += [
         text(left + i * column + column / 2, top - 10, s.label, text_anchor="middle")
         for i, s in enumerate(strengths)
     ]
     body.append(empty_note(people, left + 16, top + 40))
-    key, key_height = legend(colour_items(people), left, y + 16, width - left)
+    items = colour_items(people)
+    if moved:
+        items.append((lambda x, y: trail_sample(x, y), "Faint mark and arrow: a month ago → now"))
+    key, key_height = legend(items, left, y + 16, width - left)
+    warmed, faded = colour_changes(plan)
     note = (
-        f"{counted(len(people), 'active stakeholder')}; people who left the company are not shown."
+        f"{counted(len(people), 'active stakeholder')}; people who left the company are not shown. "
+        f"Over the month: {warmed} red turned yellow or green, {faded} green faded."
     )
     body += [key, text(left, y + 30 + key_height, note, fill=MUTED, size=11)]
     title = f"Relationship heat map of {plan.account.name}"
     return document(width, y + 44 + key_height, title, body)
+
+
+def trail_sample(x: float, y: float) -> str:
+    """The legend's sample of a trail: a faint mark with an arrow leaving it."""
+    shaft = f"M{x - 1:g} {y:g}L{x + 6:g} {y:g}"
+    head = f"M{x + 6:g} {y - 3:g}L{x + 10:g} {y:g}L{x + 6:g} {y + 3:g}Z"
+    faint = el("g", marker(heatmap.YELLOW, x - 6, y, r=4.5), opacity=0.35)
+    return faint + el("path", d=shaft + head, stroke=TRAIL, fill=TRAIL, stroke_width=1.5)
 
 
 # 2. The interest x influence grid

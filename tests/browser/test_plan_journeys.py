@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from keyplan.demo import novatech as sample
 from keyplan.growth.models import Action, BusinessUnit, Product
 from keyplan.relationships.models import Stakeholder
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import ARTIFACTS, PASSWORD
 
 SECTIONS = [
     "1. Profile and strategic context",
@@ -181,3 +181,26 @@ def test_a_superuser_made_by_createsuperuser_edits_any_plan(novatech, sign_in):
     assert Stakeholder.objects.get(name="Marcus Weber").history.first().history_user.username == (
         "boss"
     )
+
+
+def test_the_heat_map_shows_where_a_stakeholder_stood_a_month_ago(sign_in, novatech):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from keyplan.core import services
+
+    sarah = Stakeholder.objects.get(account=novatech, name="Sarah Lin")  # green, a month ago
+    Stakeholder.history.filter(id=sarah.pk).update(history_date=timezone.now() - timedelta(days=60))
+    services.update(sarah, by=novatech.owner, version=sarah.version, strength=1)  # now cold
+    page = sign_in("kam")
+    open_plan(page, novatech)
+
+    was = page.locator(f'#heat-map g.was[data-stakeholder="{sarah.pk}"]')
+    expect(was).to_be_visible()
+    assert was.get_attribute("data-colour") == "green"  # where she stood: green
+    assert "Sarah Lin a month ago: High power, Champion" in was.locator("title").text_content()
+    assert dot(page, "Sarah Lin").get_attribute("data-colour") == "red"  # where she is
+    legend = page.locator("#heat-map").text_content()
+    assert "Over the month: 0 red turned yellow or green, 1 green faded" in legend
+    page.locator("#heat-map").screenshot(path=ARTIFACTS / "heat-map-trajectory.png")

@@ -347,6 +347,31 @@ def test_a_plan_as_of_a_past_date_shows_the_colours_of_then(owner, private_plans
     assert len(lines(parse(org_chart_svg(now)), "reports")) == 1
 
 
+def test_who_moved_over_the_month_has_a_faint_mark_where_they_stood_and_an_arrow(
+    owner, private_plans
+):
+    with clock.travel(moment(45)):
+        account = account_services.create_account(by=owner, name="Acme Corp")
+        james = person(account, owner, "James Park", power=3, strength=1)  # red
+        sarah = person(account, owner, "Sarah Lin", power=3, strength=4)  # green
+        still = person(account, owner, "Ana Ruiz", power=1, strength=2)
+    with clock.travel(moment(10)):
+        james = services.update(james, by=owner, version=james.version, strength=3)  # green
+        sarah = services.update(sarah, by=owner, version=sarah.version, strength=2)  # red
+    newcomer = person(account, owner, "Tom Murphy", power=3, strength=1)
+
+    root = parse(heat_map_svg(Plan(account)))
+
+    trails = {g.get("data-stakeholder"): g for g in groups(root, "was")}
+    assert set(trails) == {str(james.pk), str(sarah.pk)}  # not Ana (stayed), not Tom (new)
+    assert trails[str(james.pk)].get("data-colour") == "red"  # where he stood: cold
+    assert "a month ago: High power, Cold" in tooltip(trails[str(james.pk)])
+    assert "1 red turned yellow or green, 1 green faded" in words(root)
+    assert str(still.pk) in dots(root) and str(newcomer.pk) in dots(root)
+    # A month before the plan's own moment: as of 20 days ago, nobody had moved yet.
+    assert groups(parse(heat_map_svg(Plan(account, as_of=moment(20)))), "was") == []
+
+
 def test_an_empty_plan_still_draws_labelled_pictures(account):
     for picture in PICTURES:
         root = parse(picture(Plan(account)))

@@ -147,13 +147,14 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
 
     # Session and user (2), the organisation's visibility setting (1), the account
     # (1), the plan: one query per kind of record it shows (25; the team it loads
-    # also answers who may edit), the users it names (1), and the headline numbers of
+    # also answers who may edit), the stakeholders as they stood a month ago (1, the
+    # heat map's trajectories), the users it names (1), and the headline numbers of
     # insights.numbers (5: open whitespace, weighted pipeline, path to target, ARR at
     # risk, risk exposure; one definition each, no longer summed from the loaded rows).
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(36):
         assert client.get(url).status_code == 200
     grow(account, owner, member, 6)
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(36):
         response = client.get(url)
     assert "Person 6-5" in response.text and "Play 6-5" in response.text
 

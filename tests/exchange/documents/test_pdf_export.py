@@ -100,6 +100,23 @@ def test_the_full_pdf_has_every_section_on_as_many_pages_as_needed(tools, sample
     assert f"page 1 of {pages(path)}" in text
 
 
+def test_the_full_pdf_heat_map_shows_who_moved_over_the_month(tools, sample, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from keyplan.core import services
+
+    sarah = Stakeholder.objects.get(account=sample, name="Sarah Lin")  # a green champion
+    Stakeholder.history.filter(id=sarah.pk).update(history_date=timezone.now() - timedelta(days=60))
+    services.update(sarah, by=sample.owner, version=sarah.version, strength=1)  # gone cold
+
+    text = text_of(export(novatech.NAME, tmp_path / "full.pdf", "--full"))
+
+    assert "Over the month: 0 red turned yellow or green, 1 green faded" in text
+    assert "a month ago → now" in text
+
+
 def test_the_largest_plan_stays_on_one_page_with_the_top_of_each_list(
     tools, novatech_users, tmp_path
 ):
