@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=default_threads(),
-            help="Threads per worker process (KEYPLAN_THREADS; by default 8).",
+            help="Threads per worker process (KEYPLAN_THREADS; by default 16).",
         )
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
         parser.add_argument(
@@ -59,8 +59,8 @@ class Command(BaseCommand):
         # Workers are forked: they must not share the parent's database connections.
         connections.close_all()
         self.stdout.write(
-            f"keyplan is serving on http://{host}:{port}/ with {workers} processes of "
-            f"{threads} threads (Ctrl+C stops it)"
+            f"keyplan is serving on http://{host}:{port}/ (processes: {workers}, threads "
+            f"each: {threads}; Ctrl+C stops it)"
         )
         child = None
         if worker:
