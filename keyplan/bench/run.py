@@ -22,6 +22,7 @@ from django.test.utils import override_settings
 
 from keyplan.accounts.models import Account, Source
 from keyplan.bench import api_load, floor, import_load
+from keyplan.bench.load import LoadError, many_clients
 from keyplan.core import clock, services
 from keyplan.demo.synthetic import generate
 from keyplan.insights.portfolio import dashboard
@@ -183,3 +184,16 @@ def sync_figure(rows: int, *, runs: int = 1, seed: int = 1) -> dict:
     from keyplan.bench import sync_load  # needs the test dependencies (trustme)
 
     return {"vendor": connection.vendor, **sync_load.run(rows, runs=runs, seed=seed)}
+
+
+def load_figure(clients: int, seconds: float) -> dict:
+    """`clients` API clients at once for `seconds` against one server (bench.load), on
+    the portfolio in the database (the demo's, built when the database is empty)."""
+    if clients < 1:
+        raise BenchError(f"--load-clients must be at least 1, not {clients}.")
+    if seconds <= 0:
+        raise BenchError(f"--load-seconds must be more than 0, not {seconds:g}.")
+    try:
+        return many_clients(clients, seconds)
+    except (LoadError, api_load.ServerError) as exc:
+        raise BenchError(f"The load figure could not be measured: {exc}") from exc

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from keyplan.core.server import run
+from keyplan.core.server import default_threads, default_workers, run
 
 
 class Command(BaseCommand):
@@ -21,8 +21,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default=os.environ.get("KEYPLAN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("KEYPLAN_PORT", 8000)))
-        parser.add_argument("--workers", type=int, default=2, help="Worker processes.")
-        parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Worker processes (KEYPLAN_WORKERS; by default one per core and one more).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=default_threads(),
+            help="Threads per worker process (KEYPLAN_THREADS; by default 16).",
+        )
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
         parser.add_argument(
             "--no-worker",
@@ -44,9 +54,14 @@ class Command(BaseCommand):
     ) -> None:
         if not 0 < port < 65536:
             raise CommandError(f"--port {port} is not a TCP port (1-65535).")
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
         # Workers are forked: they must not share the parent's database connections.
         connections.close_all()
-        self.stdout.write(f"keyplan is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+        self.stdout.write(
+            f"keyplan is serving on http://{host}:{port}/ (processes: {workers}, threads "
+            f"each: {threads}; Ctrl+C stops it)"
+        )
         child = None
         if worker:
             # The same environment (database, data directory) as this server.
