@@ -136,6 +136,7 @@ def test_the_bare_plan_view_is_off_on_a_normal_server(db, monkeypatch):
 def test_the_bare_plan_view_answers_only_with_the_benchs_key(novatech_users, rf, monkeypatch):
     account = Account.objects.get(name="NovaTech")
     monkeypatch.setenv(bare.BARE_KEY_VARIABLE, "the-key")
+    monkeypatch.setattr(bare, "served", {})
 
     def ask(key):
         return bare.bare_plan(rf.get("/", headers={bare.BARE_KEY_HEADER: key}), account.pk)
