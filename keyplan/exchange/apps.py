@@ -12,7 +12,7 @@ class ExchangeConfig(AppConfig):
         # at the top of exchange (which keeps to a few modules).
         from keyplan.exchange.crm.salesforce.live import admin, signals  # noqa: F401
 
-        # The plan documents' cache: its signal receivers, and its table after migrate.
-        from keyplan.exchange.documents import cached
+        # The shared plans cache: the receivers that move its keys, its table after migrate.
+        from keyplan.plan import stamp
 
-        post_migrate.connect(cached.create_cache_table, sender=self)
+        post_migrate.connect(stamp.create_cache_table, sender=self)

@@ -1,128 +1,29 @@
-"""The live plan document as JSON bytes, built once per plan state and kept in the
-cache every app process shares (CACHES["plans"]: the database's cache table by
-default, Redis when KEYPLAN_REDIS_URL is set) until the plan moves.
+"""The live plan document as JSON bytes, built once per state of the plan and kept
+in the shared plans cache until the plan moves (see keyplan.plan.stamp for what moves
+the key)."""
 
-The document holds more than the plan's own records, so its key moves with each part:
-- the plan's records: the account's `plan_version` and `last_changed`, which the
-  services advance on every change (the time tells apart two states that share a
-  version number, as after a restore or in a database made afresh);
-- the date: current ARR, overdue actions and last touches depend on today;
-- users' logins and names, the product catalog and the scorecard's criteria: the
-  directory token, renewed whenever one of those is saved or deleted (see below);
-- the parent account's name: the parent's own plan version;
-- keyplan's version, which may write the document differently.
-
-The key is read before the rows: a reader can only pair it with rows as new or newer,
-so no reader stores an older plan under a newer key.
-"""
-
-import hashlib
-import importlib.metadata
-import uuid
-from functools import partial
-
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.core.management import call_command
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
-from keyplan.accounts.models import Account, SelectionCriterion
-from keyplan.core import clock
+from keyplan.accounts.models import Account
 from keyplan.exchange.documents import document
-from keyplan.growth.models import Product
-from keyplan.team.models import User
-
-CACHE = "plans"
-DIRECTORY_KEY = "plan-directory"
-KEPT_SECONDS = 2 * 24 * 3600  # the key holds the date: a day's entries are dead the next
-NAME_FIELDS = frozenset({"username", "first_name", "last_name"})
-RELEASE = importlib.metadata.version("keyplan")
-
-
-def _cache():
-    return caches[CACHE]
-
-
-def _directory() -> str:
-    """The token of the users, products and criteria the documents name."""
-    cache = _cache()
-    token = cache.get(DIRECTORY_KEY)
-    if token is None:
-        # Never seen or evicted: a fresh token, so no old entry can match it.
-        cache.add(DIRECTORY_KEY, uuid.uuid4().hex, None)
-        token = cache.get(DIRECTORY_KEY)
-    return token
-
-
-def renew_directory() -> None:
-    """Retire every cached document: names or the catalog changed. Now, and again
-    when the change commits, so a document built in between is not kept."""
-    cache = _cache()
-    cache.set(DIRECTORY_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(partial(cache.set, DIRECTORY_KEY, uuid.uuid4().hex, None))
+from keyplan.plan import stamp
 
 
 def key(account: Account) -> str:
     """The cache key of `account`'s live document, as its row (just read) stands."""
-    parent = ""
-    if account.parent_id:
-        parent = str(
-            Account.objects.filter(pk=account.parent_id)
-            .values_list("plan_version", flat=True)
-            .first()
-        )
-    changed = account.last_changed.isoformat() if account.last_changed else ""
-    parts = (
-        account.pk,
-        account.created_at.isoformat(),
-        account.plan_version,
-        changed,
-        clock.today().isoformat(),
-        _directory(),
-        parent,
-        RELEASE,
-    )
-    return "plan:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"document:{stamp.key(account)}"
 
 
 def etag(cache_key: str) -> str:
     """A strong ETag: the same key, the same bytes."""
-    return f'"{cache_key.removeprefix("plan:")}"'
+    return f'"{cache_key.removeprefix("document:")}"'
 
 
 def plan_bytes(account: Account, cache_key: str | None = None) -> bytes:
     """The live plan of `account` as compact JSON (document.to_bytes), from the cache
     when this state of the plan was built before."""
-    cache = _cache()
+    cache = stamp.cache()
     cache_key = cache_key or key(account)
     data = cache.get(cache_key)
     if data is None:
         data = document.to_bytes(document.build(account))
-        cache.set(cache_key, data, KEPT_SECONDS)
+        cache.set(cache_key, data, stamp.KEPT_SECONDS)
     return data
-
-
-@receiver(post_save, sender=User)
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    # A sign-in saves last_login only: no name changed, the documents stand.
-    if update_fields is None or NAME_FIELDS & set(update_fields):
-        renew_directory()
-
-
-@receiver(post_delete, sender=User)
-@receiver(post_save, sender=Product)
-@receiver(post_delete, sender=Product)
-@receiver(post_save, sender=SelectionCriterion)
-@receiver(post_delete, sender=SelectionCriterion)
-def _directory_changed(sender, **kwargs) -> None:
-    renew_directory()
-
-
-def create_cache_table(using: str = "default", **kwargs) -> None:
-    """After `keyplan migrate` (and a flush, which sends the same signal): the database
-    cache's table, when CACHES names one, emptied, as the rows may have changed under it."""
-    call_command("createcachetable", database=using, verbosity=0)
-    if isinstance(_cache(), DatabaseCache):  # (Redis's clear would empty its whole database)
-        _cache().clear()
