@@ -81,18 +81,19 @@ class Plan:
             getattr(self, name)
         return self
 
-    # The lists kept in the shared cache: all but the currency, an organisation setting.
-    KEPT = tuple(name for name in LISTS if name != "currency")
+    # The lists kept in the shared cache: what the plan page shows (the selection scores
+    # are not on it; the currency is an organisation setting, read on each request).
+    KEPT = tuple(name for name in LISTS if name not in ("scores", "criteria", "currency"))
 
     @classmethod
     def live(cls, account: Account) -> "Plan":
         """The live plan with every list read, from the shared plans cache when this
         state of the plan was read before (keyplan.plan.stamp says what moves the key)."""
         plan = cls(account)
-        cache, key = stamp.cache(), f"rows:{stamp.key(account)}"
-        rows = cache.get(key)
-        if rows is None:
-            cache.set(key, plan.load()._kept(), stamp.KEPT_SECONDS)
+        key = f"rows:{stamp.key(account)}"
+        rows = stamp.kept(key)
+        if not isinstance(rows, dict):
+            stamp.keep(key, plan._kept())
             return plan
         for rows_of_a_kind in rows.values():
             for row in rows_of_a_kind if isinstance(rows_of_a_kind, list) else ():

@@ -17,7 +17,9 @@ so no reader stores an older plan under a newer key.
 
 import hashlib
 import importlib.metadata
+import pickle
 import uuid
+import zlib
 from functools import partial
 
 from django.core.cache import BaseCache, caches
@@ -40,6 +42,21 @@ RELEASE = importlib.metadata.version("keyplan")
 
 def cache() -> BaseCache:
     return caches[CACHE]
+
+
+def kept(key: str) -> object | None:
+    """What `keep` stored under `key`, or None."""
+    packed = cache().get(key)
+    if not isinstance(packed, bytes):
+        return None  # nothing, or what another keyplan kept: read afresh
+    return pickle.loads(zlib.decompress(packed))
+
+
+def keep(key: str, value: object) -> None:
+    """Store `value` under `key`, compressed: a plan's rows or document shrink about
+    tenfold, which matters in a database that may keep one of each per account."""
+    packed = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+    cache().set(key, packed, KEPT_SECONDS)
 
 
 def _directory() -> str:

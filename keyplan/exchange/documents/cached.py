@@ -20,10 +20,9 @@ def etag(cache_key: str) -> str:
 def plan_bytes(account: Account, cache_key: str | None = None) -> bytes:
     """The live plan of `account` as compact JSON (document.to_bytes), from the cache
     when this state of the plan was built before."""
-    cache = stamp.cache()
     cache_key = cache_key or key(account)
-    data = cache.get(cache_key)
-    if data is None:
+    data = stamp.kept(cache_key)
+    if not isinstance(data, bytes):
         data = document.to_bytes(document.build(account))
-        cache.set(cache_key, data, stamp.KEPT_SECONDS)
+        stamp.keep(cache_key, data)
     return data
