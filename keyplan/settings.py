@@ -19,6 +19,8 @@ KEYPLAN_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME, _SCOPES, _ROLE_CLAIM, _R
 KEYPLAN_PASSWORD_LOGIN  who may sign in with a password once single sign-on is on:
                     all (default), admins or off
 KEYPLAN_AUDIT_DAYS  how long the audit trail keeps an event (365; `keyplan audit --prune`)
+KEYPLAN_REDIS_URL   a Redis server for the caches (pip install 'keyplan[redis]'); the
+                    plan documents are kept in the database when unset
 """
 
 import os
@@ -194,6 +196,29 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches() -> dict:
+    """ "plans" holds each plan's document between changes (exchange.documents.cached),
+    shared by every app process: in the database (its table made by `keyplan migrate`,
+    its entries committed and rolled back with the data), or in Redis when configured."""
+    redis = os.environ.get("KEYPLAN_REDIS_URL")
+    if redis:
+        shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis}
+        return {
+            "default": {**shared, "KEY_PREFIX": "keyplan"},
+            "plans": {**shared, "KEY_PREFIX": "keyplan-plans"},
+        }
+    plans = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "keyplan_cache",
+        # A nightly read of every plan fits; entries of older days expire.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "plans": plans}
+
+
+CACHES = _caches()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

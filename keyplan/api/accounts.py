@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import parse_etags
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -21,7 +22,7 @@ from keyplan.audit import kinds
 from keyplan.audit.trail import record
 from keyplan.core import access, sanity, services
 from keyplan.core.errors import ConflictError
-from keyplan.exchange.documents import document
+from keyplan.exchange.documents import cached, document
 
 router = Router(tags=["Accounts"])
 
@@ -161,14 +162,31 @@ class PlanQuery(Schema):
     summary="The whole plan, as `keyplan plan show --format json` prints it",
 )
 def read_plan(request, account_id: int, query: Query[PlanQuery]):
-    account = visible_account(request, account_id)
-    moment = None
-    if query.as_of is not None:
-        moment = timezone.make_aware(datetime.datetime.combine(query.as_of, datetime.time.max))
-        if not Account.history.filter(id=account.pk, history_date__lte=moment).exists():
-            raise Problem(404, f"{account.name} did not exist yet on {query.as_of}.")
-    record(kinds.EXPORT, target=account, format="json", via="api", as_of=str(query.as_of or ""))
+    """The live plan comes from the shared cache with an ETag; a client that sends it
+    back in If-None-Match gets 304 until the plan (or a name it shows) changes."""
+    account = visible_account(request, account_id)  # first: a 404 even with a valid ETag
+    if query.as_of is None:
+        key = cached.key(account)
+        tag = cached.etag(key)
+        headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+        if _matches(request.headers.get("If-None-Match"), tag):
+            return HttpResponse(status=304, headers=headers)
+        record(kinds.EXPORT, target=account, format="json", via="api", as_of="")
+        return HttpResponse(
+            cached.plan_bytes(account, key), content_type="application/json", headers=headers
+        )
+    moment = timezone.make_aware(datetime.datetime.combine(query.as_of, datetime.time.max))
+    if not Account.history.filter(id=account.pk, history_date__lte=moment).exists():
+        raise Problem(404, f"{account.name} did not exist yet on {query.as_of}.")
+    record(kinds.EXPORT, target=account, format="json", via="api", as_of=str(query.as_of))
     return HttpResponse(
-        document.to_json(document.build(account, as_of=moment), indent=None),
-        content_type="application/json",
+        document.to_bytes(document.build(account, as_of=moment)), content_type="application/json"
     )
+
+
+def _matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether If-None-Match names `tag` (or is "*"); weak tags compare weakly (RFC 9110)."""
+    if not if_none_match:
+        return False
+    tags = parse_etags(if_none_match)
+    return "*" in tags or tag in (t.removeprefix("W/") for t in tags)

@@ -7,6 +7,7 @@ resolves its relations to the records as they were then, not as they are now.
 The plan page, the plan document and the exports read plans through this class.
 """
 
+import copy
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +44,7 @@ from keyplan.growth.models import (
     ResourceRequest,
     WhitespaceCell,
 )
+from keyplan.plan import stamp
 from keyplan.relationships.models import (
     Influence,
     Interaction,
@@ -78,6 +80,40 @@ class Plan:
         for name in self.LISTS:
             getattr(self, name)
         return self
+
+    # The lists kept in the shared cache: what the plan page shows (the selection scores
+    # are not on it; the currency is an organisation setting, read on each request; the
+    # stakeholders of a month ago move with the clock, not with the plan).
+    KEPT = tuple(
+        name
+        for name in LISTS
+        if name not in ("scores", "criteria", "currency", "stakeholders_month_ago")
+    )
+
+    @classmethod
+    def live(cls, account: Account) -> "Plan":
+        """The live plan with every list read, from the shared plans cache when this
+        state of the plan was read before (keyplan.plan.stamp says what moves the key)."""
+        plan = cls(account)
+        key = f"rows:{stamp.key(account)}"
+        rows = stamp.kept(key)
+        if not isinstance(rows, dict):
+            stamp.keep(key, plan._kept())
+            return plan
+        for rows_of_a_kind in rows.values():
+            for row in rows_of_a_kind if isinstance(rows_of_a_kind, list) else ():
+                if getattr(row, "account_id", None) == account.pk:
+                    row.account = account  # this request's account, not the one kept
+        plan.__dict__.update(rows)  # where cached_property keeps what it read
+        return plan
+
+    def _kept(self) -> dict:
+        kept = {name: getattr(self, name) for name in self.KEPT}
+        # Users are kept without their password hashes, which no plan shows.
+        kept["users_by_id"] = {pk: copy.copy(user) for pk, user in self.users_by_id.items()}
+        for user in kept["users_by_id"].values():
+            user.password = ""
+        return kept
 
     @cached_property
     def members(self) -> list:

@@ -75,11 +75,18 @@ def split(rows: list, shown: int = SHOWN) -> tuple[list, list]:
 
 class PlanPage:
     def __init__(
-        self, user, account: Account, *, as_of: datetime | None = None, reading: bool = False
+        self,
+        user,
+        account: Account,
+        *,
+        as_of: datetime | None = None,
+        reading: bool = False,
+        kept: bool = False,
     ):
         self.user = user
         self.account = account
         self.as_of = as_of
+        self.kept = kept and as_of is None
         team = {member.user_id for member in self.plan.members}
         self.may_edit = as_of is None and access.can_edit_account(user, account, member_ids=team)
         # Read mode (`?read=1`): the same plan with no edit control, for presenting it.
@@ -89,14 +96,20 @@ class PlanPage:
 
     @classmethod
     def for_viewing(
-        cls, request, pk: int, as_of: datetime | None = None, *, reading: bool = False
+        cls,
+        request,
+        pk: int,
+        as_of: datetime | None = None,
+        *,
+        reading: bool = False,
+        kept: bool = False,
     ) -> "PlanPage":
         account = get_object_or_404(
             Account.objects.visible_to(request.user).with_last_handoff(), pk=pk
         )
         if as_of and not Account.history.filter(id=pk, history_date__lte=as_of).exists():
             raise Http404(f"{account.name} did not exist yet on {as_of:%Y-%m-%d}.")
-        return cls(request.user, account, as_of=as_of, reading=reading)
+        return cls(request.user, account, as_of=as_of, reading=reading, kept=kept)
 
     @classmethod
     def for_editing(cls, request, pk: int) -> "PlanPage":
@@ -109,6 +122,10 @@ class PlanPage:
 
     @cached_property
     def plan(self) -> Plan:
+        # The whole page reads every list: from the shared cache while the plan stands.
+        # A section redrawn after an edit reads only what it shows, from the database.
+        if self.kept:
+            return Plan.live(self.account)
         return Plan(self.account, as_of=self.as_of)
 
     @property
@@ -458,7 +475,7 @@ def plan_page(request, pk: int):
         context = {"page": page, "value": request.GET.get("as_of")}
         return render(request, "web/bad_date.html", context, status=400)
     reading = request.GET.get("read") == "1"
-    page = PlanPage.for_viewing(request, pk, as_of=moment, reading=reading)
+    page = PlanPage.for_viewing(request, pk, as_of=moment, reading=reading, kept=True)
     sections = [
         page.render_section(name, request) for name, _ in SECTIONS if name not in ("summary",)
     ]

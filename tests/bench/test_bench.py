@@ -83,8 +83,11 @@ def test_bench_prints_its_figures_as_json_on_the_last_line(transactional_db):
         assert result[key] > 0
     assert result["dashboard_vs_floor"] == round(result["dashboard_ms"] / result["floor_ms"], 2)
     assert result["plan_page_stakeholders"] == 50
-    # 30 for the plan, 5 for its headline numbers (insights.numbers)
-    assert 0 < result["plan_page_queries"] <= 35
+    # The bench counts its warm-up: the first read after topping the account up, which
+    # reads every list of the plan from the database and keeps them in the shared cache
+    # (a read of a kept plan costs 11: tests/web/test_pages.py), with the request's own
+    # queries and the 5 headline numbers (insights.numbers).
+    assert 0 < result["plan_page_queries"] <= 46
     assert 0 < result["floor_queries"] < result["dashboard_queries"]
     # The API served the same plan as the bare view, and both were measured.
     assert result["api_same_as_bare"] is True
@@ -136,6 +139,7 @@ def test_the_bare_plan_view_is_off_on_a_normal_server(db, monkeypatch):
 def test_the_bare_plan_view_answers_only_with_the_benchs_key(novatech_users, rf, monkeypatch):
     account = Account.objects.get(name="NovaTech")
     monkeypatch.setenv(bare.BARE_KEY_VARIABLE, "the-key")
+    monkeypatch.setattr(bare, "served", {})
 
     def ask(key):
         return bare.bare_plan(rf.get("/", headers={bare.BARE_KEY_HEADER: key}), account.pk)

@@ -10,10 +10,11 @@ section is read from history as it stood at that moment.
 Each section is loaded with one query per model, whatever the plan's size.
 """
 
-import json
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
+
+import orjson
 
 from keyplan.accounts.models import CONTEXT_FIELDS, PROFILE_FIELDS, Account
 from keyplan.core.choices import Level
@@ -495,6 +496,14 @@ def json_value(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def to_bytes(document: dict, *, indent: int | None = None) -> bytes:
+    """The document as UTF-8 JSON: amounts as numbers, dates as ISO 8601 strings;
+    compact, or indented by two spaces (the only indent orjson knows)."""
+    # Dates go through json_value too, so they read exactly as Python writes them.
+    option = orjson.OPT_PASSTHROUGH_DATETIME | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(document, default=json_value, option=option)
+
+
 def to_json(document: dict, *, indent: int | None = 2) -> str:
-    """The document as JSON: amounts as numbers, dates as ISO 8601 strings."""
-    return json.dumps(document, default=json_value, indent=indent, ensure_ascii=False)
+    """The document as JSON text (see to_bytes)."""
+    return to_bytes(document, indent=indent).decode()
