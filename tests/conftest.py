@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -25,7 +26,7 @@ from keyplan.growth.models import BusinessUnit, Product
 from keyplan.relationships.models import Stakeholder
 from keyplan.team import services as team_services
 from keyplan.team.models import Organisation, PlanVisibility, Role, User
-from tests.shared import DemoDatabase, Snapshot
+from tests.shared import DemoDatabase, MigratedDatabase, Snapshot
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -240,12 +241,26 @@ def novatech_users(db, novatech_snapshot) -> dict[str, User]:
     return {user.username: user for user in User.objects.filter(username__in=logins)}
 
 
+def _run_directory(tmp_path_factory) -> Path:
+    """A directory for the whole run: xdist's workers each have one in the run's."""
+    here = tmp_path_factory.getbasetemp()
+    return here.parent if os.environ.get("PYTEST_XDIST_WORKER") else here
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> MigratedDatabase:
+    """A SQLite data directory made by `keyplan migrate`, once for the run: copy its
+    database into a new data directory (`migrated_database.copy(path)`) rather than
+    migrate one."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the end-to-end runs use SQLite; they run in the SQLite pass")
+    return MigratedDatabase.once(_run_directory(tmp_path_factory))
+
+
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> DemoDatabase:
     """A SQLite database loaded by `keyplan demo`, made once for the run: copy it
     (`demo_database.copy(path)`) to use it."""
     if os.environ.get("DATABASE_URL"):
         pytest.skip("the end-to-end runs use SQLite; they run in the SQLite pass")
-    here = tmp_path_factory.getbasetemp()
-    # xdist's workers each have a directory in the run's: the database is made there once.
-    return DemoDatabase.once(here.parent if os.environ.get("PYTEST_XDIST_WORKER") else here)
+    return DemoDatabase.once(_run_directory(tmp_path_factory))

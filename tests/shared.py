@@ -4,6 +4,9 @@ pay for building it (tests/conftest.py has the fixtures).
 - `Snapshot`: the rows that a builder (NovaTech's plan) writes through the services,
   taken once per test process and inserted as they were into each test's database;
   or the rows the migrations wrote, put back after a test that empties the tables.
+- `MigratedDatabase`: one SQLite data directory made by `keyplan migrate` for the whole
+  run (all xdist workers), whose database the end-to-end tests copy into a new data
+  directory instead of migrating their own (some twenty seconds each).
 - `DemoDatabase`: one SQLite database made by `keyplan demo` for the whole run (all
   xdist workers), copied by the end-to-end tests that run keyplan on a demo database.
 """
@@ -126,6 +129,48 @@ def keyplan_demo(data_dir: Path, *, seed: str) -> subprocess.Popen:
     )
 
 
+def keyplan_migrate(data_dir: Path) -> None:
+    """`keyplan migrate -v0` on `data_dir`, which it creates, and checked."""
+    run = subprocess.run(
+        [sys.executable, "-m", "keyplan", "migrate", "-v0"],
+        env=keyplan_environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """A new data directory on which `keyplan migrate` ran: its database as the
+    migrations leave it, and the key the settings generated."""
+
+    data_dir: Path
+
+    @classmethod
+    def once(cls, where: Path) -> "MigratedDatabase":
+        """The migrated data directory in `where`, made by the first process to ask for
+        it while the others wait (a lock file)."""
+        made, done = where / "migrated", where / "migrated.done"
+        with (where / "migrated.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                shutil.rmtree(made, ignore_errors=True)
+                keyplan_migrate(made)
+                done.touch()  # last: its presence says the database is whole
+        return cls(made)
+
+    def copy(self, data_dir: Path) -> Path:
+        """`data_dir`, a new data directory holding a copy of the migrated database (mode
+        and all) but not the key: the first command there generates its own, as in any
+        new data directory."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for path in self.data_dir.glob("keyplan.sqlite3*"):
+            shutil.copy2(path, data_dir / path.name)
+        return data_dir
+
+
 @dataclass(frozen=True)
 class DemoDatabase:
     """A data directory loaded by `keyplan demo --seed SEED`, and what the command printed."""
@@ -143,7 +188,9 @@ class DemoDatabase:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not printed.exists():
                 shutil.rmtree(built, ignore_errors=True)
-                built.mkdir(parents=True)
+                # On a migrated database: `keyplan demo` finds nothing to migrate and
+                # loads the portfolio (tests/test_commands.py runs it on a new one).
+                MigratedDatabase.once(where).copy(built)
                 run = keyplan_demo(built, seed=seed)
                 out, err = run.communicate(timeout=600)
                 assert run.returncode == 0, err

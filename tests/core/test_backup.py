@@ -16,7 +16,7 @@ import dj_database_url
 import psycopg
 import pytest
 
-from tests.shared import keyplan_environment
+from tests.shared import MigratedDatabase, keyplan_environment
 
 pytestmark = pytest.mark.slow
 
@@ -94,24 +94,46 @@ def mode(path: Path) -> int:
 
 
 class Places:
-    """Fresh data directories, and fresh PostgreSQL databases in the PostgreSQL pass."""
+    """Fresh data directories, and fresh PostgreSQL databases in the PostgreSQL pass,
+    for this module. A migrated one is a copy of a database that `keyplan migrate` set
+    up once (a migrate takes some twenty seconds): on SQLite the run's shared one, on
+    PostgreSQL this module's template database."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, migrated: MigratedDatabase | None):
         self.tmp_path = tmp_path
+        self.migrated = migrated
         self.databases: list[str] = []
-
-    def env(self, name: str, **extra: str) -> dict:
-        data_dir = self.tmp_path / name
-        data_dir.mkdir()
-        env = {**keyplan_environment(data_dir), **extra}
+        self.template = ""
         if POSTGRES:
-            database = f"keyplan_backup_{os.getpid()}_{name}"
-            self._admin(f'DROP DATABASE IF EXISTS "{database}"', f'CREATE DATABASE "{database}"')
-            self.databases.append(database)
-            config = dj_database_url.parse(POSTGRES)
+            self.template = self._database("migrated")
+            keyplan("migrate", "-v0", env=self._env(tmp_path / "migrated", self.template))
+
+    def env(self, name: str, *, migrated: bool = False, **extra: str) -> dict:
+        """A new data directory (and database) called `name`, empty or `migrated`."""
+        data_dir = self.tmp_path / f"{len(self.databases)}-{name}"
+        if self.migrated and migrated:
+            self.migrated.copy(data_dir)
+        else:
+            data_dir.mkdir()
+        database = self._database(name, template=self.template if migrated else "")
+        return {**self._env(data_dir, database), **extra}
+
+    def _env(self, data_dir: Path, database: str) -> dict:
+        env = keyplan_environment(data_dir)
+        if POSTGRES:
+            assert dj_database_url.parse(POSTGRES)["NAME"] != database
             env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + "/" + database
-            assert config["NAME"] != database
         return env
+
+    def _database(self, name: str, template: str = "") -> str:
+        database = f"keyplan_backup_{os.getpid()}_{len(self.databases)}_{name}"
+        self.databases.append(database)
+        if POSTGRES:
+            self._admin(
+                f'DROP DATABASE IF EXISTS "{database}"',
+                f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""),
+            )
+        return database
 
     def _admin(self, *statements: str) -> None:
         config = dj_database_url.parse(POSTGRES)
@@ -127,31 +149,43 @@ class Places:
                 admin.execute(statement)
 
     def drop(self) -> None:
-        for database in self.databases:
-            self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if POSTGRES:
+            for database in self.databases:
+                self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-@pytest.fixture
-def places(tmp_path):
-    made = Places(tmp_path)
+@pytest.fixture(scope="module")
+def places(tmp_path_factory, request):
+    migrated = None if POSTGRES else request.getfixturevalue("migrated_database")
+    made = Places(tmp_path_factory.mktemp("backup"), migrated)
     yield made
-    if POSTGRES:
-        made.drop()
+    made.drop()
 
 
 def built(places: Places, name: str = "source", **extra: str) -> dict:
-    env = places.env(name, **extra)
-    keyplan("migrate", "-v0", env=env)
+    env = places.env(name, migrated=True, **extra)
     run("-c", BUILD, env={**env, "DJANGO_SETTINGS_MODULE": "keyplan.settings"})
     return env
+
+
+@pytest.fixture(scope="module")
+def source(places) -> dict:
+    """The small plan, built once for the tests that only back it up and read it."""
+    return built(places)
+
+
+@pytest.fixture(scope="module")
+def source_state(source) -> tuple[dict, dict]:
+    return state(source)
 
 
 METHODS = ["pg_dump", "serializers"] if POSTGRES else ["sqlite"]
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_a_restore_brings_back_every_plan_history_and_user(places, tmp_path, method):
-    source = built(places)
+def test_a_restore_brings_back_every_plan_history_and_user(
+    places, source, source_state, tmp_path, method
+):
     out = tmp_path / "keyplan.backup"
     if method == "sqlite":
         # As while serving: a writer is mid-transaction. The backup neither waits for it
@@ -176,7 +210,7 @@ def test_a_restore_brings_back_every_plan_history_and_user(places, tmp_path, met
     keyplan("restore", str(out), env=target)
 
     plan, rows = state(target)
-    assert (plan, rows) == state(source)
+    assert (plan, rows) == source_state
     assert plan["stakeholders"][0]["title"] == "COO"
     assert (
         rows["history"]["relationships.HistoricalStakeholder"] == 4
@@ -191,8 +225,7 @@ def test_a_restore_brings_back_every_plan_history_and_user(places, tmp_path, met
         assert mode(Path(target["KEYPLAN_DATA_DIR"]) / "keyplan.sqlite3") == 0o600
 
 
-def test_restore_refuses_a_database_that_holds_data(places, tmp_path):
-    source = built(places)
+def test_restore_refuses_a_database_that_holds_data(source, tmp_path):
     out = tmp_path / "keyplan.backup"
     keyplan("backup", "--out", str(out), env=source)
     refused = keyplan("restore", str(out), env=source, check=False)
@@ -242,10 +275,8 @@ def test_restore_refuses_a_file_that_is_not_a_keyplan_backup(places, tmp_path):
     assert "This keyplan backup is incomplete" in refused.stderr, refused.stderr
 
 
-def test_a_new_data_directory_keeps_its_database_and_key_private(tmp_path):
-    if POSTGRES:
-        pytest.skip("the SQLite file is made in the SQLite pass")
-    data_dir = tmp_path / "new"
-    keyplan("migrate", "-v0", env=keyplan_environment(data_dir))
+def test_a_new_data_directory_keeps_its_database_and_key_private(migrated_database):
+    # The run's migrated data directory: new when `keyplan migrate -v0` made it.
+    data_dir = migrated_database.data_dir
     assert mode(data_dir / "keyplan.sqlite3") == 0o600
     assert mode(data_dir / "secret_key") == 0o600
