@@ -45,16 +45,18 @@ class Timing:
 
 
 def measure(work: Callable[[], object], runs: int) -> Timing:
-    """Median wall time of `work` over `runs` runs after one warm-up, and its queries."""
+    """Median wall time of `work` over `runs` runs after one warm-up, and the queries of
+    a run as measured (after the warm-up has filled the caches, as in steady use)."""
     queries = []
 
     def count(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    work()  # warm-up: caches, prepared plans, the first connection
     # A wrapper rather than the debug query log, which each request start empties.
     with connection.execute_wrapper(count):
-        work()  # warm-up: caches, prepared plans, the first connection
+        work()
     times = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -24,6 +24,7 @@ def test_an_administrator_finds_a_failed_sign_in_on_a_phone(
     stranger.close()
 
     page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="Menu").click()  # on a phone the links are behind it
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", name=re.compile("Audit trail"))).to_be_visible()
     page.get_by_label("Kind").select_option(label="Sign-in failed")

@@ -129,7 +129,8 @@ def test_adding_a_stakeholder_and_moving_a_play_by_keyboard_alone(novatech, sign
     stages.get_by_role("button", name="Closing").focus()  # stands in for the Tabs there
     page.keyboard.press("Enter")
     expect(page.locator(f"#play-{play.pk} .stage")).to_have_text("Closing")
-    assert focused(page, f"el.closest('#play-{play.pk}') !== null")  # still on that play
+    # Still on that play, once its answer has settled.
+    page.wait_for_function(f"document.activeElement.closest('#play-{play.pk}') !== null")
     play.refresh_from_db()
     assert play.stage == Stage.CLOSING
     page.keyboard.press("Enter")  # the group's first button: another move at once
