@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "keyplan.growth",
     "keyplan.risks",
     "keyplan.cadence",
+    "keyplan.insights.stored",
     "keyplan.rhythm",
     "keyplan.exchange",
     "keyplan.demo",

@@ -21,11 +21,12 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from keyplan.accounts.models import Account, Source
-from keyplan.bench import api_load, floor, import_load
+from keyplan.bench import api_load, edits, floor, import_load
 from keyplan.bench.load import LoadError, many_clients
 from keyplan.core import clock, services
 from keyplan.demo.synthetic import generate
 from keyplan.insights.portfolio import dashboard
+from keyplan.insights.stored import upkeep as stored_figures
 from keyplan.relationships.models import Stakeholder, Strength
 from keyplan.team.models import Organisation
 
@@ -121,6 +122,8 @@ def run(
         raise BenchError(f"--api-seconds must be more than 0, not {api_seconds:g}.")
     portfolio(accounts, seed=seed, progress=progress)
     today, now = clock.today(), clock.now()
+    stored_figures.refresh(today)  # as the daily pass leaves them
+    edits.apply(today, seed=seed)  # the stored figures must follow these
 
     def whole_dashboard():
         Organisation.forget()  # as each request does: its settings are read afresh
@@ -159,6 +162,7 @@ def run(
         "dashboard_vs_floor": round(dashboard_timing.median_ms / floor_timing.median_ms, 2),
         "floor_agrees": not disagreements,
         "floor_disagreements": disagreements,
+        "figures_agree": not stored_figures.drift(),
         "dashboard_queries": dashboard_timing.queries,
         "floor_queries": floor_timing.queries,
         "plan_page_ms": page_timing.median_ms,

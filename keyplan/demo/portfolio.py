@@ -23,6 +23,7 @@ from keyplan.demo.vocabulary import (
     CATALOG,
 )
 from keyplan.growth.models import Product
+from keyplan.insights.stored import keep as stored_figures
 from keyplan.team import services as team_services
 from keyplan.team.models import Organisation, PlanVisibility, Role, Team, User
 
@@ -108,13 +109,15 @@ def build(seed: int = 2026) -> Summary:
         name="Acme Cloud",
         plan_visibility=PlanVisibility.ACCOUNT_TEAM,
     )
-    products = create_catalog(users["admin"])
-    novatech.build(users, products)
-    portfolio = PortfolioBuilder(rng, users, products)
-    for spec in ACCOUNTS:
-        portfolio.account(*spec)
-    _score(rng, users["leader"])
-    _hand_over(users)
+    # Each plan's stored figures computed once, when it is written whole.
+    with stored_figures.batched():
+        products = create_catalog(users["admin"])
+        novatech.build(users, products)
+        portfolio = PortfolioBuilder(rng, users, products)
+        for spec in ACCOUNTS:
+            portfolio.account(*spec)
+        _score(rng, users["leader"])
+        _hand_over(users)
     return Summary(
         accounts=Account.objects.count(),
         users=[(name, PERSONA_NOTES[name]) for name in PERSONAS],

@@ -39,6 +39,7 @@ from keyplan.demo import vocabulary as vocab
 from keyplan.demo.bulk import insert
 from keyplan.demo.synthetic_plans import PRICES, Chunk
 from keyplan.growth.models import Product
+from keyplan.insights.stored import upkeep as stored_figures
 from keyplan.team.models import Role, User
 
 CHUNK = 250  # accounts per transaction: bounded memory, and a failure loses one chunk
@@ -96,6 +97,8 @@ def generate(
             chunk.save(counts)
         if progress:
             progress(min(start + CHUNK, accounts), accounts)
+    # Written without the services: the stored figures are computed here, in batches.
+    stored_figures.refresh(clock.today())
     refresh_statistics()
     return dict(counts)
 

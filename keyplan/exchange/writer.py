@@ -28,6 +28,7 @@ from keyplan.core.errors import ConflictError, Forbidden, NotFound
 from keyplan.core.models import Tracked, Versioned
 from keyplan.core.rehearsal import rehearsal
 from keyplan.exchange.problems import ImportRefused, Problem
+from keyplan.insights.stored import keep as stored_figures
 
 SERVICE_ERRORS = (ValidationError, NotFound, Forbidden, ConflictError)
 MAX_PROBLEMS = 50
@@ -83,7 +84,8 @@ class Writer:
         """Write everything, or nothing when `dry_run` (a rehearsal, which on SQLite
         leaves other users free to save meanwhile). Raises ImportRefused, having
         written nothing."""
-        with rehearsal() if dry_run else transaction.atomic():
+        # Each plan's stored figures recomputed once, at the end, in the transaction.
+        with rehearsal() if dry_run else transaction.atomic(), stored_figures.batched():
             self.steps()
 
     # ---- what an importer may change

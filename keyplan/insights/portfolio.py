@@ -22,6 +22,7 @@ from keyplan.insights import cadence as review_cadence
 from keyplan.insights import health, pipeline, plans, relationships, revenue, risk, whitespace
 from keyplan.insights.figures import Figure
 from keyplan.insights.revenue import current_arr
+from keyplan.insights.stored import read as stored
 
 # "Top N by ARR": the N accounts with the largest current ARR, after the other filters.
 TOP_N = (10, 25, 50)
@@ -103,16 +104,27 @@ class Dashboard:
 
 
 def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
+    """Every rollup for `accounts`. Whitespace, alert counts and the health ranking are
+    summed from the stored per-account figures when all of them are current (one query
+    says so), else computed from scratch like the rest: the same answer either way."""
     today = today or clock.today()
+    if stored.current(accounts, today):
+        cells = stored.open_cells(accounts)
+        alert_counts = stored.alert_counts(accounts)
+        ranked_by_health = stored.ranked_by_health(accounts)
+    else:
+        cells = whitespace.open_cells(accounts)
+        alert_counts = alert_rules.counts(accounts, today)
+        ranked_by_health = health.ranked_by_health(accounts, today)
     weighted = pipeline.weighted_pipeline(accounts, today)
     split = pipeline.pipeline_split(accounts, today, weighted=weighted)  # and every stage
     return Dashboard(
         arr=account_figures.arr(accounts, today),
         weighted_pipeline=weighted,
-        open_whitespace=whitespace.open_whitespace(accounts),
-        whitespace_by_product=whitespace.whitespace_by_product(accounts),
-        whitespace_by_tier=whitespace.whitespace_by_tier(accounts),
-        whitespace_by_owner=whitespace.whitespace_by_owner(accounts),
+        open_whitespace=whitespace.open_whitespace(accounts, cells),
+        whitespace_by_product=whitespace.whitespace_by_product(accounts, cells),
+        whitespace_by_tier=whitespace.whitespace_by_tier(accounts, cells),
+        whitespace_by_owner=whitespace.whitespace_by_owner(accounts, cells),
         path_to_target=pipeline.path_to_target(accounts, today),
         pipeline_by_stage=split.by_stage,
         pipeline=split,
@@ -128,8 +140,8 @@ def dashboard(accounts: QuerySet, *, today: date | None = None) -> Dashboard:
         reviews=review_cadence.cadence(accounts, today),
         retention=revenue.retention(accounts),
         share_of_wallet=revenue.share_of_wallet(accounts, today),
-        alert_counts=alert_rules.counts(accounts, today),
-        ranked_by_health=health.ranked_by_health(accounts, today),
+        alert_counts=alert_counts,
+        ranked_by_health=ranked_by_health,
     )
 
 

@@ -35,16 +35,41 @@ def _open_cells(**filters) -> QuerySet:
     return WhitespaceCell.objects.filter(status=CellStatus.OPEN, **filters)
 
 
+@dataclass(frozen=True)
+class OpenCells:
+    """Where open whitespace is summed from: the open cells themselves (`open_cells`), or
+    per-account figures kept current on write (insights.stored), whose rows have the same
+    `account` and `product` relations and carry a value and a number of cells."""
+
+    rows: QuerySet
+    value_field: str = "estimated_value"
+    cells_field: str = "pk"
+    counted: bool = True  # cells are rows to count, else a column to sum
+
+    def value(self, **filters) -> Sum:
+        return Sum(self.value_field, **filters)
+
+    def cells(self, **filters) -> Coalesce:
+        total = Count if self.counted else Sum
+        return Coalesce(total(self.cells_field, **filters), Value(0))
+
+
+def open_cells(accounts: QuerySet) -> OpenCells:
+    """The open cells of `accounts`: the reference every stored whitespace figure is
+    computed from."""
+    return OpenCells(_open_cells(account__in=accounts.values("pk")))
+
+
 def open_value(**filters) -> Coalesce:
     """Per-account expression: open whitespace value (of cells matching `filters`)."""
     return subtotal(_open_cells(account=OuterRef("pk"), **filters), "estimated_value")
 
 
-def open_whitespace(accounts: QuerySet) -> Figure:
-    """Unsold whitespace, in money, over the accounts."""
-    totals = _open_cells(account__in=accounts.values("pk")).aggregate(
-        value=Sum("estimated_value"), cells=Count("pk")
-    )
+def open_whitespace(accounts: QuerySet, source: OpenCells | None = None) -> Figure:
+    """Unsold whitespace, in money, over the accounts (summed from `source`, by default
+    their open cells)."""
+    source = source or open_cells(accounts)
+    totals = source.rows.aggregate(value=source.value(), cells=source.cells())
     return Figure(
         key="open_whitespace",
         label="Open whitespace",
@@ -68,12 +93,14 @@ def _part(key: str, label: str, value, cells: int, breakdown: QuerySet) -> Figur
     )
 
 
-def whitespace_by_product(accounts: QuerySet) -> list[tuple[str, Figure]]:
+def whitespace_by_product(
+    accounts: QuerySet, source: OpenCells | None = None
+) -> list[tuple[str, Figure]]:
     """Open whitespace per product of the catalog (products with open cells), largest first."""
+    source = source or open_cells(accounts)
     rows = (
-        _open_cells(account__in=accounts.values("pk"))
-        .values("product_id", "product__name")
-        .annotate(value=Coalesce(Sum("estimated_value"), Value(ZERO)), cells=Count("pk"))
+        source.rows.values("product_id", "product__name")
+        .annotate(value=Coalesce(source.value(), Value(ZERO)), cells=source.cells())
         .order_by("-value", "product__name")
     )
     # One row per product of the catalog, not per account.
@@ -97,12 +124,14 @@ def whitespace_by_product(accounts: QuerySet) -> list[tuple[str, Figure]]:
     ]
 
 
-def whitespace_by_tier(accounts: QuerySet) -> list[tuple[str, Figure]]:
+def whitespace_by_tier(
+    accounts: QuerySet, source: OpenCells | None = None
+) -> list[tuple[str, Figure]]:
     """Open whitespace per account tier (1, 2, 3)."""
-    cells = _open_cells(account__in=accounts.values("pk"))
-    totals = cells.aggregate(
-        **{f"value{t}": Sum("estimated_value", filter=Q(account__tier=t)) for t in Tier.values},
-        **{f"cells{t}": Count("pk", filter=Q(account__tier=t)) for t in Tier.values},
+    source = source or open_cells(accounts)
+    totals = source.rows.aggregate(
+        **{f"value{t}": source.value(filter=Q(account__tier=t)) for t in Tier.values},
+        **{f"cells{t}": source.cells(filter=Q(account__tier=t)) for t in Tier.values},
     )
     return [
         (
@@ -119,18 +148,20 @@ def whitespace_by_tier(accounts: QuerySet) -> list[tuple[str, Figure]]:
     ]
 
 
-def whitespace_by_owner(accounts: QuerySet) -> list[tuple[str, Figure]]:
+def whitespace_by_owner(
+    accounts: QuerySet, source: OpenCells | None = None
+) -> list[tuple[str, Figure]]:
     """Open whitespace per account owner (the KAM), largest first, each named by full name
     (the login where no name is set); "No owner" for the rest."""
+    source = source or open_cells(accounts)
     rows = (
-        _open_cells(account__in=accounts.values("pk"))
-        .values(
+        source.rows.values(
             "account__owner_id",
             "account__owner__first_name",
             "account__owner__last_name",
             "account__owner__username",
         )
-        .annotate(value=Coalesce(Sum("estimated_value"), Value(ZERO)), cells=Count("pk"))
+        .annotate(value=Coalesce(source.value(), Value(ZERO)), cells=source.cells())
         .order_by("-value", "account__owner__username")
     )
 

@@ -15,11 +15,12 @@ from django.urls import Resolver404, resolve
 
 from keyplan.accounts.models import Account
 from keyplan.api.models import ApiToken
-from keyplan.bench import bare, floor
+from keyplan.bench import bare, edits, floor
 from keyplan.core import clock
 from keyplan.demo.synthetic import generate
 from keyplan.exchange.documents import document
 from keyplan.insights.portfolio import dashboard
+from keyplan.insights.stored import upkeep
 
 pytestmark = pytest.mark.slow
 
@@ -38,6 +39,14 @@ def test_the_floor_gives_the_dashboards_numbers(db):
     assert values["arr"] > 0 and values["open_whitespace"] > 0 and values["red_dots"] > 0
     assert values["weighted_pipeline"] > 0 and values["key_stakeholders"] > 0
     assert sum(values["depth"].values()) == 40 and sum(board.alert_counts.values()) > 0
+
+
+def test_after_the_bench_s_edits_the_stored_figures_and_the_floor_still_agree(db):
+    generate(8, seed=8)
+    assert edits.apply(clock.today(), seed=1) == edits.EDITS
+    board, values = board_and_floor()
+    assert floor.disagreements(board, values) == []
+    assert upkeep.drift() == []
 
 
 def test_the_floor_reads_last_months_map_from_history(db):
@@ -79,6 +88,7 @@ def test_bench_prints_its_figures_as_json_on_the_last_line(transactional_db):
     assert Account.objects.count() == 4  # built, since the database was empty
     assert Account.objects.filter(stakeholders__name="Bench stakeholder 50").exists()
     assert result["floor_agrees"] is True and result["floor_disagreements"] == []
+    assert result["figures_agree"] is True  # after the bench's edits through the services
     for key in ("dashboard_ms", "floor_ms", "plan_page_ms"):
         assert result[key] > 0
     assert result["dashboard_vs_floor"] == round(result["dashboard_ms"] / result["floor_ms"], 2)
