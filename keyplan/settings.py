@@ -220,6 +220,10 @@ def _caches() -> dict:
 
 
 CACHES = _caches()
+# The per-account figures (keyplan.insights.stored) are recomputed with every plan
+# change. Always on in use; the test suite turns it off except where the figures are
+# the point (pytest marker `kept_figures`).
+FIGURES_KEPT_ON_WRITE = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

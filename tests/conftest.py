@@ -108,6 +108,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def figures_on_write(request, settings):
+    """The stored per-account figures are kept on write only in tests marked
+    `kept_figures` (their own, the bench's): recomputing them after every write costs
+    the rest of the suite minutes, and without rows the dashboard computes from scratch."""
+    settings.FIGURES_KEPT_ON_WRITE = request.node.get_closest_marker("kept_figures") is not None
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Counters kept in the cache (bad API tokens per address) start at zero in each
     test: a test process runs many tests from the same address within minutes."""

@@ -22,7 +22,7 @@ from keyplan.exchange.documents import document
 from keyplan.insights.portfolio import dashboard
 from keyplan.insights.stored import upkeep
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kept_figures]
 
 
 def board_and_floor():

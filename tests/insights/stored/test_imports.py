@@ -12,6 +12,8 @@ from keyplan.insights.stored import keep, read, upkeep
 from tests.exchange.crm import helpers as sf
 from tests.exchange.workbook.helpers import edit, export
 
+pytestmark = pytest.mark.kept_figures
+
 
 @pytest.fixture
 def recomputations(monkeypatch):

@@ -25,6 +25,8 @@ from keyplan.risks.models import HealthSnapshot, Risk
 from keyplan.team.models import Organisation, Role
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.kept_figures
+
 
 def plan(owner, name, product, *, tier=2, value=10_000, strength=4):
     """An account with a contract, an open cell, a stakeholder, an open action and
